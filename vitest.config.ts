@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    // Warehouse tests build real DuckDB files and run dbt: give them room, run files in parallel
+    // on the two cores, and never let one hang CI.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    pool: "forks",
+    poolOptions: { forks: { maxForks: 2 } },
+  },
+});

@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runDbt } from "../../dbt/run.ts";
+import { PromotorError } from "../../lib/errors.ts";
+import { formatDuration, table } from "../../lib/format.ts";
+import type { Command } from "../command.ts";
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "dbt build (seeds, models, tests) -> marts",
+  usage: "build [--full-refresh] [--select SELECTOR]",
+  async run(args, ctx) {
+    const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, verbose: { type: "boolean" } } });
+    if (!existsSync(ctx.warehouse)) {
+      throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)" });
+    }
+    const dbtArgs = ["build"];
+    if (values["full-refresh"]) dbtArgs.push("--full-refresh");
+    if (values.select) dbtArgs.push("--select", values.select);
+    ctx.stderr.write(`dbt build on ${ctx.warehouse}\n`);
+    const result = await runDbt(dbtArgs, {
+      warehouse: ctx.warehouse,
+      onLine: (line) => {
+        // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
+        if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
+        if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
+      },
+    });
+    const kinds = ["seed", "model", "test"] as const;
+    const rows = kinds.map((kind) => {
+      const nodes = result.nodes.filter((n) => n.resourceType === kind);
+      const ok = nodes.filter((n) => n.status === "success" || n.status === "pass").length;
+      const failed = nodes.filter((n) => n.status === "error" || n.status === "fail").length;
+      const other = nodes.length - ok - failed;
+      return [kind + "s", nodes.length, ok, failed, other];
+    });
+    ctx.stdout.write(table(["dbt", "total", "ok", "failed", "warn/skip"], rows) + "\n");
+    ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
+    if (result.exitCode !== 0) {
+      const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
+      const detail = failures.length > 0 ? failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") : result.output.split("\n").slice(-25).join("\n");
+      throw new PromotorError(`dbt build failed:\n${detail}`, { hint: "see transforms/logs/dbt.log; fix the data or the model, then run promotor build again" });
+    }
+    return 0;
+  },
+};

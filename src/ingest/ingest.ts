@@ -1,0 +1,282 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
+import { PromotorError } from "../lib/errors.ts";
+import { projectRoot } from "../lib/paths.ts";
+import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
+import { detectDialect, type Dialect } from "./detect.ts";
+import { recordStartLines } from "./lines.ts";
+import { canonicalMapping, loadMapping, type Mapping } from "./mapping.ts";
+import { ensureRawSchema } from "./schema.ts";
+
+export interface ReasonCount {
+  reason: string;
+  rows: number;
+}
+
+export interface IngestResult {
+  file: string;
+  format: string;
+  mapping: string;
+  ingestionId: number | null;
+  rowsRead: number;
+  loaded: number;
+  quarantined: number;
+  duplicates: number;
+  /** Set when the file was ingested before (same SHA-256): nothing was changed. */
+  alreadyIngested: { ingestionId: number; ingestedAt: string } | null;
+  /** Mapped columns the file does not have (filled with NULL). */
+  missingOptionalColumns: string[];
+  reasons: ReasonCount[];
+}
+
+export interface IngestOptions {
+  /** Preset name or YAML path; by default canonical, or the Qualtrics preset for Qualtrics exports. */
+  mapping?: string;
+  /** Touchpoint codes accepted; default: seeds/reference/touchpoints.csv. */
+  touchpoints?: readonly string[];
+}
+
+export function referenceTouchpoints(): string[] {
+  const text = readFileSync(join(projectRoot, "seeds", "reference", "touchpoints.csv"), "utf8");
+  return text
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(",")[0]?.trim() ?? "")
+    .filter((t) => t.length > 0);
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+const scoreName = (c: CanonicalColumn): string => `${c.name}__int`;
+
+/** SQL that yields the list of reasons a mapped row cannot be loaded (empty list = fine). */
+function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
+  const checks: string[] = [];
+  for (const c of CANONICAL_COLUMNS) {
+    const col = sqlIdent(c.name);
+    if (c.required) checks.push(`CASE WHEN ${col} IS NULL THEN 'missing ${c.name} (required)' END`);
+    if (c.kind === "score" && c.scale) {
+      const scale = `${c.scale.min}–${c.scale.max}`;
+      checks.push(`CASE
+        WHEN ${col} IS NULL THEN NULL
+        WHEN NOT regexp_full_match(${col}, '[0-9]{1,3}') THEN format('{} ''{}'' is not a whole number on the ${scale} scale', '${c.name}', ${col})
+        WHEN ${sqlIdent(scoreName(c))} NOT BETWEEN ${c.scale.min} AND ${c.scale.max} THEN format('{} {} is outside the ${scale} scale', '${c.name}', ${col})
+      END`);
+    }
+    if (c.kind === "timestamp") {
+      const hint = mapping.timestampFormat ? `the format ${mapping.timestampFormat.replaceAll("'", "''")}` : "ISO 8601 (YYYY-MM-DDTHH:MM:SS)";
+      checks.push(`CASE WHEN ${col} IS NOT NULL AND answered_at__ts IS NULL THEN format('{} ''{}'' is not a timestamp in ${hint}', '${c.name}', ${col}) END`);
+    }
+    if (c.values) {
+      const list = c.values.map(sqlString).join(", ");
+      checks.push(`CASE WHEN ${col} IS NOT NULL AND ${col} NOT IN (${list}) THEN format('{} ''{}'' is not one of ${c.values.join(", ")}', '${c.name}', ${col}) END`);
+    }
+  }
+  const known = touchpoints.map(sqlString).join(", ");
+  checks.push(`CASE WHEN survey_type = 'touchpoint' AND touchpoint IS NULL THEN 'missing touchpoint (required for touchpoint surveys)' END`);
+  checks.push(
+    `CASE WHEN touchpoint IS NOT NULL AND touchpoint NOT IN (${known}) THEN format('unknown touchpoint ''{}'' (known: ${touchpoints.join(", ")}; add new ones to seeds/reference/touchpoints.csv)', touchpoint) END`,
+  );
+  if (mapping.npsGroupColumn) {
+    checks.push(`CASE
+      WHEN _nps_group IS NULL OR recommend_score__int IS NULL THEN NULL
+      WHEN (CASE WHEN recommend_score__int >= 9 THEN 'promoter' WHEN recommend_score__int >= 7 THEN 'passive' ELSE 'detractor' END)
+           <> (CASE lower(_nps_group) WHEN '3' THEN 'promoter' WHEN '2' THEN 'passive' WHEN '1' THEN 'detractor' ELSE lower(_nps_group) END)
+        THEN format('${mapping.npsGroupColumn} ''{}'' disagrees with recommend_score {}', _nps_group, recommend_score__int)
+    END`);
+  }
+  return `list_filter([${checks.join(",\n")}], x -> x IS NOT NULL)`;
+}
+
+/** Canonical text columns from the source table, trimmed, '' -> NULL, codes lower-cased. */
+function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, missing: string[]): string {
+  const lowerCased = new Set(["survey_type", "touchpoint", "language"]);
+  const parts = CANONICAL_COLUMNS.map((c) => {
+    const constant = mapping.constants[c.name];
+    let expr: string;
+    if (constant !== undefined) expr = sqlString(constant);
+    else {
+      const wanted = mapping.columns[c.name];
+      const actual = wanted === undefined ? undefined : sourceColumns.get(wanted.toLowerCase());
+      if (wanted !== undefined && actual === undefined) missing.push(c.name);
+      expr = actual === undefined ? "NULL" : `NULLIF(trim(CAST(s.${sqlIdent(actual)} AS VARCHAR)), '')`;
+    }
+    if (lowerCased.has(c.name)) expr = `lower(${expr})`;
+    return `${expr} AS ${sqlIdent(c.name)}`;
+  });
+  const group = mapping.npsGroupColumn ? sourceColumns.get(mapping.npsGroupColumn.toLowerCase()) : undefined;
+  parts.push(group ? `NULLIF(trim(CAST(s.${sqlIdent(group)} AS VARCHAR)), '') AS _nps_group` : "NULL::VARCHAR AS _nps_group");
+  return parts.join(",\n  ");
+}
+
+function typedSelect(mapping: Mapping): string {
+  const parts = CANONICAL_COLUMNS.filter((c) => c.kind === "score").map(
+    (c) => `CASE WHEN regexp_full_match(${sqlIdent(c.name)}, '[0-9]{1,3}') THEN CAST(${sqlIdent(c.name)} AS SMALLINT) END AS ${sqlIdent(scoreName(c))}`,
+  );
+  const ts = mapping.timestampFormat
+    ? `timezone('UTC', CAST(try_strptime(answered_at, ${sqlString(mapping.timestampFormat)}) AS TIMESTAMPTZ))`
+    : `timezone('UTC', TRY_CAST(answered_at AS TIMESTAMPTZ))`;
+  parts.push(`${ts} AS answered_at__ts`);
+  return parts.join(",\n  ");
+}
+
+/** The values that make two rows "the same response": everything but lineage. */
+function rowHashSql(): string {
+  const values = CANONICAL_COLUMNS.map((c) =>
+    c.kind === "score" ? `coalesce(CAST(${sqlIdent(scoreName(c))} AS VARCHAR), '')` : c.kind === "timestamp" ? "CAST(answered_at__ts AS VARCHAR)" : `coalesce(${sqlIdent(c.name)}, '')`,
+  );
+  return `md5(concat_ws(chr(31), ${values.join(", ")}))`;
+}
+
+function finalColumns(): string {
+  return CANONICAL_COLUMNS.map((c) =>
+    c.kind === "score" ? `${sqlIdent(scoreName(c))} AS ${sqlIdent(c.name)}` : c.kind === "timestamp" ? `answered_at__ts AS answered_at` : sqlIdent(c.name),
+  ).join(", ");
+}
+
+async function count(connection: DuckDBConnection, sql: string): Promise<number> {
+  const rows = await queryRows(connection, sql);
+  return Number(Object.values(rows[0] ?? {})[0] ?? 0);
+}
+
+/** Reads one export into the temp table `src`; returns its rejected (malformed) records. */
+async function readSource(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<void> {
+  await connection.run("DROP TABLE IF EXISTS src; DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+  try {
+    if (dialect.format === "parquet") {
+      await connection.run(`CREATE TEMP TABLE src AS SELECT * FROM read_parquet(${sqlString(file)})`);
+      await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+    } else {
+      // all_varchar: validation happens in SQL below, so '7,5' stays text and is rejected, never
+      // read as 7 or 75. store_rejects keeps malformed records (wrong column count) instead of failing.
+      await connection.run(`CREATE TEMP TABLE src AS SELECT * FROM read_csv(${sqlString(file)},
+        header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"',
+        store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans', max_line_size = 10000000)`);
+    }
+  } catch (error) {
+    throw new PromotorError(`cannot read the file: ${(error as Error).message.split("\n")[0]}`, {
+      file,
+      hint: "check that it is a CSV (UTF-8, , or ; separated) or Parquet export",
+      cause: error,
+    });
+  }
+}
+
+/** Ingests one file in one transaction. */
+export async function ingestFile(connection: DuckDBConnection, file: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const dialect = detectDialect(file);
+  const mapping = options.mapping ? loadMapping(options.mapping) : dialect.qualtrics ? loadMapping("qualtrics") : canonicalMapping();
+  const touchpoints = options.touchpoints ?? referenceTouchpoints();
+  await ensureRawSchema(connection);
+  const sha = await sha256File(file);
+  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} ORDER BY ingestion_id LIMIT 1`);
+  const base = { file, format: dialect.label, mapping: mapping.name, missingOptionalColumns: [] as string[], reasons: [] as ReasonCount[] };
+  if (seen[0]) {
+    return { ...base, ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0, alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) } };
+  }
+
+  await readSource(connection, file, dialect);
+  const sourceColumns = new Map(
+    (await queryRows(connection, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'src' AND database_name = 'temp' ORDER BY column_index`)).map((r) => {
+      const name = String(r["column_name"]);
+      return [name.toLowerCase(), name] as const;
+    }),
+  );
+  const missing: string[] = [];
+  const select = mappedSelect(mapping, sourceColumns, missing);
+  const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required);
+  if (missingRequired.length > 0) {
+    throw new PromotorError(
+      `the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}; it has: ${[...sourceColumns.values()].slice(0, 40).join(", ")}`,
+      { file, line: 1, hint: `pass --mapping with a YAML file that maps this export's columns (see mappings/qualtrics.yaml), or rename the header` },
+    );
+  }
+  const extra = mapping.extraHeaderRows;
+  const ingestionId = (await count(connection, "SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions"));
+
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
+    // DuckDB's reject "line" counts records with the header as 1; turn it into a data-record index.
+    await connection.run(`CREATE OR REPLACE TEMP TABLE rej AS
+      SELECT line - 2 AS rec, CAST(row_number() OVER (ORDER BY line) - 1 AS BIGINT) AS j,
+        CASE WHEN bool_or(error_type = 'MISSING COLUMNS') THEN 'too few fields for the header; check the separators and quotes on this line'
+             WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'more fields than the header; a separator inside an unquoted value?'
+             ELSE min(error_message) END AS msg
+      FROM src_rejects GROUP BY line`);
+    const rejects = await count(connection, "SELECT count(*) FROM rej");
+    // Data-record index of each good row: its position plus the rejected records before it.
+    const recExpr = rejects > 0 ? `s.rowid + (SELECT count(*) FROM rej WHERE rej.rec - rej.j <= s.rowid)` : "s.rowid";
+    await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
+      WITH mapped AS (SELECT ${recExpr} AS rec, ${select} FROM src s),
+      typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped WHERE rec >= ${extra})
+      SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type),
+        ${reasonsSql(touchpoints, mapping)} AS reasons
+      FROM typed`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE classified AS
+      WITH valid AS (SELECT *, ${rowHashSql()} AS row_hash FROM checked WHERE len(reasons) = 0),
+      firsts AS (SELECT response_id, min(rec) AS first_rec, arg_min(row_hash, rec) AS first_hash FROM valid GROUP BY response_id)
+      SELECT v.*, f.first_rec, r._source_file AS existing_file, r._source_row AS existing_row,
+        CASE
+          WHEN r.response_id IS NOT NULL AND r._row_hash = v.row_hash THEN 'duplicate'
+          WHEN r.response_id IS NOT NULL THEN 'conflict_existing'
+          WHEN v.rec = f.first_rec THEN 'load'
+          WHEN v.row_hash = f.first_hash THEN 'duplicate'
+          ELSE 'conflict_file'
+        END AS outcome
+      FROM valid v JOIN firsts f USING (response_id) LEFT JOIN raw.responses r USING (response_id)`);
+
+    const rowOf = (rec: string) => `(${rec} - ${extra} + 1)`;
+    await connection.run(`INSERT INTO raw.responses
+      SELECT ${finalColumns()}, ${ingestionId}, ${sqlString(file)}, ${rowOf("rec")}, row_hash FROM classified WHERE outcome = 'load' ORDER BY rec`);
+
+    // Everything that is not loaded and not an exact duplicate, with its reason.
+    const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}))`;
+    await connection.run(`CREATE OR REPLACE TEMP TABLE rejected AS
+      SELECT rec, response_id, array_to_string(reasons, '; ') AS reason, ${rawValues} AS raw_values FROM checked WHERE len(reasons) > 0
+      UNION ALL
+      SELECT rec, response_id,
+        CASE outcome
+          WHEN 'conflict_existing' THEN format('conflicting duplicate: response_id {} was loaded before from {} (row {}) with different answers', response_id, existing_file, existing_row)
+          ELSE format('conflicting duplicate: response_id {} appears earlier in this file (row {}) with different answers', response_id, ${rowOf("first_rec")})
+        END, ${rawValues}
+      FROM classified WHERE outcome IN ('conflict_existing', 'conflict_file')
+      UNION ALL
+      SELECT rec, NULL, format('malformed CSV record: {}', msg), NULL FROM rej WHERE rec >= ${extra}`);
+    const recs = (await queryRows(connection, "SELECT rec FROM rejected ORDER BY rec")).map((r) => Number(r["rec"]));
+    let lineSql = "NULL::BIGINT";
+    if (dialect.format === "csv" && recs.length > 0) {
+      const lines = await recordStartLines(file, 1, recs);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE rejected_lines AS
+        SELECT unnest([${[...lines.keys()].join(",")}]::BIGINT[]) AS rec, unnest([${[...lines.values()].join(",")}]::BIGINT[]) AS line`);
+      lineSql = "(SELECT line FROM rejected_lines l WHERE l.rec = q.rec)";
+    }
+    await connection.run(`INSERT INTO raw.quarantine
+      SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, now()::TIMESTAMP
+      FROM rejected q ORDER BY q.rec`);
+
+    const loaded = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'load'`);
+    const duplicates = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'duplicate'`);
+    const quarantined = recs.length;
+    const rowsRead = (await count(connection, `SELECT count(*) FROM checked`)) + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
+    if (loaded + duplicates + quarantined !== rowsRead) {
+      throw new PromotorError(`internal error: ${rowsRead} rows read but ${loaded} loaded + ${quarantined} quarantined + ${duplicates} duplicates`, { file });
+    }
+    await connection.run(`INSERT INTO raw.ingestions VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
+      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP)`);
+    const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
+    await connection.run("COMMIT");
+    await connection.run("DROP TABLE IF EXISTS src; DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected");
+    return { ...base, missingOptionalColumns: missing, reasons, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
+  } catch (error) {
+    await connection.run("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}

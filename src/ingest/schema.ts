@@ -1,0 +1,40 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
+
+const columnType = (kind: string): string => (kind === "score" ? "SMALLINT" : kind === "timestamp" ? "TIMESTAMP" : "VARCHAR");
+
+/** DDL of the raw layer (docs/warehouse.md). Idempotent. */
+export async function ensureRawSchema(connection: DuckDBConnection): Promise<void> {
+  const canonical = CANONICAL_COLUMNS.map((c) => `${c.name} ${columnType(c.kind)}${c.required ? " NOT NULL" : ""}`).join(",\n  ");
+  await connection.run(`
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.ingestions (
+  ingestion_id INTEGER PRIMARY KEY,
+  source_file VARCHAR NOT NULL,
+  file_sha256 VARCHAR NOT NULL,
+  file_format VARCHAR NOT NULL,
+  mapping VARCHAR NOT NULL,
+  rows_read BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_quarantined BIGINT NOT NULL,
+  rows_duplicate BIGINT NOT NULL,
+  ingested_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.responses (
+  ${canonical},
+  _ingestion_id INTEGER NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_row BIGINT NOT NULL,
+  _row_hash VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+  ingestion_id INTEGER NOT NULL,
+  source_file VARCHAR NOT NULL,
+  source_line BIGINT,
+  source_row BIGINT NOT NULL,
+  response_id VARCHAR,
+  reason VARCHAR NOT NULL,
+  raw_values JSON,
+  quarantined_at TIMESTAMP NOT NULL
+);`);
+}

@@ -1,0 +1,39 @@
+/** The typed measure library: every metric defined once, in TypeScript, for Cube and for code. */
+import { responseDimensions } from "./dimensions.ts";
+import { driverMeasures } from "./drivers.ts";
+import { measureModuleSource } from "./emit.ts";
+import { krsMeasures } from "./krs.ts";
+import { npsMeasures } from "./nps.ts";
+import { cesMeasures, csatMeasures } from "./satisfaction.ts";
+import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
+
+export * from "./types.ts";
+export * from "./formulas.ts";
+export { npsMeasures, npsMarginOfErrorSql, Z_95 } from "./nps.ts";
+export { driverMeasures, pearsonSql } from "./drivers.ts";
+export { krsMeasures, KRS_COMPONENTS } from "./krs.ts";
+export { csatMeasures, cesMeasures, proportionMarginOfErrorSql } from "./satisfaction.ts";
+export { responseDimensions, type DimensionSet, type DimensionDefinition } from "./dimensions.ts";
+export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionSource } from "./emit.ts";
+
+/** The measure sets the Cube model imports, by export name (model/cubes/*.js). */
+export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record<string, MeasureSet> {
+  return {
+    npsMeasures: npsMeasures({ minimumSample }),
+    driverMeasures: driverMeasures(),
+    krsMeasures: krsMeasures({ minimumSample }),
+    csatMeasures: csatMeasures({ minimumSample }),
+    cesMeasures: cesMeasures({ minimumSample }),
+  };
+}
+
+/** File name under which the generated module joins the model (cube files: import from './promotor_measures'). */
+export const MEASURE_MODULE_FILE = "promotor_measures.js";
+
+export function measureModule(minimumSample = DEFAULT_MINIMUM_SAMPLE): string {
+  return measureModuleSource(
+    modelMeasureSets(minimumSample),
+    `Generated from src/measures (TypeScript) by src/semantic/repository.ts; minimum sample ${minimumSample}. Do not edit.`,
+    { responseDimensions: responseDimensions() },
+  );
+}

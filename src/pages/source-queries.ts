@@ -1,0 +1,236 @@
+/** The Cube queries behind the Evidence sources, kept in the repo. Each becomes one generated
+ * file sources/promotor/<name>.sql (src/pages/source-sql.ts): Cube writes the metric SQL, the
+ * generator only renames columns, stacks scopes (total, per segment, ...) and lines periods up
+ * for comparison. Pages select from these sources; they never compute a metric themselves. */
+import type { CubeFilter, CubeQuery, Granularity } from "../semantic/types.ts";
+
+/** The period the headline numbers compare: this quarter against the previous one. */
+export const COMPARISON_GRANULARITY: Granularity = "quarter";
+
+/** One scope of a stacked source: the same measures over one grouping. */
+export interface Scope {
+  /** Value of the `scope` column ("total", "segment", ...). */
+  scope: string;
+  /** Dimension whose value fills `scope_value`; none for a total. */
+  dimension?: string;
+  /** Label in `scope_value` for a total. */
+  label?: string;
+  filters?: CubeFilter[];
+}
+
+export interface SourceQuery {
+  /** Evidence query name: sources/promotor/<name>.sql, read by pages as promotor.<name>. */
+  name: string;
+  description: string;
+  /** Output column -> Cube member ("nps.score"). */
+  measures: Record<string, string>;
+  /** Output column -> Cube dimension. */
+  dimensions?: Record<string, string>;
+  /** Output column -> time dimension at a granularity. */
+  time?: { column: string; dimension: string; granularity: Granularity };
+  /** Stack the query over these scopes (adds columns scope, scope_value). */
+  scopes?: Scope[];
+  filters?: CubeFilter[];
+  /** Add previous-period columns and change significance (needs time and the NPS columns). */
+  compare?: boolean;
+  /** Add the importance/performance split of the drivers shown (mean over drivers per group). */
+  matrixSplit?: boolean;
+  ungrouped?: boolean;
+  limit?: number;
+  /** ORDER BY of the final result (output columns). */
+  orderBy: string[];
+}
+
+const relationship: CubeFilter = { member: "nps.survey_type", operator: "equals", values: ["relationship"] };
+const touchpoint: CubeFilter = { member: "nps.survey_type", operator: "equals", values: ["touchpoint"] };
+
+/** Scopes of the NPS sources: relationship NPS overall and per filterable group, and touchpoint
+ * NPS overall and per touchpoint (tNPS). */
+const npsScopes: Scope[] = [
+  { scope: "relationship", label: "Relatie-NPS", filters: [relationship] },
+  { scope: "touchpoint_total", label: "Touchpoint-NPS (alle)", filters: [touchpoint] },
+  { scope: "segment", dimension: "nps.segment", filters: [relationship] },
+  { scope: "business_unit", dimension: "nps.business_unit", filters: [relationship] },
+  { scope: "account_manager", dimension: "nps.account_manager", filters: [relationship] },
+  { scope: "touchpoint", dimension: "nps.touchpoint", filters: [touchpoint] },
+];
+
+const npsMeasures = {
+  responses: "nps.responses",
+  promoters: "nps.promoters",
+  passives: "nps.passives",
+  detractors: "nps.detractors",
+  promoter_share: "nps.promoter_share",
+  passive_share: "nps.passive_share",
+  detractor_share: "nps.detractor_share",
+  nps: "nps.score",
+  nps_moe: "nps.score_margin_of_error",
+  nps_reported: "nps.score_reported",
+  meets_minimum_sample: "nps.meets_minimum_sample",
+};
+
+const scopesFor = (view: string, withRelationshipFilter: boolean): Scope[] => {
+  const f = (type: string): CubeFilter[] =>
+    withRelationshipFilter ? [{ member: `${view}.survey_type`, operator: "equals", values: [type] }] : [];
+  return [
+    { scope: "total", label: "Alle klanten" },
+    { scope: "segment", dimension: `${view}.segment`, filters: f("relationship") },
+    { scope: "business_unit", dimension: `${view}.business_unit`, filters: f("relationship") },
+  ];
+};
+
+export const SOURCE_QUERIES: readonly SourceQuery[] = [
+  {
+    name: "nps_periods",
+    description: "NPS per quarter for every scope, with the previous quarter and whether the change is significant.",
+    measures: npsMeasures,
+    time: { column: "period", dimension: "nps.answered_at", granularity: COMPARISON_GRANULARITY },
+    scopes: npsScopes,
+    compare: true,
+    orderBy: ["scope", "scope_value", "period"],
+  },
+  {
+    name: "nps_monthly",
+    description: "NPS per month for every scope, with its 95 % margin of error (trend with band).",
+    measures: npsMeasures,
+    time: { column: "month", dimension: "nps.answered_at", granularity: "month" },
+    scopes: npsScopes,
+    orderBy: ["scope", "scope_value", "month"],
+  },
+  {
+    name: "touchpoints",
+    description: "Touchpoint NPS per touchpoint over all time, in journey order, with volume.",
+    measures: npsMeasures,
+    dimensions: { touchpoint: "nps.touchpoint", journey_stage: "nps.journey_stage", journey_order: "nps.journey_order" },
+    filters: [touchpoint],
+    orderBy: ["journey_order", "touchpoint"],
+  },
+  {
+    name: "touchpoint_satisfaction",
+    description: "CSAT and CES per touchpoint and quarter (next to tNPS on the journey page).",
+    measures: {
+      csat_responses: "csat.responses",
+      csat: "csat.score",
+      csat_reported: "csat.score_reported",
+    },
+    dimensions: { touchpoint: "csat.touchpoint", journey_order: "csat.journey_order" },
+    time: { column: "period", dimension: "csat.answered_at", granularity: COMPARISON_GRANULARITY },
+    filters: [{ member: "csat.survey_type", operator: "equals", values: ["touchpoint"] }],
+    orderBy: ["journey_order", "touchpoint", "period"],
+  },
+  {
+    name: "touchpoint_effort",
+    description: "CES per touchpoint and quarter.",
+    measures: { ces_responses: "ces.responses", ces: "ces.score", ces_easy_share: "ces.easy_share", ces_reported: "ces.score_reported" },
+    dimensions: { touchpoint: "ces.touchpoint", journey_order: "ces.journey_order" },
+    time: { column: "period", dimension: "ces.answered_at", granularity: COMPARISON_GRANULARITY },
+    filters: [{ member: "ces.survey_type", operator: "equals", values: ["touchpoint"] }],
+    orderBy: ["journey_order", "touchpoint", "period"],
+  },
+  {
+    name: "csat_periods",
+    description: "CSAT per quarter (all surveys), total and per segment and business unit.",
+    measures: { responses: "csat.responses", csat: "csat.score", csat_moe: "csat.score_margin_of_error", csat_reported: "csat.score_reported" },
+    time: { column: "period", dimension: "csat.answered_at", granularity: COMPARISON_GRANULARITY },
+    scopes: scopesFor("csat", false),
+    orderBy: ["scope", "scope_value", "period"],
+  },
+  {
+    name: "ces_periods",
+    description: "CES per quarter (all surveys), total and per segment and business unit.",
+    measures: { responses: "ces.responses", ces: "ces.score", ces_easy_share: "ces.easy_share", ces_reported: "ces.score_reported" },
+    time: { column: "period", dimension: "ces.answered_at", granularity: COMPARISON_GRANULARITY },
+    scopes: scopesFor("ces", false),
+    orderBy: ["scope", "scope_value", "period"],
+  },
+  {
+    name: "krs_periods",
+    description: "KlantRelatieScore and its three components per quarter, total and per segment and business unit.",
+    measures: {
+      responses: "krs.responses",
+      satisfaction: "krs.satisfaction",
+      trust: "krs.trust",
+      love: "krs.love",
+      krs: "krs.score",
+      krs_reported: "krs.score_reported",
+      satisfaction_strong_share: "krs.satisfaction_strong_share",
+      trust_strong_share: "krs.trust_strong_share",
+      love_strong_share: "krs.love_strong_share",
+    },
+    time: { column: "period", dimension: "krs.answered_at", granularity: COMPARISON_GRANULARITY },
+    scopes: scopesFor("krs", false),
+    orderBy: ["scope", "scope_value", "period"],
+  },
+  {
+    name: "krs_profiles",
+    description: "Respondents per relationship profile (which KRS components are strong), per quarter.",
+    measures: { responses: "krs.responses" },
+    dimensions: {
+      profile: "krs.relationship_profile",
+      profile_nl: "krs.relationship_profile_label_nl",
+      profile_en: "krs.relationship_profile_label_en",
+    },
+    time: { column: "period", dimension: "krs.answered_at", granularity: COMPARISON_GRANULARITY },
+    orderBy: ["period", "profile"],
+  },
+  {
+    name: "driver_matrix",
+    description: "Importance (correlation with the recommend score) and performance (mean rating) of the four drivers, total and per segment, over all time.",
+    measures: { ratings: "drivers.ratings", performance: "drivers.performance", importance: "drivers.importance" },
+    dimensions: { driver: "drivers.driver", driver_label: "drivers.driver_label", driver_order: "drivers.driver_order" },
+    scopes: [
+      { scope: "total", label: "Alle klanten" },
+      { scope: "segment", dimension: "drivers.segment" },
+      { scope: "business_unit", dimension: "drivers.business_unit" },
+    ],
+    matrixSplit: true,
+    orderBy: ["scope", "scope_value", "driver_order"],
+  },
+  {
+    name: "driver_trend",
+    description: "Driver performance per quarter.",
+    measures: { ratings: "drivers.ratings", performance: "drivers.performance", importance: "drivers.importance" },
+    dimensions: { driver: "drivers.driver", driver_label: "drivers.driver_label", driver_order: "drivers.driver_order" },
+    time: { column: "period", dimension: "drivers.answered_at", granularity: COMPARISON_GRANULARITY },
+    orderBy: ["driver_order", "period"],
+  },
+  {
+    name: "verbatims",
+    description: "Open answers (why this score?) with the score, category and theme, newest first.",
+    measures: {},
+    dimensions: {
+      response_id: "verbatims.response_id",
+      answered_at: "verbatims.answered_at",
+      survey_type: "verbatims.survey_type",
+      touchpoint: "verbatims.touchpoint",
+      segment: "verbatims.segment",
+      business_unit: "verbatims.business_unit",
+      language: "verbatims.language",
+      recommend_score: "verbatims.recommend_score",
+      category: "verbatims.category",
+      theme: "verbatims.theme",
+      reason: "verbatims.recommend_reason",
+    },
+    ungrouped: true,
+    limit: 50_000,
+    orderBy: ["answered_at DESC", "response_id"],
+  },
+];
+
+/** The Cube queries of one source, one per scope (a single one without scopes). */
+export function cubeQueries(source: SourceQuery): { scope: Scope | undefined; query: CubeQuery }[] {
+  const scopes: (Scope | undefined)[] = source.scopes ?? [undefined];
+  return scopes.map((scope) => {
+    const dimensions = [...Object.values(source.dimensions ?? {})];
+    if (scope?.dimension) dimensions.push(scope.dimension);
+    const query: CubeQuery = { measures: Object.values(source.measures), dimensions };
+    if (source.time) query.timeDimensions = [{ dimension: source.time.dimension, granularity: source.time.granularity }];
+    const filters = [...(source.filters ?? []), ...(scope?.filters ?? [])];
+    if (scope?.dimension) filters.push({ member: scope.dimension, operator: "set" });
+    if (filters.length) query.filters = filters;
+    if (source.ungrouped) query.ungrouped = true;
+    // Cube's default row limit is 10 000; a source must never be cut off silently.
+    query.limit = source.limit ?? 50_000;
+    return { scope, query };
+  });
+}

@@ -1,0 +1,39 @@
+/** Detects Cube's native module (@cubejs-backend/native, Rust) and picks the SQL planner.
+ * Without it (this machine, DESIGN.md "This machine's limits") Cube's JavaScript compiler and
+ * JavaScript planner still produce real Cube SQL; with it, Cube's default (Tesseract) planner is used. */
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+export interface NativeStatus {
+  available: boolean;
+  /** Why not, for messages and skipped tests. */
+  reason?: string;
+}
+
+let cached: NativeStatus | undefined;
+
+export function cubeNativeStatus(): NativeStatus {
+  if (cached) return cached;
+  try {
+    const native = require("@cubejs-backend/native") as { loadNative(): unknown };
+    native.loadNative();
+    cached = { available: true };
+  } catch (error) {
+    cached = {
+      available: false,
+      reason: `@cubejs-backend/native is not installed (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); its postinstall downloads it from GitHub releases, which this machine cannot reach`,
+    };
+  }
+  return cached;
+}
+
+export const hasCubeNative = (): boolean => cubeNativeStatus().available;
+
+/** Without the native module the Tesseract planner cannot run: select Cube's JavaScript planner.
+ * An explicit CUBEJS_TESSERACT_SQL_PLANNER setting is respected. */
+export function configurePlanner(env: NodeJS.ProcessEnv = process.env): "tesseract" | "javascript" {
+  if (env["CUBEJS_TESSERACT_SQL_PLANNER"] === undefined && !hasCubeNative()) env["CUBEJS_TESSERACT_SQL_PLANNER"] = "false";
+  const value = (env["CUBEJS_TESSERACT_SQL_PLANNER"] ?? "true").toLowerCase();
+  return value === "false" || value === "0" ? "javascript" : "tesseract";
+}

@@ -1,0 +1,135 @@
+/** Security for the semantic layer, shared by cube.js (the Cube server) and the in-process
+ * layer: JWT verification, the role -> Cube group mapping used by the model's access policies,
+ * SQL API users, and a queryRewrite guard.
+ *
+ * JWT / securityContext layout: { role: "executive" | "business_unit" | "account_manager",
+ * business_unit?: string, account_manager?: string, sub?: string }.
+ *   executive        -> every row
+ *   business_unit    -> rows whose business_unit equals the claim (claim required)
+ *   account_manager  -> rows whose account_manager equals the claim (claim required)
+ *   no/unknown role, or a missing claim -> no Cube group -> access policies deny -> no rows. */
+import jwt from "jsonwebtoken";
+import { PromotorError } from "../lib/errors.ts";
+import { ROLES, type Role, type SecurityContext } from "./types.ts";
+
+export const isRole = (value: unknown): value is Role => typeof value === "string" && (ROLES as readonly string[]).includes(value);
+
+const nonEmpty = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
+
+/** Keeps only a complete role: a role whose required claim is missing is dropped (sees nothing). */
+export function normalizeSecurityContext(raw: unknown): SecurityContext {
+  if (raw === null || typeof raw !== "object") return {};
+  const claims = raw as Record<string, unknown>;
+  const out: SecurityContext = {};
+  if (nonEmpty(claims["sub"])) out.sub = claims["sub"];
+  const role = claims["role"];
+  if (role === "executive") out.role = role;
+  else if (role === "business_unit" && nonEmpty(claims["business_unit"])) {
+    out.role = role;
+    out.business_unit = claims["business_unit"];
+  } else if (role === "account_manager" && nonEmpty(claims["account_manager"])) {
+    out.role = role;
+    out.account_manager = claims["account_manager"];
+  }
+  return out;
+}
+
+/** Cube's contextToGroups: the (complete) role is the only group; no role, no group. */
+export function contextToGroups(context: { securityContext?: unknown } | undefined): string[] {
+  const security = normalizeSecurityContext(context?.securityContext);
+  return isRole(security.role) ? [security.role] : [];
+}
+
+export const EXECUTIVE: SecurityContext = { role: "executive" };
+
+/** The JWT secret: CUBEJS_API_SECRET from the environment, never from the repository. */
+export function apiSecret(env: NodeJS.ProcessEnv = process.env): string {
+  const secret = env["CUBEJS_API_SECRET"];
+  if (!secret) {
+    throw new PromotorError("CUBEJS_API_SECRET is not set: tokens cannot be verified", {
+      hint: "export CUBEJS_API_SECRET=<a long random string> (keep it out of the repository)",
+    });
+  }
+  return secret;
+}
+
+/** Verifies an HS256 JWT (optionally "Bearer <token>") and returns its security context.
+ * Missing, malformed, expired or wrongly signed tokens throw (the server answers 403). */
+export function verifyToken(authorization: string | undefined, secret: string = apiSecret()): SecurityContext {
+  if (!authorization) throw new PromotorError("authorization token is missing", { hint: "send Authorization: <JWT signed with CUBEJS_API_SECRET>" });
+  const token = authorization.replace(/^Bearer\s+/i, "").trim();
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: ["HS256"] });
+  } catch (error) {
+    throw new PromotorError(`invalid authorization token: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: "sign the token with CUBEJS_API_SECRET (HS256)",
+    });
+  }
+  if (typeof payload === "string") throw new PromotorError("invalid authorization token: payload is not a JSON object");
+  return normalizeSecurityContext(payload);
+}
+
+/** Signs a token for a security context (CLI --token generation, tests, embeds). */
+export function signToken(context: SecurityContext, secret: string = apiSecret(), expiresIn: jwt.SignOptions["expiresIn"] = "1h"): string {
+  return jwt.sign({ ...context }, secret, { algorithm: "HS256", expiresIn });
+}
+
+/** Cube's checkAuth: verifies the JWT and sets the security context; throws (403) otherwise. */
+export async function checkAuth(req: { securityContext?: unknown }, authorization?: string): Promise<{ security_context: SecurityContext }> {
+  const securityContext = verifyToken(authorization);
+  req.securityContext = securityContext;
+  return { security_context: securityContext };
+}
+
+export interface SqlUser {
+  password: string;
+  securityContext: SecurityContext;
+}
+
+/** SQL API users from the environment: CUBEJS_SQL_USER / CUBEJS_SQL_PASSWORD (role
+ * PROMOTOR_SQL_ROLE, default executive, with PROMOTOR_SQL_BUSINESS_UNIT / PROMOTOR_SQL_ACCOUNT_MANAGER),
+ * plus PROMOTOR_SQL_USERS = JSON {"user": {"password": "...", "role": "...", "business_unit": "..."}}. */
+export function sqlUsersFromEnv(env: NodeJS.ProcessEnv = process.env): Map<string, SqlUser> {
+  const users = new Map<string, SqlUser>();
+  const user = env["CUBEJS_SQL_USER"];
+  const password = env["CUBEJS_SQL_PASSWORD"];
+  if (user && password) {
+    users.set(user, {
+      password,
+      securityContext: normalizeSecurityContext({
+        sub: user,
+        role: env["PROMOTOR_SQL_ROLE"] ?? "executive",
+        business_unit: env["PROMOTOR_SQL_BUSINESS_UNIT"],
+        account_manager: env["PROMOTOR_SQL_ACCOUNT_MANAGER"],
+      }),
+    });
+  }
+  const json = env["PROMOTOR_SQL_USERS"];
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new PromotorError("PROMOTOR_SQL_USERS is not valid JSON", { cause: error, hint: `e.g. {"anna":{"password":"…","role":"account_manager","account_manager":"Anna de Vries"}}` });
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new PromotorError("PROMOTOR_SQL_USERS must be a JSON object of users");
+    for (const [name, spec] of Object.entries(parsed as Record<string, unknown>)) {
+      const s = (spec ?? {}) as Record<string, unknown>;
+      if (!nonEmpty(s["password"])) throw new PromotorError(`PROMOTOR_SQL_USERS: user "${name}" has no password`);
+      users.set(name, { password: s["password"], securityContext: normalizeSecurityContext({ ...s, sub: name }) });
+    }
+  }
+  return users;
+}
+
+/** Cube's checkSqlAuth: known user -> its password (Cube compares it) and security context. */
+export function makeCheckSqlAuth(users: () => Map<string, SqlUser> = () => sqlUsersFromEnv()) {
+  return async (_req: unknown, user: string | null): Promise<{ password: string; superuser: boolean; securityContext: SecurityContext }> => {
+    const found = user ? users().get(user) : undefined;
+    if (!found) throw new Error(`Incorrect user name "${user ?? ""}" or password`);
+    return { password: found.password, superuser: false, securityContext: found.securityContext };
+  };
+}
+
+export const checkSqlAuth = makeCheckSqlAuth();

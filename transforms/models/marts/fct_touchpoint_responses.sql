@@ -1,0 +1,18 @@
+{{ config(materialized='incremental') }}
+
+select
+    {{ dimension_columns() }},
+    touchpoint_label_nl,
+    touchpoint_label_en,
+    recommend_score,
+    nps_category,
+    cast(nps_category = 'promoter' as integer) as is_promoter,
+    cast(nps_category = 'passive' as integer) as is_passive,
+    cast(nps_category = 'detractor' as integer) as is_detractor,
+    csat,
+    ces
+from {{ ref('int_responses_enriched') }}
+where survey_type = 'touchpoint'
+{% if is_incremental() %}
+    and ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
+{% endif %}

@@ -1,0 +1,7 @@
+select
+    driver,
+    driver_label_nl,
+    driver_label_en,
+    cast(driver_order as integer) as driver_order,
+    source_column
+from {{ ref('drivers') }}

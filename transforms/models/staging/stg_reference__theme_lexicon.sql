@@ -1,0 +1,5 @@
+select
+    theme,
+    language,
+    lower(keyword) as keyword
+from {{ ref('theme_lexicon') }}

@@ -19,8 +19,10 @@ export class Progress {
       const bar = "█".repeat(Math.round((done / this.total) * 30)).padEnd(30, "░");
       this.out.write(`\r${bar} ${this.describe(done, now)}\x1b[K`);
     } else {
-      while (done >= (this.nextDecile * this.total) / 10 && this.nextDecile <= 10) {
-        this.nextDecile++;
+      // One line per update at most, however many tenths it crossed.
+      const decile = Math.floor((done * 10) / this.total);
+      if (decile >= this.nextDecile) {
+        this.nextDecile = decile + 1;
         this.out.write(`generate: ${this.describe(done, now)}\n`);
       }
     }

@@ -3,7 +3,7 @@
 
 import { Clock } from "./clock.ts";
 import { cumulate, fmix32, hashFloat, hashNormal, pickCumulative, type Sfc32 } from "./prng.ts";
-import { buildPhraseBook, sentimentIndex, THEMES, type PhraseBook } from "./reasons.ts";
+import { buildPhraseBook, sentimentIndex, type PhraseBook } from "./reasons.ts";
 import {
   ACCOUNT_MANAGERS, BUSINESS_UNIT_EFFECT, BUSINESS_UNIT_WEIGHTS, DRIVERS, DUTCH_SHARE, KRS_ITEMS,
   LATENT_CENTRE, MONTH_EFFECT, RELATIONSHIP, RELATIONSHIP_SHARE, SEGMENT_EFFECT, SEGMENT_WEIGHTS,
@@ -167,4 +167,3 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.floor(v + 0.5);
 }
 
-export const THEME_COUNT = THEMES.length;

@@ -1,0 +1,209 @@
+/** `promotor pages check`: without building, runs every source's SQL against the warehouse and
+ * every page's SQL (DuckDB dialect, as Evidence runs it) against the materialized sources, and
+ * checks that each component's data and columns exist. Returns the problems; never throws for
+ * a page's mistake. */
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { queryRows, sqlString } from "../lib/duckdb.ts";
+import { PromotorError } from "../lib/errors.ts";
+import { parsePage, type ParsedPage } from "./markdown.ts";
+import { pageFiles, sourceFiles, type PagesProject } from "./project.ts";
+import { staleSources } from "./sources.ts";
+import { versionProblems, readChangelog } from "./versioning.ts";
+
+export interface Problem {
+  /** Page or source file, relative to the project root. */
+  file: string;
+  line?: number;
+  /** Query name (or component) the problem is in. */
+  query?: string;
+  message: string;
+}
+
+export interface CheckResult {
+  problems: Problem[];
+  sources: { name: string; rows: number; columns: string[] }[];
+  pages: { file: string; queries: number; components: number; runs: number }[];
+}
+
+export interface CheckOptions {
+  /** Skip the generated-sources staleness check (tests of hand-made projects). */
+  skipStaleness?: boolean;
+  /** Most parameter values a templated page is checked with. */
+  maxParamValues?: number;
+}
+
+const REFERENCE = /\$\{\s*([^}]+?)\s*\}/g;
+
+/** Resolves ${query}, ${inputs.x.value} and ${params.x} the way Evidence does before it runs a query. */
+export function resolvePageSql(
+  sql: string,
+  queries: Map<string, string>,
+  inputs: Map<string, Record<string, string>>,
+  params: Record<string, string>,
+  seen: string[] = [],
+): string {
+  return sql.replace(REFERENCE, (_m, expr: string) => {
+    const input = /^inputs\.([A-Za-z_]\w*)(?:\.(\w+))?$/.exec(expr);
+    if (input) {
+      const defaults = inputs.get(input[1]!);
+      if (!defaults) throw new PromotorError(`\${${expr}}: the page has no input named "${input[1]}"`);
+      const key = input[2] ?? "value";
+      const v = defaults[key];
+      if (v === undefined) throw new PromotorError(`\${${expr}}: input "${input[1]}" has no default for .${key}`, { hint: "give the input a defaultValue so the page renders before anyone picks" });
+      return v;
+    }
+    const param = /^params\.([A-Za-z_]\w*)$/.exec(expr);
+    if (param) {
+      const v = params[param[1]!];
+      if (v === undefined) throw new PromotorError(`\${${expr}}: this page has no route parameter "${param[1]}"`);
+      return v.replaceAll("'", "''");
+    }
+    const q = queries.get(expr);
+    if (q === undefined) throw new PromotorError(`\${${expr}}: no query of that name on this page`);
+    if (seen.includes(expr)) throw new PromotorError(`\${${expr}}: queries reference each other in a cycle (${[...seen, expr].join(" -> ")})`);
+    return `(${resolvePageSql(q, queries, inputs, params, [...seen, expr])})`;
+  });
+}
+
+const dbError = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n").slice(0, 3).join(" ").trim();
+
+/** Loads every source into schema <sourceName> of an in-memory DuckDB, as Evidence's sources step
+ * and its DuckDB-WASM views would. */
+async function materializeSources(project: PagesProject, connection: DuckDBConnection, warehouse: string, result: CheckResult): Promise<void> {
+  await connection.run(`ATTACH ${sqlString(warehouse)} AS promotor_warehouse (READ_ONLY)`);
+  await connection.run(`CREATE SCHEMA memory.${project.sourceName}`);
+  // Source SQL runs with the warehouse as default catalog (as Evidence's DuckDB connector opens it)
+  // and relative file paths (the build stamp) resolved from the project root.
+  await connection.run(`SET file_search_path = ${sqlString(project.root)}`);
+  await connection.run("USE promotor_warehouse");
+  for (const file of sourceFiles(project)) {
+    const name = basename(file, ".sql");
+    const sql = readFileSync(join(project.root, file), "utf8");
+    // Evidence's connector runs all but the last statement as set-up, the last as the query.
+    const statements = sql.split(";").map((s) => s.trim()).filter((s) => s.replace(/--.*$/gm, "").trim().length > 0);
+    try {
+      for (const s of statements.slice(0, -1)) await connection.run(s);
+      await connection.run(`CREATE TABLE memory.${project.sourceName}.${name} AS ${statements.at(-1) ?? "SELECT 1 WHERE false"}`);
+      const rows = await queryRows(connection, `SELECT count(*) AS n FROM memory.${project.sourceName}.${name}`);
+      const cols = await queryRows(connection, `DESCRIBE memory.${project.sourceName}.${name}`);
+      result.sources.push({ name, rows: Number(rows[0]?.["n"] ?? 0), columns: cols.map((c) => String(c["column_name"])) });
+    } catch (error) {
+      result.problems.push({ file, query: name, message: dbError(error) });
+    }
+  }
+  await connection.run("USE memory");
+  await connection.run("DETACH promotor_warehouse");
+}
+
+async function paramValues(page: ParsedPage, connection: DuckDBConnection, max: number): Promise<Record<string, string>[]> {
+  if (page.params.length === 0) return [{}];
+  const sql = page.frontMatter["check_params"];
+  if (typeof sql !== "string") throw new PromotorError(`templated page needs front matter check_params: SQL listing ${page.params.join(", ")} values to check with`, { file: page.path, line: 1 });
+  const rows = await queryRows(connection, `SELECT * FROM (${sql}) LIMIT ${max}`);
+  const values = rows.map((r) => Object.fromEntries(page.params.map((p) => [p, String(r[p] ?? "")])));
+  if (values.length === 0) throw new PromotorError(`check_params returned no rows: the templated page cannot be checked`, { file: page.path, line: 1 });
+  return values;
+}
+
+async function checkPage(page: ParsedPage, connection: DuckDBConnection, result: CheckResult, maxParams: number): Promise<void> {
+  const file = page.path;
+  const queries = new Map(page.queries.map((q) => [q.name, q.sql]));
+  const inputs = new Map(page.inputs.map((i) => [i.name, i.defaults]));
+  let runs = 0;
+  let paramSets: Record<string, string>[];
+  try {
+    paramSets = await paramValues(page, connection, maxParams);
+  } catch (error) {
+    result.problems.push({ file, line: 1, message: dbError(error) });
+    return;
+  }
+  const columns = new Map<string, Set<string>>();
+  for (const params of paramSets) {
+    for (const q of page.queries) {
+      let sql: string;
+      try {
+        sql = resolvePageSql(q.sql, queries, inputs, params);
+      } catch (error) {
+        result.problems.push({ file, line: q.line, query: q.name, message: dbError(error) });
+        continue;
+      }
+      try {
+        const described = await queryRows(connection, `DESCRIBE (${sql})`);
+        await connection.run(`SELECT count(*) FROM (${sql})`);
+        runs++;
+        columns.set(q.name, new Set(described.map((r) => String(r["column_name"]))));
+      } catch (error) {
+        const where = Object.keys(params).length ? ` (with ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(", ")})` : "";
+        result.problems.push({ file, line: q.line, query: q.name, message: `${dbError(error)}${where}` });
+      }
+    }
+  }
+  const known = (name: string): boolean => queries.has(name);
+  for (const c of page.components) {
+    if (c.props["data"] !== undefined && c.data === undefined && typeof c.props["data"] === "string" && !/^\{[A-Za-z_]\w*\./.test(c.props["data"])) {
+      result.problems.push({ file, line: c.line, query: c.name, message: `<${c.name} data=${c.props["data"]}>: data must be {query_name}` });
+      continue;
+    }
+    if (c.data === undefined) continue;
+    if (!known(c.data)) {
+      result.problems.push({ file, line: c.line, query: c.data, message: `<${c.name}> reads query "${c.data}", which this page does not define` });
+      continue;
+    }
+    const cols = columns.get(c.data);
+    if (!cols) continue; // the query itself failed: already reported
+    for (const [prop, col] of c.columns) {
+      if (!cols.has(col)) {
+        result.problems.push({ file, line: c.line, query: c.data, message: `<${c.name} ${prop}=${col}>: query "${c.data}" has no column "${col}" (it has: ${[...cols].join(", ")})` });
+      }
+    }
+  }
+  for (const l of page.loopColumns) {
+    if (!known(l.query)) {
+      result.problems.push({ file, line: l.line, query: l.query, message: `{${l.query}...}: no query of that name on this page` });
+      continue;
+    }
+    const cols = columns.get(l.query);
+    if (cols && !cols.has(l.column)) {
+      result.problems.push({ file, line: l.line, query: l.query, message: `${l.query}.${l.column}: query "${l.query}" has no column "${l.column}" (it has: ${[...cols].join(", ")})` });
+    }
+  }
+  result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs });
+}
+
+export async function checkPages(project: PagesProject, warehouse: string, options: CheckOptions = {}): Promise<CheckResult> {
+  if (!existsSync(warehouse)) {
+    throw new PromotorError(`warehouse ${warehouse} does not exist`, { hint: "run: promotor ingest seeds/sample && promotor build (or pass --warehouse)" });
+  }
+  const result: CheckResult = { problems: [], sources: [], pages: [] };
+  if (!options.skipStaleness) {
+    for (const s of staleSources(project)) {
+      result.problems.push({
+        file: s.file.slice(project.root.length + 1),
+        message: s.found === null ? "generated source is missing" : `generated source is stale (made from ${s.found}, model and definitions are now ${s.expected})`,
+      });
+    }
+  }
+  const changelog = existsSync(project.changelog) ? readChangelog(readFileSync(project.changelog, "utf8")) : null;
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await materializeSources(project, connection, warehouse, result);
+    for (const file of pageFiles(project)) {
+      let page: ParsedPage;
+      try {
+        page = parsePage(file, readFileSync(join(project.root, file), "utf8"));
+      } catch (error) {
+        result.problems.push({ file, line: error instanceof PromotorError ? error.line : undefined, message: dbError(error) });
+        continue;
+      }
+      for (const p of versionProblems(page, changelog, project)) result.problems.push(p);
+      await checkPage(page, connection, result, options.maxParamValues ?? 25);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return result;
+}

@@ -3,7 +3,8 @@ import { buildCommand } from "./commands/build.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { startCommand } from "./commands/start.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { tokenCommand } from "./commands/token.ts";
 
 /** Every CLI command, in the order `promotor help` lists them. */
-export const commands: readonly Command[] = [startCommand, ingestCommand, buildCommand, generateCommand, tokenCommand];
+export const commands: readonly Command[] = [startCommand, ingestCommand, buildCommand, generateCommand, serveCommand, tokenCommand];

@@ -7,7 +7,7 @@ import { buildPhraseBook, sentimentIndex, type PhraseBook } from "./reasons.ts";
 import {
   ACCOUNT_MANAGERS, BUSINESS_UNIT_EFFECT, BUSINESS_UNIT_WEIGHTS, DRIVERS, DUTCH_SHARE, KRS_ITEMS,
   LATENT_CENTRE, MONTH_EFFECT, RELATIONSHIP, RELATIONSHIP_SHARE, SEGMENT_EFFECT, SEGMENT_WEIGHTS,
-  TOUCHPOINTS, ZAKELIJK_MANAGERS, type SurveyProfile,
+  TOUCHPOINTS, ZAKELIJK_MANAGERS,
 } from "./vocabulary.ts";
 
 export type SurveyMix = "mixed" | "relationship" | "touchpoint";
@@ -52,6 +52,12 @@ export function emptyRow(): ResponseRow {
   };
 }
 
+const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+/** Two base-36 digits per entry, and zero-padded decimal blocks: ids from a few lookups. */
+const BASE36_PAIRS: readonly string[] = Array.from({ length: 1296 }, (_, i) => BASE36[Math.floor(i / 36)]! + BASE36[i % 36]!);
+const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+const DEC4: readonly string[] = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, "0"));
+
 /** Salt of the customer population: fixed (not --seed) so that separate runs, e.g. the three
  * sample files, share customers with the same segment, business unit and account manager. */
 const POPULATION = 0x0c0ffee;
@@ -73,8 +79,9 @@ export class ResponseModel {
   /** Per business unit: cumulative weights over the allowed touchpoints. */
   private readonly touchpointCum: Float64Array[];
   private readonly allowed: number[];
-  private readonly channelCum: Map<SurveyProfile, Float64Array> = new Map();
-  private readonly themeCum: Map<SurveyProfile, Float64Array> = new Map();
+  /** Channel and theme weights, at [0] for relationship and [1 + touchpoint] otherwise. */
+  private readonly channelCum: Float64Array[];
+  private readonly themeCum: Float64Array[];
   private readonly managerEffect: number[] = ACCOUNT_MANAGERS.map((_, m) => 0.5 * hashNormal(m, POPULATION + 7));
 
   constructor(private readonly clock: Clock, private readonly options: ModelOptions) {
@@ -86,15 +93,26 @@ export class ResponseModel {
     }
     this.allowed = TOUCHPOINTS.map((_, i) => i).filter((i) => options.touchpoints.length === 0 || options.touchpoints.includes(TOUCHPOINTS[i]!.code));
     this.touchpointCum = BUSINESS_UNIT_WEIGHTS.map((_, u) => cumulate(this.allowed.map((i) => TOUCHPOINTS[i]!.unitWeights[u]!)));
-    for (const p of [RELATIONSHIP, ...TOUCHPOINTS]) {
-      this.channelCum.set(p, cumulate(p.channelWeights));
-      this.themeCum.set(p, cumulate(p.themeWeights));
-    }
+    this.channelCum = [RELATIONSHIP, ...TOUCHPOINTS].map((p) => cumulate(p.channelWeights));
+    this.themeCum = [RELATIONSHIP, ...TOUCHPOINTS].map((p) => cumulate(p.themeWeights));
   }
 
   /** Unique per index for index < 2^32: a keyed bijection, base 36. */
   responseId(index: number): string {
-    return "R_" + this.seedTag + fmix32((index ^ this.idKey) >>> 0).toString(36).padStart(7, "0");
+    let v = fmix32((index ^ this.idKey) >>> 0); // < 36^7, so seven digits
+    const d1 = v % 1296;
+    v = (v - d1) / 1296;
+    const d2 = v % 1296;
+    v = (v - d2) / 1296;
+    const d3 = v % 1296;
+    v = (v - d3) / 1296;
+    return "R_" + this.seedTag + BASE36[v]! + BASE36_PAIRS[d3]! + BASE36_PAIRS[d2]! + BASE36_PAIRS[d1]!;
+  }
+
+  /** C0000001 ... C9999999 (customers beyond that get more digits). */
+  static customerId(c: number): string {
+    const v = c + 1;
+    return v < 10_000_000 ? "C" + DEC3[Math.floor(v / 10000)]! + DEC4[v % 10000]! : "C" + String(v);
   }
 
   /** Fills `row` with response number `index` at position x in [0, 1) of the period. */
@@ -105,7 +123,7 @@ export class ResponseModel {
 
     // The customer and what is fixed about them.
     const c = rng.int(this.options.customers);
-    row.customerId = "C" + String(c + 1).padStart(7, "0");
+    row.customerId = ResponseModel.customerId(c);
     const segment = pickCumulative(this.segmentCum, hashFloat(c, POPULATION + 1));
     const unit = pickCumulative(this.unitCum, hashFloat(c, POPULATION + 2));
     row.segment = segment;
@@ -124,7 +142,7 @@ export class ResponseModel {
       row.touchpoint = this.allowed[pickCumulative(this.touchpointCum[unit]!, rng.float())]!;
       profile = TOUCHPOINTS[row.touchpoint]!;
     }
-    row.channel = pickCumulative(this.channelCum.get(profile)!, rng.float());
+    row.channel = pickCumulative(this.channelCum[row.touchpoint + 1]!, rng.float());
 
     // Latent loyalty: profile, trend over the period, season, customer and group effects.
     const season = MONTH_EFFECT[this.clock.monthAt(row.t)]! * (relationship ? 1 : 0.3);
@@ -152,7 +170,7 @@ export class ResponseModel {
     const sentiment = sentimentIndex(rec);
     row.reason = -1;
     if (rng.float() < (sentiment === 0 ? 0.7 : sentiment === 1 ? 0.5 : 0.58)) {
-      const theme = pickCumulative(this.themeCum.get(profile)!, rng.float());
+      const theme = pickCumulative(this.themeCum[row.touchpoint + 1]!, rng.float());
       const [start, count] = this.phrases.slots[(theme * 2 + row.language) * 3 + sentiment]!;
       row.reason = start + rng.int(count);
     }

@@ -16,8 +16,10 @@ export class FileSink {
 
   async write(chunk: string): Promise<void> {
     if (this.failure) throw this.failure;
-    this.bytes += Buffer.byteLength(chunk, "utf8");
-    if (!this.stream.write(chunk, "utf8")) await once(this.stream, "drain");
+    // One encoding pass (byteLength + a string write would flatten and scan the rope twice).
+    const buffer = Buffer.from(chunk, "utf8");
+    this.bytes += buffer.length;
+    if (!this.stream.write(buffer)) await once(this.stream, "drain");
   }
 
   async close(): Promise<void> {

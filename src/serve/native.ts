@@ -58,7 +58,9 @@ export async function probeCubeNative(timeoutMs = 15_000): Promise<NativeProbe> 
   if (result.code === 0 && result.out === "ok") return { available: true, ...base };
   const line = result.timedOut
     ? `loading it did not finish within ${Math.round(timeoutMs / 1000)} s`
-    : (/Unable to load @cubejs-backend\/native[^\n]*/.exec(result.err)?.[0] ?? result.err.trim().split("\n").find((l) => /Error/.test(l)) ?? `exit code ${result.code}`);
+    : (/Error: (Unable to load @cubejs-backend\/native[^\n]*)/.exec(result.err)?.[1] ??
+      result.err.trim().split("\n").find((l) => /^\w*Error/.test(l)) ??
+      `exit code ${result.code}`);
   return { available: false, detail: line, ...base };
 }
 
@@ -77,9 +79,9 @@ export function nativeMissingError(probe: NativeProbe): PromotorError {
   return new PromotorError(
     [
       `cannot start the Cube server: @cubejs-backend/native ${version} is missing (${probe.detail ?? "not loadable"}).`,
-      "  why: the module is Cube's Rust core; its install script downloads it from GitHub releases, which",
-      "       this machine cannot reach (only the npm, PyPI and Debian registries are reachable), so npm",
-      "       installed the JavaScript part without it. Cube's REST and SQL API cannot run without it.",
+      "  why: it is Cube's Rust core, which Cube's REST and SQL API need. npm does not carry it: its",
+      "       install script downloads it from GitHub releases, and where github.com is out of reach (as on",
+      "       machines that reach only the npm, PyPI and Debian registries) npm installs Cube without it.",
       "  what still works here: promotor query, promotor charts, promotor pages, promotor token.",
     ].join("\n"),
     {

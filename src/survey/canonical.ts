@@ -34,7 +34,8 @@ export const CANONICAL_COLUMNS: readonly CanonicalColumn[] = [
   text("response_id", true),
   text("customer_id"),
   { name: "answered_at", kind: "timestamp", required: true },
-  text("survey_type", true, SURVEY_TYPES),
+  // Not required: inferred from touchpoint (touchpoint survey when present) when an export lacks it.
+  text("survey_type", false, SURVEY_TYPES),
   text("touchpoint"),
   text("channel"),
   text("language", false, LANGUAGES),

@@ -1,0 +1,9 @@
+// Cube configuration for `promotor serve` (Cube REST + SQL API). Everything lives in
+// src/semantic/config.ts so the in-process layer (`promotor query`) and the server share the
+// model repository (TypeScript measures -> generated promotor_measures.js), JWT auth
+// (CUBEJS_API_SECRET from the environment), role -> group mapping for the model's access
+// policies, and SQL API users (CUBEJS_SQL_USER / CUBEJS_SQL_PASSWORD, PROMOTOR_SQL_USERS).
+// Load it under tsx (bin/promotor.mjs registers it): it imports TypeScript.
+import { cubeConfig } from "./src/semantic/config.ts";
+
+export default cubeConfig();

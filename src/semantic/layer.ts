@@ -1,0 +1,213 @@
+/** The semantic layer in-process: Cube's compiler and planner over the model, Cube's access
+ * policies for row-level security, DuckDB for execution, rollups kept in DuckDB. */
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { PromotorError } from "../lib/errors.ts";
+import { createCompilerApi, type CubeCompilerApi, type CubeMetaConfig, type CubeSqlResult } from "./compiler.ts";
+import { openExecutor, type Executor } from "./executor.ts";
+import { inlineParams } from "./inline.ts";
+import { PreAggregationStore } from "./preaggregations.ts";
+import { DEFAULT_MODEL_DIR, PromotorSchemaRepository } from "./repository.ts";
+import { EXECUTIVE, normalizeSecurityContext } from "./security.ts";
+import { closeMatches } from "./suggest.ts";
+import type {
+  CubeQuery,
+  LoadResult,
+  MetaCube,
+  MetaMember,
+  ResultAnnotation,
+  SecurityContext,
+  SemanticLayer,
+  SemanticLayerOptions,
+  SqlOptions,
+} from "./types.ts";
+
+const require = createRequire(import.meta.url);
+
+interface GatewayQueryModule {
+  normalizeQuery(query: unknown, persistent: boolean): Record<string, unknown>;
+  remapToQueryAdapterFormat(query: Record<string, unknown>): Record<string, unknown>;
+}
+interface AnnotationModule {
+  prepareAnnotation(meta: CubeMetaConfig[], query: unknown): ResultAnnotation;
+}
+// Cube's API gateway helpers: the same query validation/normalisation and annotations as the REST API.
+const gatewayQuery = require("@cubejs-backend/api-gateway/dist/src/query.js") as GatewayQueryModule;
+const annotations = require("@cubejs-backend/api-gateway/dist/src/helpers/prepare-annotation.js") as AnnotationModule;
+
+/** A preAggregationId no rollup has: makes Cube's matcher pick none (SQL over the marts). */
+const NO_PRE_AGGREGATION = "__promotor_no_pre_aggregation__";
+
+interface PreparedQuery {
+  normalized: Record<string, unknown>;
+  sqlResult: CubeSqlResult;
+}
+
+function cubeTimestamp(date: Date): string {
+  return date.toISOString().replace(/Z$/, "");
+}
+
+/** DuckDB values -> what Cube's REST API would hold, but numbers as numbers. */
+function jsValue(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return cubeTimestamp(value);
+  if (value !== null && typeof value === "object" && "toDouble" in value && typeof (value as { toDouble: unknown }).toDouble === "function") {
+    return (value as { toDouble(): number }).toDouble();
+  }
+  return value;
+}
+
+export class InProcessSemanticLayer implements SemanticLayer {
+  private readonly preAggregations: PreAggregationStore;
+  private metaCache: Promise<CubeMetaConfig[]> | undefined;
+
+  constructor(
+    private readonly compilerApi: CubeCompilerApi,
+    private readonly executor: Executor,
+    private readonly usePreAggregations: boolean,
+  ) {
+    this.preAggregations = new PreAggregationStore(executor);
+  }
+
+  private context(security: SecurityContext | undefined) {
+    return { securityContext: normalizeSecurityContext(security ?? EXECUTIVE), requestId: randomUUID() };
+  }
+
+  private async metaConfig(): Promise<CubeMetaConfig[]> {
+    this.metaCache ??= this.compilerApi.metaConfig({ securityContext: EXECUTIVE, requestId: "meta" }, { skipVisibilityPatch: true });
+    return this.metaCache;
+  }
+
+  /** Cube's error plus the known members closest to each unknown one in the query. */
+  private async explain(error: unknown, query: CubeQuery): Promise<PromotorError> {
+    const message = error instanceof Error ? error.message : String(error);
+    let known: string[] = [];
+    try {
+      known = (await this.meta()).filter((c) => c.isVisible).flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name));
+    } catch {
+      // The model itself failed to compile: Cube's message is all there is.
+    }
+    const used = [
+      ...(query.measures ?? []),
+      ...(query.dimensions ?? []).map((d) => d.split(".").slice(0, 2).join(".")),
+      ...(query.timeDimensions ?? []).map((t) => t.dimension),
+      ...(query.segments ?? []),
+    ];
+    const allKnown = new Set((await this.meta().catch(() => [])).flatMap((c) => [...c.measures, ...c.dimensions, ...c.segments].map((m) => m.name)));
+    const unknown = known.length ? used.filter((m) => !allKnown.has(m)) : [];
+    const hints = unknown.map((m) => {
+      const close = closeMatches(m, known);
+      return close.length ? `${m}: did you mean ${close.join(", ")}?` : `${m}: no close match; list members with \`promotor query --members\``;
+    });
+    return new PromotorError(`Cube: ${message}`, {
+      cause: error,
+      hint: hints.length ? hints.join("\n       ") : "check the query against docs/semantic.md",
+    });
+  }
+
+  private async prepare(query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
+    if (query === null || typeof query !== "object" || Array.isArray(query)) {
+      throw new PromotorError("a Cube query must be a JSON object", { hint: `e.g. {"measures":["nps.score"],"dimensions":["nps.touchpoint"]}` });
+    }
+    try {
+      const context = this.context(security);
+      const normalized = gatewayQuery.normalizeQuery(structuredClone({ timezone: "UTC", ...query }), false);
+      // Row-level security exactly as Cube's API gateway applies it: access policies of the
+      // cubes behind the queried views, groups from contextToGroups (src/semantic/security.ts).
+      const secured = await this.compilerApi.applyRowLevelSecurity(normalized, structuredClone(normalized), context);
+      const adapterQuery = gatewayQuery.remapToQueryAdapterFormat(secured.query);
+      if (!usePreAggregations) adapterQuery["preAggregationId"] = NO_PRE_AGGREGATION;
+      const sqlResult = await this.compilerApi.getSql(adapterQuery, { requestId: context.requestId });
+      return { normalized: secured.query, sqlResult };
+    } catch (error) {
+      if (error instanceof PromotorError) throw error;
+      throw await this.explain(error, query);
+    }
+  }
+
+  async sql(query: CubeQuery, security?: SecurityContext, options: SqlOptions = {}): Promise<string> {
+    const { sqlResult } = await this.prepare(query, security, options.usePreAggregations ?? false);
+    return inlineParams(sqlResult.sql[0], sqlResult.sql[1]);
+  }
+
+  async load(query: CubeQuery, security?: SecurityContext): Promise<LoadResult> {
+    const { normalized, sqlResult } = await this.prepare(query, security, this.usePreAggregations);
+    const rollup = sqlResult.preAggregations[0];
+    if (rollup) await this.preAggregations.ensure(rollup);
+    const sql = inlineParams(sqlResult.sql[0], sqlResult.sql[1]);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.executor.query(sql);
+    } catch (error) {
+      throw new PromotorError(`DuckDB rejected the SQL Cube generated: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        hint: "run with --sql to see it; is the warehouse built (`promotor build`) with the marts this model reads?",
+      });
+    }
+    const timeDimensionKeys = new Map<string, string>();
+    for (const td of (normalized["timeDimensions"] as { dimension: string; granularity?: string }[] | undefined) ?? []) {
+      if (td.granularity) timeDimensionKeys.set(`${td.dimension}.${td.granularity}`, td.dimension);
+    }
+    const data = rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [alias, value] of Object.entries(row)) {
+        const member = sqlResult.aliasNameToMember[alias] ?? alias;
+        const v = jsValue(value);
+        out[member] = v;
+        const plain = timeDimensionKeys.get(member);
+        if (plain && !(plain in out)) out[plain] = v;
+      }
+      return out;
+    });
+    const annotation = annotations.prepareAnnotation(await this.metaConfig(), normalized);
+    const result: LoadResult = { data, sql, annotation, query: normalized };
+    if (rollup) result.preAggregation = rollup.preAggregationId;
+    return result;
+  }
+
+  async meta(): Promise<MetaCube[]> {
+    const member = (kind: MetaMember["kind"]) => (m: CubeMetaConfig["config"]["measures"][number]): MetaMember => {
+      const out: MetaMember = { name: m.name, kind, type: m.type, title: m.title, shortTitle: m.shortTitle, isVisible: m.isVisible !== false && m.public !== false };
+      if (m.aggType !== undefined) out.aggType = m.aggType;
+      if (m.description !== undefined) out.description = m.description;
+      if (m.format !== undefined) out.format = m.format;
+      if (m.granularities) out.granularities = m.granularities.map((g) => g.name);
+      return out;
+    };
+    return (await this.metaConfig()).map(({ config: c }) => {
+      const cube: MetaCube = {
+        name: c.name,
+        type: c.type,
+        title: c.title,
+        isVisible: c.isVisible !== false && c.public !== false,
+        measures: c.measures.map(member("measure")),
+        dimensions: c.dimensions.map(member("dimension")),
+        segments: c.segments.map(member("segment")),
+      };
+      if (c.description !== undefined) cube.description = c.description;
+      return cube;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.compilerApi.dispose();
+    this.executor.close();
+  }
+}
+
+export async function createSemanticLayer(options: SemanticLayerOptions): Promise<SemanticLayer> {
+  const repository = new PromotorSchemaRepository(options.model ?? DEFAULT_MODEL_DIR);
+  const compilerApi = createCompilerApi(repository);
+  try {
+    await compilerApi.getCompilers();
+  } catch (error) {
+    compilerApi.dispose();
+    throw new PromotorError(`the Cube model in ${repository.modelDir} does not compile: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      file: repository.modelDir,
+      hint: "fix the model file named in the message (model/cubes, model/views) or the measure library (src/measures)",
+    });
+  }
+  const executor = await openExecutor(options.warehouse);
+  return new InProcessSemanticLayer(compilerApi, executor, options.preAggregations ?? true);
+}

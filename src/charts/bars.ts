@@ -13,7 +13,12 @@ export function renderNpsBars(items: CategoryValue[], ctx: ChartContext & { kind
   const id = ctx.idPrefix ?? "promotor-touchpoints";
   const ok = (c: CategoryValue): boolean => isScored(c.value, c.responses, ctx.minSample);
   const scored = items.filter(ok);
-  const x = scaleLinear().domain(domainWithZero(scored.map((c) => c.value!), -100, 100)).nice().range([m.left, width - m.right]);
+  // At least 25 points on each side that has bars: small differences must not look like big ones.
+  const [lo, hi] = domainWithZero(scored.map((c) => c.value!), -100, 100);
+  const x = scaleLinear()
+    .domain([lo < 0 ? Math.min(lo, -25) : 0, hi > 0 || lo === 0 ? Math.max(hi, 25) : 0])
+    .nice()
+    .range([m.left, width - m.right]);
   const [d0, d1] = x.domain() as [number, number];
   x.domain([Math.max(-100, d0), Math.min(100, d1)]);
   const y = scaleBand<string>().domain(items.map((c) => c.key)).range([m.top, height - m.bottom]).padding(0.25);

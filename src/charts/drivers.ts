@@ -17,12 +17,26 @@ export function renderDriverMatrix(drivers: DriverPoint[], ctx: ChartContext): s
   const shown = drivers.filter(ok);
   const imps = shown.map((d) => d.importance!);
   const perfs = shown.map((d) => d.performance!);
-  const xLo = Math.min(0, ...imps);
-  const xHi = Math.max(0.1, ...imps);
-  const x = scaleLinear().domain([xLo, xHi + (xHi - xLo) * 0.08]).nice().range([m.left, width - m.right]);
-  const yLo = Math.max(0, Math.min(10, ...perfs) - 1);
-  const yHi = Math.min(10, Math.max(0, ...perfs) + 1);
-  const y = scaleLinear().domain([yLo, Math.max(yHi, yLo + 1)]).nice().range([height - m.bottom, m.top]);
+  // Domains around the drivers shown (the matrix compares drivers with each other), padded so
+  // that close drivers stay apart and labels fit.
+  const padded = (xs: number[], minPad: number, lo: number, hi: number): [number, number] => {
+    if (xs.length === 0) return [lo, hi];
+    const a = Math.min(...xs);
+    const b = Math.max(...xs);
+    const pad = Math.max(minPad, (b - a) * 0.3);
+    return [Math.max(lo, a - pad), Math.min(hi, b + pad)];
+  };
+  const x = scaleLinear().domain(padded(imps, 0.1, -1, 1)).nice().range([m.left, width - m.right]);
+  const y = scaleLinear().domain(padded(perfs, 0.75, 0, 10)).nice().range([height - m.bottom, m.top]);
+  // Labels: nudged apart vertically (at least 14 px) where drivers sit close together.
+  const labelY = new Map<string, number>();
+  const byY = [...shown].sort((a, b) => y(a.performance!) - y(b.performance!));
+  let last = -Infinity;
+  for (const d of byY) {
+    const want = Math.max(y(d.performance!), last + 14);
+    labelY.set(d.key, want);
+    last = want;
+  }
   const plotBottom = height - m.bottom;
   const splits: string[] = [];
   let splitAttrs: Record<string, string> = {};
@@ -51,7 +65,7 @@ export function renderDriverMatrix(drivers: DriverPoint[], ctx: ChartContext): s
       return (
         `<g class="driver" data-key="${esc(d.key)}"><circle class="point" cx="${px(cx)}" cy="${px(cy)}" r="6" fill="${COLORS.neutral}" data-key="${esc(d.key)}" data-importance="${dataNumber(d.importance)}" data-performance="${dataNumber(d.performance)}" data-n="${d.responses}">` +
         `<title>${esc(d.label)}: importance r = ${d.importance!.toFixed(2)}, performance ${d.performance!.toFixed(1)} / 10, n = ${thousands(d.responses)}</title></circle>` +
-        `<text x="${px(cx + (right ? 10 : -10))}" y="${px(cy)}" dy="0.32em" text-anchor="${right ? "start" : "end"}" font-size="12" fill="${COLORS.text}">${esc(d.label)}</text></g>`
+        `<text x="${px(cx + (right ? 10 : -10))}" y="${px(labelY.get(d.key) ?? cy)}" dy="0.32em" text-anchor="${right ? "start" : "end"}" font-size="12" fill="${COLORS.text}">${esc(d.label)}</text></g>`
       );
     })
     .join("\n");
@@ -68,7 +82,7 @@ export function renderDriverMatrix(drivers: DriverPoint[], ctx: ChartContext): s
         ". Dashed lines split at the means of the drivers shown.";
   const body = [
     yAxis(y, m.left, width - m.right),
-    xAxis(x, m.top, plotBottom, { format: (t) => t.toFixed(1) }),
+    xAxis(x, m.top, plotBottom, { format: (t) => t.toFixed(2).replace(/0$/, "") }),
     splits.join("\n"),
     points,
     missingNote,

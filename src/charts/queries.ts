@@ -18,8 +18,20 @@ const timeDimension = (view: string, granularity: "day" | "month", sel: Selectio
   granularity,
   ...(sel.dateRange ? { dateRange: sel.dateRange } : {}),
 });
+/** Selection filters name a shared dimension ("business_unit", or "nps.business_unit"); each chart
+ * query gets it on its own view, so one selection fits nps, drivers and krs alike. */
+export function scopeFilter(filter: CubeFilter, view: string): CubeFilter {
+  if ("or" in filter) return { or: filter.or.map((f) => scopeFilter(f, view)) };
+  if ("and" in filter) return { and: filter.and.map((f) => scopeFilter(f, view)) };
+  const name = filter.member ?? filter.dimension ?? "";
+  const { dimension: _legacy, ...rest } = filter;
+  return { ...rest, member: `${view}.${name.split(".").pop()}` };
+}
+
+const viewOf = (q: CubeQuery): string => (q.measures?.[0] ?? q.dimensions?.[0] ?? "nps").split(".")[0]!;
+
 const withFilters = (q: CubeQuery, sel: Selection, extra: CubeFilter[] = []): CubeQuery => {
-  const filters = [...extra, ...(sel.filters ?? [])];
+  const filters = [...extra, ...(sel.filters ?? []).map((f) => scopeFilter(f, viewOf(q)))];
   return filters.length ? { ...q, filters } : q;
 };
 

@@ -33,7 +33,7 @@ export function thousands(value: number): string {
 
 export function footerText(ctx: ChartContext, responses: number): string {
   const date = ctx.dataDate ? `data up to ${ctx.dataDate}` : "no data";
-  return `${date} · n = ${thousands(responses)} responses · groups under ${ctx.minSample} responses are not scored`;
+  return `${date} · n = ${thousands(responses)} ${responses === 1 ? "response" : "responses"} · groups under ${ctx.minSample} responses are not scored`;
 }
 
 export const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";

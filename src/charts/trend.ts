@@ -50,7 +50,7 @@ export function renderTrend(points: TrendPoint[], ctx: ChartContext): string {
     .map((p) => {
       const cx = px(xOf(p));
       if (!ok(p)) {
-        const w = Math.max(4, step * 0.6);
+        const w = Math.min(40, Math.max(4, step * 0.6));
         return (
           `<g class="insufficient" data-period="${esc(p.period)}" data-n="${p.responses}"><title>${esc(periodLabel(p.period))}: too few responses (n = ${thousands(p.responses)})</title>` +
           `<rect x="${px(xOf(p) - w / 2)}" y="${m.top}" width="${px(w)}" height="${px(height - m.bottom - m.top)}" fill="url(#${id}-hatch)" opacity="0.7"/>` +
@@ -58,7 +58,13 @@ export function renderTrend(points: TrendPoint[], ctx: ChartContext): string {
         );
       }
       const moe = p.marginOfError === null ? "" : ` ± ${p.marginOfError.toFixed(1)}`;
+      // A whisker per point: the band alone vanishes around isolated points (gaps on both sides).
+      const whisker =
+        p.marginOfError === null
+          ? ""
+          : `<line class="moe" x1="${cx}" x2="${cx}" y1="${px(y(Math.max(-100, p.nps! - p.marginOfError)))}" y2="${px(y(Math.min(100, p.nps! + p.marginOfError)))}" stroke="${COLORS.band}" stroke-opacity="0.45" stroke-width="1.5"/>`;
       return (
+        whisker +
         `<circle class="point" cx="${cx}" cy="${px(y(p.nps!))}" r="3.5" fill="${COLORS.neutral}" stroke="#fff" stroke-width="1.5" data-period="${esc(p.period)}" data-value="${dataNumber(p.nps)}" data-moe="${dataNumber(p.marginOfError)}" data-n="${p.responses}">` +
         `<title>${esc(periodLabel(p.period))}: NPS ${signed(p.nps!, 1)}${moe} (95 %), n = ${thousands(p.responses)}</title></circle>`
       );

@@ -2,6 +2,8 @@
  * come out in time order; within a day the position is warped through a daily response
  * curve (few answers at night). Timestamps are formatted from lookup tables (no Date per row). */
 
+import { encode, type ByteChunk } from "./bytes.ts";
+
 const DAY = 86_400;
 /** Relative number of answers per hour of day (Dutch survey traffic). */
 const HOUR_WEIGHTS = [0.3, 0.15, 0.1, 0.08, 0.1, 0.2, 0.6, 1.5, 3, 4.5, 5, 5, 5, 5, 5, 5, 4.8, 4.5, 4, 4.5, 5, 4.5, 3, 1.2];
@@ -15,6 +17,7 @@ export class Clock {
   private readonly startMs: number;
   /** "YYYY-MM-DD" for day index d at [d + 1] (d from -1 to days + 1). */
   private readonly dates: string[] = [];
+  private readonly dateBytes: Uint8Array[] = [];
   private readonly months: Uint8Array;
   private readonly warp: Float64Array;
   /** Summer-time intervals [from, to) in seconds since start (Europe/Amsterdam, UTC+2). */
@@ -29,6 +32,7 @@ export class Clock {
     for (let d = -1; d <= this.days + 1; d++) {
       const date = new Date(this.startMs + d * 86_400_000);
       this.dates.push(date.toISOString().slice(0, 10));
+      this.dateBytes.push(encode(date.toISOString().slice(0, 10)));
       this.months[d + 1] = date.getUTCMonth();
     }
     this.warp = buildWarp();
@@ -64,16 +68,33 @@ export class Clock {
     return this.dates[day + 1]! + sep + TWO_DIGITS[h]! + ":" + TWO_DIGITS[m]! + ":" + TWO_DIGITS[s - m * 60]!;
   }
 
-  /** Wall-clock time in Europe/Amsterdam (CET/CEST), "YYYY-MM-DD HH:MM:SS". */
-  formatAmsterdam(t: number): string {
-    let offset = 3600;
+  /** The same as bytes: "YYYY-MM-DD" + sep + "HH:MM:SS". */
+  write(out: ByteChunk, t: number, sep: number): void {
+    const day = Math.floor(t / DAY);
+    let s = t - day * DAY;
+    const h = Math.floor(s / 3600);
+    s -= h * 3600;
+    const m = Math.floor(s / 60);
+    out.bytes(this.dateBytes[day + 1]!);
+    out.byte(sep);
+    out.two(h);
+    out.byte(58);
+    out.two(m);
+    out.byte(58);
+    out.two(s - m * 60);
+  }
+
+  /** Seconds to add to UTC for wall-clock time in Europe/Amsterdam (CET/CEST). */
+  amsterdamOffset(t: number): number {
     for (let i = 0; i < this.summer.length; i += 2) {
-      if (t >= this.summer[i]! && t < this.summer[i + 1]!) {
-        offset = 7200;
-        break;
-      }
+      if (t >= this.summer[i]! && t < this.summer[i + 1]!) return 7200;
     }
-    return this.format(t + offset, " ");
+    return 3600;
+  }
+
+  /** Wall-clock time in Europe/Amsterdam, "YYYY-MM-DD HH:MM:SS". */
+  formatAmsterdam(t: number): string {
+    return this.format(t + this.amsterdamOffset(t), " ");
   }
 }
 

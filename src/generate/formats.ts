@@ -2,6 +2,7 @@
  * pre-escaped strings (the hot path of `promotor generate`). Layouts: docs/generate.md. */
 
 import { CANONICAL_NAMES } from "../survey/canonical.ts";
+import { encode, type ByteChunk } from "./bytes.ts";
 import type { Clock } from "./clock.ts";
 import type { PhraseBook } from "./reasons.ts";
 import type { ResponseRow } from "./response.ts";
@@ -13,12 +14,12 @@ export type FormatName = (typeof FORMATS)[number];
 export interface RowFormat {
   /** File extension of the final files. */
   extension: string;
-  /** Text at the top of every file (BOM and header rows). */
-  header: string;
+  /** Bytes at the top of every file (BOM and header rows). */
+  header: Uint8Array;
   /** Physical lines of `header`. */
   headerLines: number;
-  /** One record including its line end. */
-  line(row: ResponseRow): string;
+  /** Appends one record, including its line end. */
+  write(row: ResponseRow, out: ByteChunk): void;
 }
 
 /** RFC 4180 quoting: only when the field holds the separator, a quote or a line break. */
@@ -28,54 +29,96 @@ export function quoteField(value: string, sep: string): string {
     : value;
 }
 
-const SCORE: readonly string[] = Array.from({ length: 11 }, (_, i) => String(i));
-const score = (n: number): string => (n < 0 ? "" : SCORE[n]!);
+const SCORE: readonly Uint8Array[] = Array.from({ length: 11 }, (_, i) => encode(String(i)));
+/** A 0–10 / 1–7 item, blank when not answered (-1). */
+function item(out: ByteChunk, n: number): void {
+  if (n >= 0) out.bytes(SCORE[n]!);
+}
+const T = 84; // "T"
+const SPACE = 32;
+const C = 67; // "C"
 
-export function makeFormat(name: FormatName, clock: Clock, phrases: PhraseBook): RowFormat {
+export function makeFormat(name: FormatName, clock: Clock, phrases: PhraseBook, idPrefix: string): RowFormat {
   switch (name) {
     case "csv":
     case "parquet": // parquet is written as canonical CSV first, then converted by DuckDB
-      return canonical(",", "\n", "", clock, phrases, name === "parquet" ? ".parquet" : ".csv");
+      return canonical(",", "\n", "", clock, phrases, idPrefix, name === "parquet" ? ".parquet" : ".csv");
     case "excel-nl":
-      return canonical(";", "\r\n", "\uFEFF", clock, phrases, ".csv");
+      return canonical(";", "\r\n", "\uFEFF", clock, phrases, idPrefix, ".csv");
     case "qualtrics":
-      return qualtrics(clock, phrases);
+      return qualtrics(clock, phrases, idPrefix);
   }
 }
 
-function canonical(sep: string, eol: string, bom: string, clock: Clock, phrases: PhraseBook, extension: string): RowFormat {
+function canonical(sep: string, eol: string, bom: string, clock: Clock, phrases: PhraseBook, idPrefix: string, extension: string): RowFormat {
   const q = (v: string): string => quoteField(v, sep);
-  const reasons = phrases.entries.map((e) => q(e.text));
-  const touchpoints = TOUCHPOINTS.map((t) => q(t.code));
-  const channels = CHANNELS.map(q);
-  const languages = LANGUAGES.map(q);
-  const segments = SEGMENTS.map(q);
-  const units = BUSINESS_UNITS.map(q);
-  const managers = ACCOUNT_MANAGERS.map(q);
+  const e = (v: string): Uint8Array => encode(q(v));
+  const SEP = sep.charCodeAt(0);
+  const EOL = encode(eol);
+  const prefix = encode(idPrefix);
+  const reasons = phrases.entries.map((p) => e(p.text));
+  const types = [e("touchpoint"), e("relationship")];
+  const touchpoints = TOUCHPOINTS.map((t) => e(t.code));
+  const channels = CHANNELS.map(e);
+  const languages = LANGUAGES.map(e);
+  const segments = SEGMENTS.map(e);
+  const units = BUSINESS_UNITS.map(e);
+  const managers = ACCOUNT_MANAGERS.map(e);
   return {
     extension,
-    header: bom + CANONICAL_NAMES.map(q).join(sep) + eol,
+    header: encode(bom + CANONICAL_NAMES.map(q).join(sep) + eol),
     headerLines: 1,
-    line(r: ResponseRow): string {
+    write(r: ResponseRow, out: ByteChunk): void {
+      if (r.idText === null) {
+        out.bytes(prefix);
+        out.base36(r.idValue, 7);
+      } else out.text(q(r.idText));
+      out.byte(SEP);
+      out.byte(C);
+      out.decimal(r.customer + 1, 7);
+      out.byte(SEP);
+      if (r.timeText === null) clock.write(out, r.t, T);
+      else out.text(q(r.timeText));
+      out.byte(SEP);
+      out.bytes(types[r.relationship ? 1 : 0]!);
+      out.byte(SEP);
+      if (r.touchpoint >= 0) out.bytes(touchpoints[r.touchpoint]!);
+      out.byte(SEP);
+      out.bytes(channels[r.channel]!);
+      out.byte(SEP);
+      out.bytes(languages[r.language]!);
+      out.byte(SEP);
+      out.bytes(segments[r.segment]!);
+      out.byte(SEP);
+      out.bytes(units[r.unit]!);
+      out.byte(SEP);
+      if (r.manager >= 0) out.bytes(managers[r.manager]!);
+      out.byte(SEP);
+      if (r.scoreText === null) out.bytes(SCORE[r.recommend]!);
+      else out.text(q(r.scoreText));
+      out.byte(SEP);
+      if (r.reason >= 0) out.bytes(reasons[r.reason]!);
       const d = r.drivers;
       const k = r.krs;
-      return (
-        (r.idText ?? r.id) + sep +
-        r.customerId + sep +
-        (r.timeText ?? clock.format(r.t, "T")) + sep +
-        (r.relationship ? "relationship" : "touchpoint") + sep +
-        (r.touchpoint < 0 ? "" : touchpoints[r.touchpoint]) + sep +
-        channels[r.channel] + sep +
-        languages[r.language] + sep +
-        segments[r.segment] + sep +
-        units[r.unit] + sep +
-        (r.manager < 0 ? "" : managers[r.manager]) + sep +
-        (r.scoreText ?? SCORE[r.recommend]) + sep +
-        (r.reason < 0 ? "" : reasons[r.reason]) + sep +
-        score(d[0]!) + sep + score(d[1]!) + sep + score(d[2]!) + sep + score(d[3]!) + sep +
-        score(k[0]!) + sep + score(k[1]!) + sep + score(k[2]!) + sep +
-        score(r.csat) + sep + score(r.ces) + eol
-      );
+      out.byte(SEP);
+      item(out, d[0]!);
+      out.byte(SEP);
+      item(out, d[1]!);
+      out.byte(SEP);
+      item(out, d[2]!);
+      out.byte(SEP);
+      item(out, d[3]!);
+      out.byte(SEP);
+      item(out, k[0]!);
+      out.byte(SEP);
+      item(out, k[1]!);
+      out.byte(SEP);
+      item(out, k[2]!);
+      out.byte(SEP);
+      item(out, r.csat);
+      out.byte(SEP);
+      item(out, r.ces);
+      out.bytes(EOL);
     },
   };
 }
@@ -121,38 +164,95 @@ export const QUALTRICS_COLUMNS: readonly (readonly [id: string, question: string
 
 export const npsGroup = (score: number): string => (score >= 9 ? "Promoter" : score >= 7 ? "Passive" : "Detractor");
 
-function qualtrics(clock: Clock, phrases: PhraseBook): RowFormat {
+function qualtrics(clock: Clock, phrases: PhraseBook, idPrefix: string): RowFormat {
   const q = (v: string): string => quoteField(v, ",");
-  const row = (i: 0 | 1 | 2): string => QUALTRICS_COLUMNS.map((c) => q(c[i])).join(",") + "\r\n";
-  const reasons = phrases.entries.map((e) => q(e.text));
-  const groups = SCORE.map((_, s) => npsGroup(s));
-  const managers = ACCOUNT_MANAGERS.map(q);
+  const e = (v: string): Uint8Array => encode(q(v));
+  const headerRow = (i: 0 | 1 | 2): string => QUALTRICS_COLUMNS.map((c) => q(c[i])).join(",") + "\r\n";
+  const COMMA = 44;
+  const prefix = encode(idPrefix);
+  const reasons = phrases.entries.map((p) => e(p.text));
+  const groups = Array.from({ length: 11 }, (_, s) => encode(npsGroup(s)));
+  const managers = ACCOUNT_MANAGERS.map(e);
+  const touchpoints = TOUCHPOINTS.map((t) => e(t.code));
+  const channels = CHANNELS.map(e);
+  const segments = SEGMENTS.map(e);
+  const units = BUSINESS_UNITS.map(e);
+  const types = [e("touchpoint"), e("relationship")];
+  const languages = [encode("NL"), encode("EN")];
   // Answers to link invitations (web, app) carry no e-mail distribution.
-  const distribution = CHANNELS.map((c) => (c === "web" || c === "app" ? "anonymous" : "email"));
+  const distribution = CHANNELS.map((c) => encode(c === "web" || c === "app" ? "anonymous" : "email"));
+  // Responses are anonymised (no IP, location or recipient), as usual under the GDPR.
+  const afterEnd = encode(",IP Address,,100,");
+  const afterDuration = encode(",True,");
+  const recipients = encode(",,,,");
+  const location = encode(",,,");
+  const crlf = encode("\r\n");
+  const stamp = (out: ByteChunk, r: ResponseRow, t: number): void => {
+    if (r.timeText === null) clock.write(out, t + clock.amsterdamOffset(t), SPACE);
+    else out.text(q(r.timeText));
+  };
   return {
     extension: ".csv",
-    header: row(0) + row(1) + row(2),
+    header: encode(headerRow(0) + headerRow(1) + headerRow(2)),
     headerLines: 3,
-    line(r: ResponseRow): string {
+    write(r: ResponseRow, out: ByteChunk): void {
+      stamp(out, r, r.t - r.duration);
+      out.byte(COMMA);
+      stamp(out, r, r.t);
+      out.bytes(afterEnd);
+      out.decimal(r.duration, 1);
+      out.bytes(afterDuration);
+      stamp(out, r, r.t);
+      out.byte(COMMA);
+      if (r.idText === null) {
+        out.bytes(prefix);
+        out.base36(r.idValue, 7);
+      } else out.text(q(r.idText));
+      out.bytes(recipients);
+      out.byte(C);
+      out.decimal(r.customer + 1, 7);
+      out.bytes(location);
+      out.bytes(distribution[r.channel]!);
+      out.byte(COMMA);
+      out.bytes(languages[r.language]!);
+      out.byte(COMMA);
+      if (r.scoreText === null) {
+        out.bytes(SCORE[r.recommend]!);
+        out.byte(COMMA);
+        out.bytes(groups[r.recommend]!);
+      } else {
+        out.text(q(r.scoreText));
+        out.byte(COMMA);
+      }
+      out.byte(COMMA);
+      if (r.reason >= 0) out.bytes(reasons[r.reason]!);
       const d = r.drivers;
       const k = r.krs;
-      const end = r.timeText ?? clock.formatAmsterdam(r.t);
-      const start = r.timeText ?? clock.formatAmsterdam(r.t - r.duration);
-      // Responses are anonymised (no IP, location or recipient), as usual under the GDPR.
-      return (
-        start + "," + end + ",IP Address,,100," + r.duration + ",True," + end + "," +
-        (r.idText ?? r.id) + ",,,," + r.customerId + ",,," + distribution[r.channel] + "," +
-        (r.language === 0 ? "NL" : "EN") + "," +
-        (r.scoreText ?? SCORE[r.recommend]) + "," + (r.scoreText === null ? groups[r.recommend] : "") + "," +
-        (r.reason < 0 ? "" : reasons[r.reason]) + "," +
-        score(d[0]!) + "," + score(d[1]!) + "," + score(d[2]!) + "," + score(d[3]!) + "," +
-        score(k[0]!) + "," + score(k[1]!) + "," + score(k[2]!) + "," +
-        score(r.csat) + "," + score(r.ces) + "," +
-        (r.relationship ? "relationship" : "touchpoint") + "," +
-        (r.touchpoint < 0 ? "" : TOUCHPOINTS[r.touchpoint]!.code) + "," +
-        CHANNELS[r.channel] + "," + SEGMENTS[r.segment] + "," + BUSINESS_UNITS[r.unit] + "," +
-        (r.manager < 0 ? "" : managers[r.manager]) + "\r\n"
-      );
+      for (let i = 0; i < 4; i++) {
+        out.byte(COMMA);
+        item(out, d[i]!);
+      }
+      for (let i = 0; i < 3; i++) {
+        out.byte(COMMA);
+        item(out, k[i]!);
+      }
+      out.byte(COMMA);
+      item(out, r.csat);
+      out.byte(COMMA);
+      item(out, r.ces);
+      out.byte(COMMA);
+      out.bytes(types[r.relationship ? 1 : 0]!);
+      out.byte(COMMA);
+      if (r.touchpoint >= 0) out.bytes(touchpoints[r.touchpoint]!);
+      out.byte(COMMA);
+      out.bytes(channels[r.channel]!);
+      out.byte(COMMA);
+      out.bytes(segments[r.segment]!);
+      out.byte(COMMA);
+      out.bytes(units[r.unit]!);
+      out.byte(COMMA);
+      if (r.manager >= 0) out.bytes(managers[r.manager]!);
+      out.bytes(crlf);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BAD_VALUES, badRowAfter, TYPED_BAD_ROW_KINDS, type BadRowKind, type BadRowRecord } from "./bad-rows.ts";
+import { ByteChunk } from "./bytes.ts";
 import { Clock } from "./clock.ts";
 import { makeFormat, type FormatName } from "./formats.ts";
 import { ParquetConverter } from "./parquet.ts";
@@ -48,8 +49,9 @@ export interface GenerateSummary {
   seconds: number;
 }
 
-/** Rows generated between writes: big enough that a write carries ~1.5 MB. */
-const CHUNK_ROWS = 8192;
+/** Bytes per write; the buffer has room for one more line of any length we generate. */
+const FLUSH_AT = 2 << 20;
+const CHUNK_CAPACITY = FLUSH_AT + (256 << 10);
 
 export function fileNames(name: string, files: number, extension: string): string[] {
   if (files === 1) return [name + extension];
@@ -61,7 +63,7 @@ export async function generate(options: GenerateOptions, onProgress: (done: numb
   const { responses: n, files: k, badRows: badCount } = options;
   const clock = new Clock(options.start, options.end);
   const model = new ResponseModel(clock, { seed: options.seed, customers: options.customers, mix: options.mix, touchpoints: options.touchpoints });
-  const format = makeFormat(options.format, clock, model.phrases);
+  const format = makeFormat(options.format, clock, model.phrases, model.idPrefix);
   // Good rows and bad rows draw from separate streams: adding bad rows leaves the good ones as they were.
   const rng = new Sfc32(options.seed, 1);
   const badRng = new Sfc32(options.seed, 2);
@@ -89,14 +91,15 @@ export async function generate(options: GenerateOptions, onProgress: (done: numb
       await sink.write(format.header);
       let line = format.headerLines;
       let fileBad = 0;
-      let chunk = "";
+      const chunk = new ByteChunk(CHUNK_CAPACITY);
       let chunkRows = 0;
       const hi = Math.floor(((f + 1) * n) / k);
       for (let i = Math.floor((f * n) / k); i < hi; i++) {
         const x = (i + rng.float()) / n;
         model.fill(rng, row, i, x);
-        const good = format.line(row);
-        chunk += good;
+        const lineStart = chunk.pos;
+        format.write(row, chunk);
+        const lineEnd = chunk.pos;
         line++;
         chunkRows++;
         while (i === nextBadAfter) {
@@ -105,46 +108,46 @@ export async function generate(options: GenerateOptions, onProgress: (done: numb
           kindUses.set(kind, use + 1);
           const values = BAD_VALUES[kind];
           const value = values ? values[use % values.length]! : "";
-          let text: string;
           let recorded = value;
           if (kind === "exact_duplicate") {
-            text = good;
+            chunk.repeat(lineStart, lineEnd);
           } else if (kind === "conflicting_duplicate") {
             // `row` still holds the good row: same id, another valid score.
             const before = row.recommend;
             row.recommend = (before + 3 + badRng.int(5)) % 11;
             recorded = `${before} -> ${row.recommend}`;
-            text = format.line(row);
+            format.write(row, chunk);
           } else {
             model.fill(badRng, row, n + b, x);
             if (kind === "missing_id") row.idText = "";
             else if (kind === "bad_timestamp") row.timeText = value;
             else row.scoreText = value;
-            text = format.line(row);
+            format.write(row, chunk);
           }
-          chunk += text;
           line++;
           chunkRows++;
           fileBad++;
-          badRecords.push({ kind, file: names[f]!, line: parquet ? line - format.headerLines : line, responseId: row.idText ?? row.id, value: recorded });
+          badRecords.push({ kind, file: names[f]!, line: parquet ? line - format.headerLines : line, responseId: row.idText ?? model.responseId(row.index), value: recorded });
           b++;
           nextBadAfter = b < badCount ? badRowAfter(b, badCount, n) : -1;
         }
-        if (chunkRows >= CHUNK_ROWS) {
-          await sink.write(chunk);
+        if (chunk.pos >= FLUSH_AT) {
+          await sink.write(chunk.take());
           done += chunkRows;
-          chunk = "";
           chunkRows = 0;
           onProgress(done, total);
         }
       }
-      await sink.write(chunk);
+      await sink.write(chunk.take());
       done += chunkRows;
       await sink.close();
       onProgress(done, total);
       if (parquet) {
-        await parquet.convert(target, path);
-        rmSync(target);
+        try {
+          await parquet.convert(target, path);
+        } finally {
+          rmSync(target, { force: true });
+        }
       }
       generated.push({ path, rows: line - format.headerLines, badRows: fileBad, bytes: parquet ? statSync(path).size : sink.bytes });
     }

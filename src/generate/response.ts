@@ -13,9 +13,12 @@ import {
 export type SurveyMix = "mixed" | "relationship" | "touchpoint";
 
 export interface ResponseRow {
-  /** Response id, e.g. R_k3d90a1b2c4. */
-  id: string;
-  customerId: string;
+  /** Response number; its id is ResponseModel.responseId(index). */
+  index: number;
+  /** The keyed permutation of index written as the id's seven base-36 digits. */
+  idValue: number;
+  /** Customer number; customer_id is C + 7 digits of customer + 1. */
+  customer: number;
   /** Seconds since the start of the period (UTC). */
   t: number;
   relationship: boolean;
@@ -46,17 +49,11 @@ export interface ResponseRow {
 
 export function emptyRow(): ResponseRow {
   return {
-    id: "", customerId: "", t: 0, relationship: true, touchpoint: -1, channel: 0, language: 0, segment: 0,
+    index: 0, idValue: 0, customer: 0, t: 0, relationship: true, touchpoint: -1, channel: 0, language: 0, segment: 0,
     unit: 0, manager: -1, recommend: 0, reason: -1, drivers: new Int8Array(4), krs: new Int8Array(3),
     csat: -1, ces: -1, duration: 0, idText: null, scoreText: null, timeText: null,
   };
 }
-
-const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-/** Two base-36 digits per entry, and zero-padded decimal blocks: ids from a few lookups. */
-const BASE36_PAIRS: readonly string[] = Array.from({ length: 1296 }, (_, i) => BASE36[Math.floor(i / 36)]! + BASE36[i % 36]!);
-const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
-const DEC4: readonly string[] = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, "0"));
 
 /** Salt of the customer population: fixed (not --seed) so that separate runs, e.g. the three
  * sample files, share customers with the same segment, business unit and account manager. */
@@ -87,6 +84,7 @@ export class ResponseModel {
   constructor(private readonly clock: Clock, private readonly options: ModelOptions) {
     this.seedTag = (fmix32(options.seed ^ 0x5eed5eed) % 1_679_616).toString(36).padStart(4, "0");
     this.idKey = fmix32(options.seed + 0x1d);
+    this.idPrefix = "R_" + this.seedTag;
     const known = TOUCHPOINTS.map((p) => p.code);
     for (const code of options.touchpoints) {
       if (!known.includes(code)) throw new RangeError(`unknown touchpoint "${code}" (one of: ${known.join(", ")})`);
@@ -97,33 +95,30 @@ export class ResponseModel {
     this.themeCum = [RELATIONSHIP, ...TOUCHPOINTS].map((p) => cumulate(p.themeWeights));
   }
 
-  /** Unique per index for index < 2^32: a keyed bijection, base 36. */
+  /** Unique per index for index < 2^32: "R_" + a 4-digit seed tag + a keyed bijection of the
+   * index in seven base-36 digits. */
+  readonly idPrefix: string;
+  idValue(index: number): number {
+    return fmix32((index ^ this.idKey) >>> 0);
+  }
   responseId(index: number): string {
-    let v = fmix32((index ^ this.idKey) >>> 0); // < 36^7, so seven digits
-    const d1 = v % 1296;
-    v = (v - d1) / 1296;
-    const d2 = v % 1296;
-    v = (v - d2) / 1296;
-    const d3 = v % 1296;
-    v = (v - d3) / 1296;
-    return "R_" + this.seedTag + BASE36[v]! + BASE36_PAIRS[d3]! + BASE36_PAIRS[d2]! + BASE36_PAIRS[d1]!;
+    return this.idPrefix + this.idValue(index).toString(36).padStart(7, "0");
   }
 
-  /** C0000001 ... C9999999 (customers beyond that get more digits). */
   static customerId(c: number): string {
-    const v = c + 1;
-    return v < 10_000_000 ? "C" + DEC3[Math.floor(v / 10000)]! + DEC4[v % 10000]! : "C" + String(v);
+    return "C" + String(c + 1).padStart(7, "0");
   }
 
   /** Fills `row` with response number `index` at position x in [0, 1) of the period. */
   fill(rng: Sfc32, row: ResponseRow, index: number, x: number): void {
     row.idText = row.scoreText = row.timeText = null;
-    row.id = this.responseId(index);
+    row.index = index;
+    row.idValue = this.idValue(index);
     row.t = this.clock.secondsAt(x);
 
     // The customer and what is fixed about them.
     const c = rng.int(this.options.customers);
-    row.customerId = ResponseModel.customerId(c);
+    row.customer = c;
     const segment = pickCumulative(this.segmentCum, hashFloat(c, POPULATION + 1));
     const unit = pickCumulative(this.unitCum, hashFloat(c, POPULATION + 2));
     row.segment = segment;

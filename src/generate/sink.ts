@@ -14,12 +14,11 @@ export class FileSink {
     this.stream.on("error", (error) => (this.failure = error));
   }
 
-  async write(chunk: string): Promise<void> {
+  /** Takes ownership of `chunk` (the caller must not reuse it). */
+  async write(chunk: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
-    // One encoding pass (byteLength + a string write would flatten and scan the rope twice).
-    const buffer = Buffer.from(chunk, "utf8");
-    this.bytes += buffer.length;
-    if (!this.stream.write(buffer)) await once(this.stream, "drain");
+    this.bytes += chunk.length;
+    if (!this.stream.write(chunk)) await once(this.stream, "drain");
   }
 
   async close(): Promise<void> {

@@ -56,7 +56,8 @@ export async function sha256File(path: string): Promise<string> {
 
 const scoreName = (c: CanonicalColumn): string => `${c.name}__int`;
 
-/** SQL that yields the list of reasons a mapped row cannot be loaded (empty list = fine). */
+/** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. A string
+ * via concat_ws (which skips NULLs) rather than a filtered list: one allocation per bad row only. */
 function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
   const checks: string[] = [];
   for (const c of CANONICAL_COLUMNS) {
@@ -66,7 +67,7 @@ function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
       const scale = `${c.scale.min}–${c.scale.max}`;
       checks.push(`CASE
         WHEN ${col} IS NULL THEN NULL
-        WHEN NOT regexp_full_match(${col}, '[0-9]{1,3}') THEN format('{} ''{}'' is not a whole number on the ${scale} scale', '${c.name}', ${col})
+        WHEN ${sqlIdent(scoreName(c))} IS NULL THEN format('{} ''{}'' is not a whole number on the ${scale} scale', '${c.name}', ${col})
         WHEN ${sqlIdent(scoreName(c))} NOT BETWEEN ${c.scale.min} AND ${c.scale.max} THEN format('{} {} is outside the ${scale} scale', '${c.name}', ${col})
       END`);
     }
@@ -92,7 +93,7 @@ function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
         THEN format('${mapping.npsGroupColumn} ''{}'' disagrees with recommend_score {}', _nps_group, recommend_score__int)
     END`);
   }
-  return `list_filter([${checks.join(",\n")}], x -> x IS NOT NULL)`;
+  return `NULLIF(concat_ws('; ', ${checks.join(",\n")}), '')`;
 }
 
 /** Canonical text columns from the source table, trimmed, '' -> NULL, codes lower-cased. */
@@ -146,27 +147,41 @@ async function count(connection: DuckDBConnection, sql: string): Promise<number>
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
 
-/** Reads one export into the temp table `src`; returns its rejected (malformed) records. */
-async function readSource(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<void> {
-  await connection.run("DROP TABLE IF EXISTS src; DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+/** The table function that reads one export, every value as text (validation happens in SQL, so
+ * '7,5' stays text and is rejected, never read as 7 or 75). */
+function sourceScan(file: string, dialect: Dialect, withRejects: boolean): string {
+  if (dialect.format === "parquet") return `read_parquet(${sqlString(file)})`;
+  // store_rejects keeps malformed records (wrong column count) instead of failing.
+  const rejects = withRejects ? ", store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans'" : "";
+  return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${rejects})`;
+}
+
+function readError(file: string, error: unknown): PromotorError {
+  return new PromotorError(`cannot read the file: ${(error as Error).message.split("\n")[0]}`, {
+    file,
+    hint: "check that it is a CSV (UTF-8, , or ; separated) or Parquet export",
+    cause: error,
+  });
+}
+
+/** Column names of the export (reads only its header / schema). */
+async function sourceColumnsOf(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<Map<string, string>> {
   try {
-    if (dialect.format === "parquet") {
-      await connection.run(`CREATE TEMP TABLE src AS SELECT * FROM read_parquet(${sqlString(file)})`);
-      await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
-    } else {
-      // all_varchar: validation happens in SQL below, so '7,5' stays text and is rejected, never
-      // read as 7 or 75. store_rejects keeps malformed records (wrong column count) instead of failing.
-      await connection.run(`CREATE TEMP TABLE src AS SELECT * FROM read_csv(${sqlString(file)},
-        header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"',
-        store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans', max_line_size = 10000000)`);
-    }
+    // The same reader options as the load (with rejects), so a malformed record cannot fail the sniff.
+    const rows = await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true)}`);
+    return new Map(rows.map((r) => [String(r["column_name"]).toLowerCase(), String(r["column_name"])] as const));
   } catch (error) {
-    throw new PromotorError(`cannot read the file: ${(error as Error).message.split("\n")[0]}`, {
-      file,
-      hint: "check that it is a CSV (UTF-8, , or ; separated) or Parquet export",
-      cause: error,
-    });
+    throw readError(file, error);
   }
+}
+
+/** Memory and spill settings for one ingest: DuckDB would otherwise take up to 80 % of RAM;
+ * with a limit it spills the staging table to disk next to the warehouse instead. */
+async function tuneForIngest(connection: DuckDBConnection): Promise<void> {
+  const limit = process.env["PROMOTOR_DUCKDB_MEMORY_LIMIT"] ?? "1200MB";
+  await connection.run(`SET memory_limit = ${sqlString(limit)}`);
+  const dbFile = (await queryRows(connection, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))[0]?.["path"];
+  if (typeof dbFile === "string" && dbFile.length > 0) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);
 }
 
 /** Ingests one file in one transaction. */
@@ -182,13 +197,8 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
     return { ...base, ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0, alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) } };
   }
 
-  await readSource(connection, file, dialect);
-  const sourceColumns = new Map(
-    (await queryRows(connection, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'src' AND database_name = 'temp' ORDER BY column_index`)).map((r) => {
-      const name = String(r["column_name"]);
-      return [name.toLowerCase(), name] as const;
-    }),
-  );
+  await tuneForIngest(connection);
+  const sourceColumns = await sourceColumnsOf(connection, file, dialect);
   const missing: string[] = [];
   const select = mappedSelect(mapping, sourceColumns, missing);
   const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required);
@@ -199,11 +209,36 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
     );
   }
   const extra = mapping.extraHeaderRows;
-  const ingestionId = (await count(connection, "SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions"));
+  const ingestionId = await count(connection, "SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions");
+  const hadResponses = (await count(connection, "SELECT count(*) FROM (SELECT 1 FROM raw.responses LIMIT 1)")) > 0;
 
+  await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
+  await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+  if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+  // The staging table is made before the transaction: a temp table is nobody else's business,
+  // and rows written inside a transaction are scanned and inserted about twice as slowly.
+  // One pass over the file: map, type and check every record, in file order (the staging
+  // table's rowid is the record's position among the records the reader accepted). Only what
+  // loading needs is kept: typed scores, not their text; the raw text (raw_values) only for
+  // rows that go to quarantine.
+  const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}))`;
+  const kept = [
+    ...CANONICAL_COLUMNS.filter((c) => c.kind === "text").map((c) => sqlIdent(c.name)),
+    ...CANONICAL_COLUMNS.filter((c) => c.kind === "score").map((c) => sqlIdent(scoreName(c))),
+  ];
+  try {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
+      WITH mapped AS (SELECT ${select} FROM ${sourceScan(file, dialect, true)} s),
+      typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
+      inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
+      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping)} AS reason FROM inferred)
+      SELECT ${kept.join(", ")}, answered_at__ts, reason, CASE WHEN reason IS NOT NULL THEN ${rawValues} END AS raw_values
+      FROM reasoned`);
+  } catch (error) {
+    throw readError(file, error);
+  }
   await connection.run("BEGIN TRANSACTION");
   try {
-    await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
     // DuckDB's reject "line" counts records with the header as 1; turn it into a data-record index.
     await connection.run(`CREATE OR REPLACE TEMP TABLE rej AS
       SELECT line - 2 AS rec, CAST(row_number() OVER (ORDER BY line) - 1 AS BIGINT) AS j,
@@ -212,17 +247,24 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
              ELSE min(error_message) END AS msg
       FROM src_rejects GROUP BY line`);
     const rejects = await count(connection, "SELECT count(*) FROM rej");
-    // Data-record index of each good row: its position plus the rejected records before it.
-    const recExpr = rejects > 0 ? `s.rowid + (SELECT count(*) FROM rej WHERE rej.rec - rej.j <= s.rowid)` : "s.rowid";
-    await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
-      WITH mapped AS (SELECT ${recExpr} AS rec, ${select} FROM src s),
-      typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped WHERE rec >= ${extra})
-      SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type),
-        ${reasonsSql(touchpoints, mapping)} AS reasons
-      FROM typed`);
+    // Positions relative to the first rowid (rows created inside a transaction get rowids from a
+    // high base until commit; kept as text: such a base is beyond 2^53).
+    const firstRow = (await queryRows(connection, "SELECT CAST(coalesce(min(rowid), 0) AS VARCHAR) AS r FROM checked"))[0]?.["r"];
+    const pos = (alias: string): string => `(${alias}.rowid - ${String(firstRow ?? "0")})`;
+    // Data-record index of a staged row: its position plus the rejected records before it.
+    const recOf = (alias: string): string => (rejects > 0 ? `(${pos(alias)} + (SELECT count(*) FROM rej WHERE rej.rec - rej.j <= ${pos(alias)}))` : pos(alias));
+    const rowOf = (rec: string): string => `(${rec} - ${extra} + 1)`;
+    const valid = `c.reason IS NULL AND ${recOf("c")} >= ${extra}`;
+
+    // Duplicates: only response ids that occur twice in the file or were loaded before need the
+    // row-by-row comparison; every other valid row simply loads (no join, no sort of all rows).
+    await connection.run(`CREATE OR REPLACE TEMP TABLE special_ids AS
+      SELECT c.response_id FROM checked c WHERE ${valid} GROUP BY c.response_id HAVING count(*) > 1
+      ${hadResponses ? `UNION SELECT c.response_id FROM checked c SEMI JOIN raw.responses r ON r.response_id = c.response_id WHERE ${valid}` : ""}`);
+    const special = await count(connection, "SELECT count(*) FROM special_ids");
     await connection.run(`CREATE OR REPLACE TEMP TABLE classified AS
-      WITH valid AS (SELECT *, ${rowHashSql()} AS row_hash FROM checked WHERE len(reasons) = 0),
-      firsts AS (SELECT response_id, min(rec) AS first_rec, arg_min(row_hash, rec) AS first_hash FROM valid GROUP BY response_id)
+      WITH v AS (SELECT c.*, ${recOf("c")} AS rec, ${rowHashSql()} AS row_hash FROM checked c SEMI JOIN special_ids s ON s.response_id = c.response_id WHERE ${valid}),
+      firsts AS (SELECT response_id, min(rec) AS first_rec, arg_min(row_hash, rec) AS first_hash FROM v GROUP BY response_id)
       SELECT v.*, f.first_rec, r._source_file AS existing_file, r._source_row AS existing_row,
         CASE
           WHEN r.response_id IS NOT NULL AND r._row_hash = v.row_hash THEN 'duplicate'
@@ -231,22 +273,30 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
           WHEN v.row_hash = f.first_hash THEN 'duplicate'
           ELSE 'conflict_file'
         END AS outcome
-      FROM valid v JOIN firsts f USING (response_id) LEFT JOIN raw.responses r USING (response_id)`);
+      FROM v JOIN firsts f USING (response_id) LEFT JOIN raw.responses r USING (response_id)`);
 
-    const rowOf = (rec: string) => `(${rec} - ${extra} + 1)`;
+    const lineage = `${ingestionId}, ${sqlString(file)}`;
+    const plain = special > 0 ? `c.response_id NOT IN (SELECT response_id FROM special_ids)` : "true";
     await connection.run(`INSERT INTO raw.responses
-      SELECT ${finalColumns()}, ${ingestionId}, ${sqlString(file)}, ${rowOf("rec")}, row_hash FROM classified WHERE outcome = 'load' ORDER BY rec`);
+      SELECT ${finalColumns()}, ${lineage}, ${rowOf(recOf("c"))}, ${rowHashSql()} FROM checked c WHERE ${valid} AND ${plain}`);
+    if (special > 0) {
+      await connection.run(`INSERT INTO raw.responses
+        SELECT ${finalColumns()}, ${lineage}, ${rowOf("rec")}, row_hash FROM classified WHERE outcome = 'load' ORDER BY rec`);
+    }
 
-    // Everything that is not loaded and not an exact duplicate, with its reason.
-    const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}))`;
+    // Everything that is not loaded and not an exact duplicate, with its reason. Conflicting
+    // duplicates passed every check, so their text is their typed values written back.
+    const typedValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map(
+      (c) => `${c.name} := CAST(${c.kind === "score" ? sqlIdent(scoreName(c)) : c.kind === "timestamp" ? "strftime(answered_at__ts, '%Y-%m-%dT%H:%M:%S')" : sqlIdent(c.name)} AS VARCHAR)`,
+    ).join(", ")}))`;
     await connection.run(`CREATE OR REPLACE TEMP TABLE rejected AS
-      SELECT rec, response_id, array_to_string(reasons, '; ') AS reason, ${rawValues} AS raw_values FROM checked WHERE len(reasons) > 0
+      SELECT ${recOf("c")} AS rec, c.response_id, c.reason, c.raw_values FROM checked c WHERE c.reason IS NOT NULL AND ${recOf("c")} >= ${extra}
       UNION ALL
       SELECT rec, response_id,
         CASE outcome
           WHEN 'conflict_existing' THEN format('conflicting duplicate: response_id {} was loaded before from {} (row {}) with different answers', response_id, existing_file, existing_row)
           ELSE format('conflicting duplicate: response_id {} appears earlier in this file (row {}) with different answers', response_id, ${rowOf("first_rec")})
-        END, ${rawValues}
+        END, ${typedValues}
       FROM classified WHERE outcome IN ('conflict_existing', 'conflict_file')
       UNION ALL
       SELECT rec, NULL, format('malformed CSV record: {}', msg), NULL FROM rej WHERE rec >= ${extra}`);
@@ -262,10 +312,10 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
       SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, now()::TIMESTAMP
       FROM rejected q ORDER BY q.rec`);
 
-    const loaded = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'load'`);
+    const loaded = await count(connection, `SELECT count(*) FROM raw.responses WHERE _ingestion_id = ${ingestionId}`);
     const duplicates = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'duplicate'`);
     const quarantined = recs.length;
-    const rowsRead = (await count(connection, `SELECT count(*) FROM checked`)) + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
+    const rowsRead = (await count(connection, `SELECT count(*) FROM checked c WHERE ${recOf("c")} >= ${extra}`)) + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
     if (loaded + duplicates + quarantined !== rowsRead) {
       throw new PromotorError(`internal error: ${rowsRead} rows read but ${loaded} loaded + ${quarantined} quarantined + ${duplicates} duplicates`, { file });
     }
@@ -273,10 +323,11 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
       ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP)`);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
     await connection.run("COMMIT");
-    await connection.run("DROP TABLE IF EXISTS src; DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected");
+    await connection.run("DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected; DROP TABLE IF EXISTS special_ids");
     return { ...base, missingOptionalColumns: missing, reasons, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => undefined);
+    await connection.run("DROP TABLE IF EXISTS checked").catch(() => undefined);
     throw error;
   }
 }

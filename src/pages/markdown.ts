@@ -126,7 +126,8 @@ export function columnsOf(value: string | true): string[] {
 const dataOf = (props: Record<string, string | true>): string | undefined => {
   const d = props["data"];
   if (typeof d !== "string") return undefined;
-  return /^\{\s*([A-Za-z_]\w*)\s*\}$/.exec(d)?.[1];
+  // {q}, or {q.filter(...)} / {q.slice(...)}: the rows are q's, so are the columns.
+  return /^\{\s*([A-Za-z_]\w*)\s*(?:\}$|\.(?:filter|slice|sort|reverse)\()/.exec(d)?.[1];
 };
 
 export function parsePage(path: string, text: string): ParsedPage {

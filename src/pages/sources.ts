@@ -4,7 +4,7 @@
  * release can be rebuilt from git. `pages check` fails when they are stale. */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { openWarehouse, queryRows, sqlString } from "../lib/duckdb.ts";
+import { openWarehouse, queryRows } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import type { SemanticLayer } from "../semantic/types.ts";
 import { modelFingerprint, sourcesFingerprint, type PagesProject } from "./project.ts";
@@ -92,4 +92,3 @@ export async function dataFreshness(warehouse: string): Promise<string | null> {
   }
 }
 
-export { sqlString };

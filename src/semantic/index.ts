@@ -17,7 +17,7 @@ export {
   EXECUTIVE,
 } from "./security.ts";
 export { PromotorSchemaRepository, DEFAULT_MODEL_DIR, minimumSampleFromEnv, type SchemaFileRepository } from "./repository.ts";
-export { cubeNativeStatus, hasCubeNative, configurePlanner } from "./native.ts";
+export { cubeNativeStatus, hasCubeNative, configurePlanner, chosenPlanner } from "./native.ts";
 export { createCompilerApi, jsOnlyNativeInstance, PRE_AGGREGATIONS_SCHEMA } from "./compiler.ts";
 export { inlineParams } from "./inline.ts";
 export { closeMatches } from "./suggest.ts";

@@ -38,6 +38,9 @@ const annotations = require("@cubejs-backend/api-gateway/dist/src/helpers/prepar
 /** A preAggregationId no rollup has: makes Cube's matcher pick none (SQL over the marts). */
 const NO_PRE_AGGREGATION = "__promotor_no_pre_aggregation__";
 
+/** Cube's built-in granularities (custom ones in the model are listed after them). */
+const BUILT_IN_GRANULARITIES: readonly string[] = ["second", "minute", "hour", "day", "week", "month", "quarter", "year"];
+
 interface PreparedQuery {
   normalized: Record<string, unknown>;
   sqlResult: CubeSqlResult;
@@ -60,13 +63,24 @@ function jsValue(value: unknown): unknown {
 export class InProcessSemanticLayer implements SemanticLayer {
   private readonly preAggregations: PreAggregationStore;
   private metaCache: Promise<CubeMetaConfig[]> | undefined;
+  /** Cube caches the chosen rollup per query shape (the preAggregationId is not in its cache
+   * key), so SQL that must ignore rollups gets its own compiler when this layer uses them. */
+  private rawCompilerApi: CubeCompilerApi | undefined;
 
   constructor(
     private readonly compilerApi: CubeCompilerApi,
     private readonly executor: Executor,
     private readonly usePreAggregations: boolean,
+    private readonly createRawCompilerApi: () => CubeCompilerApi,
   ) {
     this.preAggregations = new PreAggregationStore(executor);
+  }
+
+  private compilerFor(usePreAggregations: boolean): CubeCompilerApi {
+    if (usePreAggregations === this.usePreAggregations) return this.compilerApi;
+    if (usePreAggregations) throw new PromotorError("this semantic layer was created with preAggregations: false");
+    this.rawCompilerApi ??= this.createRawCompilerApi();
+    return this.rawCompilerApi;
   }
 
   private context(security: SecurityContext | undefined) {
@@ -114,10 +128,11 @@ export class InProcessSemanticLayer implements SemanticLayer {
       const normalized = gatewayQuery.normalizeQuery(structuredClone({ timezone: "UTC", ...query }), false);
       // Row-level security exactly as Cube's API gateway applies it: access policies of the
       // cubes behind the queried views, groups from contextToGroups (src/semantic/security.ts).
-      const secured = await this.compilerApi.applyRowLevelSecurity(normalized, structuredClone(normalized), context);
+      const compilerApi = this.compilerFor(usePreAggregations);
+      const secured = await compilerApi.applyRowLevelSecurity(normalized, structuredClone(normalized), context);
       const adapterQuery = gatewayQuery.remapToQueryAdapterFormat(secured.query);
       if (!usePreAggregations) adapterQuery["preAggregationId"] = NO_PRE_AGGREGATION;
-      const sqlResult = await this.compilerApi.getSql(adapterQuery, { requestId: context.requestId });
+      const sqlResult = await compilerApi.getSql(adapterQuery, { requestId: context.requestId });
       return { normalized: secured.query, sqlResult };
     } catch (error) {
       if (error instanceof PromotorError) throw error;
@@ -171,7 +186,7 @@ export class InProcessSemanticLayer implements SemanticLayer {
       if (m.aggType !== undefined) out.aggType = m.aggType;
       if (m.description !== undefined) out.description = m.description;
       if (m.format !== undefined) out.format = m.format;
-      if (m.granularities) out.granularities = m.granularities.map((g) => g.name);
+      if (m.type === "time") out.granularities = [...BUILT_IN_GRANULARITIES, ...(m.granularities ?? []).map((g) => g.name).filter((g) => !BUILT_IN_GRANULARITIES.includes(g))];
       return out;
     };
     return (await this.metaConfig()).map(({ config: c }) => {
@@ -191,6 +206,7 @@ export class InProcessSemanticLayer implements SemanticLayer {
 
   async close(): Promise<void> {
     this.compilerApi.dispose();
+    this.rawCompilerApi?.dispose();
     this.executor.close();
   }
 }
@@ -209,5 +225,5 @@ export async function createSemanticLayer(options: SemanticLayerOptions): Promis
     });
   }
   const executor = await openExecutor(options.warehouse);
-  return new InProcessSemanticLayer(compilerApi, executor, options.preAggregations ?? true);
+  return new InProcessSemanticLayer(compilerApi, executor, options.preAggregations ?? true, () => createCompilerApi(repository));
 }

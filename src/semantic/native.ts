@@ -30,10 +30,37 @@ export function cubeNativeStatus(): NativeStatus {
 
 export const hasCubeNative = (): boolean => cubeNativeStatus().available;
 
-/** Without the native module the Tesseract planner cannot run: select Cube's JavaScript planner.
- * An explicit CUBEJS_TESSERACT_SQL_PLANNER setting is respected. */
+/** The planner to use: Tesseract (Cube's default) only with the native module; an explicit
+ * CUBEJS_TESSERACT_SQL_PLANNER=false is respected. */
+export function chosenPlanner(env: NodeJS.ProcessEnv = process.env): "tesseract" | "javascript" {
+  const value = (env["CUBEJS_TESSERACT_SQL_PLANNER"] ?? "true").toLowerCase();
+  const requested = !(value === "false" || value === "0");
+  return requested && hasCubeNative() ? "tesseract" : "javascript";
+}
+
+/** For the Cube server (which reads the environment): without the native module select Cube's
+ * JavaScript planner. An explicit CUBEJS_TESSERACT_SQL_PLANNER setting is respected. */
 export function configurePlanner(env: NodeJS.ProcessEnv = process.env): "tesseract" | "javascript" {
-  if (env["CUBEJS_TESSERACT_SQL_PLANNER"] === undefined && !hasCubeNative()) env["CUBEJS_TESSERACT_SQL_PLANNER"] = "false";
+  if (env["CUBEJS_TESSERACT_SQL_PLANNER"] === undefined && !hasCubeNative()) {
+    env["CUBEJS_TESSERACT_SQL_PLANNER"] = "false";
+    if (env === process.env) silenceLegacyPlannerWarning();
+  }
   const value = (env["CUBEJS_TESSERACT_SQL_PLANNER"] ?? "true").toLowerCase();
   return value === "false" || value === "0" ? "javascript" : "tesseract";
+}
+
+/** Cube prints "Tesseract planner is a default one …" to stdout the first time it reads the
+ * setting, which would corrupt `promotor query --format json|csv`. Read it once with console
+ * output swallowed; Cube then never repeats it. The choice is documented in docs/semantic.md. */
+function silenceLegacyPlannerWarning(): void {
+  const { getEnv } = require("@cubejs-backend/shared") as { getEnv(name: string): unknown };
+  const saved = { log: console.log, warn: console.warn };
+  console.log = () => undefined;
+  console.warn = () => undefined;
+  try {
+    getEnv("nativeSqlPlanner");
+  } finally {
+    console.log = saved.log;
+    console.warn = saved.warn;
+  }
 }

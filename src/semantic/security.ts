@@ -125,7 +125,7 @@ export function sqlUsersFromEnv(env: NodeJS.ProcessEnv = process.env): Map<strin
 
 /** Cube's checkSqlAuth: known user -> its password (Cube compares it) and security context. */
 export function makeCheckSqlAuth(users: () => Map<string, SqlUser> = () => sqlUsersFromEnv()) {
-  return async (_req: unknown, user: string | null): Promise<{ password: string; superuser: boolean; securityContext: SecurityContext }> => {
+  return async (_req: unknown, user: string | null, _password?: string | null): Promise<{ password: string; superuser: boolean; securityContext: SecurityContext }> => {
     const found = user ? users().get(user) : undefined;
     if (!found) throw new Error(`Incorrect user name "${user ?? ""}" or password`);
     return { password: found.password, superuser: false, securityContext: found.securityContext };

@@ -1,0 +1,75 @@
+/** One benchmark size: fresh warehouse, `promotor ingest` and `promotor build` as child processes
+ * (timed, peak RSS of the process tree), warehouse size, then the incremental case. */
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { dbtWorkDirs } from "../dbt/run.ts";
+import { PromotorError } from "../lib/errors.ts";
+import { runMeasured, type MeasuredRun } from "./process-tree.ts";
+import { median } from "./stats.ts";
+
+export interface StepFigures {
+  elapsedMs: number;
+  peakRssBytes: number;
+}
+
+export interface PipelineFigures {
+  ingest: StepFigures;
+  build: StepFigures;
+  warehouseBytes: number;
+}
+
+function warehouseBytes(path: string): number {
+  return [path, `${path}.wal`].filter((f) => existsSync(f)).reduce((a, f) => a + statSync(f).size, 0);
+}
+
+/** Removes a warehouse and dbt's per-warehouse state, so a run starts from nothing. */
+export function removeWarehouse(path: string): void {
+  for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
+  const { targetPath } = dbtWorkDirs(path);
+  rmSync(dirname(targetPath), { recursive: true, force: true });
+}
+
+async function promotor(root: string, warehouse: string, args: string[], what: string): Promise<MeasuredRun> {
+  const run = await runMeasured(process.execPath, [join(root, "bin", "promotor.mjs"), "--warehouse", warehouse, ...args], { cwd: root });
+  if (run.exitCode !== 0) {
+    throw new PromotorError(`${what} failed during the benchmark (exit ${run.exitCode}):\n${run.output.slice(-3000)}`, { hint: `run it by hand: promotor --warehouse ${warehouse} ${args.join(" ")}` });
+  }
+  return run;
+}
+
+const figures = (run: MeasuredRun): StepFigures => ({ elapsedMs: run.elapsedMs, peakRssBytes: run.peakRssBytes });
+
+export function ingestStep(root: string, warehouse: string, files: readonly string[]): Promise<StepFigures> {
+  return promotor(root, warehouse, ["ingest", ...files], "promotor ingest").then(figures);
+}
+
+export function buildStep(root: string, warehouse: string): Promise<StepFigures> {
+  return promotor(root, warehouse, ["build"], "promotor build").then(figures);
+}
+
+/** Full load from an empty warehouse, `runs` times; medians of time, peak and size. */
+export async function fullLoad(root: string, warehouse: string, files: readonly string[], runs: number, log: (line: string) => void): Promise<PipelineFigures> {
+  mkdirSync(dirname(warehouse), { recursive: true });
+  const all: PipelineFigures[] = [];
+  for (let i = 0; i < runs; i++) {
+    removeWarehouse(warehouse);
+    const ingest = await ingestStep(root, warehouse, files);
+    log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
+    const build = await buildStep(root, warehouse);
+    log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
+    all.push({ ingest, build, warehouseBytes: warehouseBytes(warehouse) });
+  }
+  const m = (f: (p: PipelineFigures) => number): number => median(all.map(f));
+  return {
+    ingest: { elapsedMs: m((p) => p.ingest.elapsedMs), peakRssBytes: m((p) => p.ingest.peakRssBytes) },
+    build: { elapsedMs: m((p) => p.build.elapsedMs), peakRssBytes: m((p) => p.build.peakRssBytes) },
+    warehouseBytes: m((p) => p.warehouseBytes),
+  };
+}
+
+/** New responses into the loaded warehouse, then an incremental `dbt build`. */
+export async function incrementalLoad(root: string, warehouse: string, files: readonly string[]): Promise<PipelineFigures> {
+  const ingest = await ingestStep(root, warehouse, files);
+  const build = await buildStep(root, warehouse);
+  return { ingest, build, warehouseBytes: warehouseBytes(warehouse) };
+}

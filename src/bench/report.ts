@@ -1,0 +1,167 @@
+/** Benchmark figures for people: aligned text tables for the terminal, Markdown for
+ * docs/benchmarks.md, and the target check of issue 6. */
+import { formatBytes, table, type Cell } from "../lib/format.ts";
+import type { BenchResult, SizeResult } from "./run.ts";
+
+export const TARGETS = {
+  fullLoadMs: 60_000,
+  peakBytes: 2 * 1024 ** 3,
+  ratio: 1.2,
+  preAggregatedMs: 100,
+  incrementalBuildMs: 10_000,
+  atResponses: 10_000_000,
+} as const;
+
+const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toLocaleString("en-US", { maximumFractionDigits: 0 })} MiB`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const millis = (ms: number): string => `${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
+const count = (n: number): string => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : n.toLocaleString("en-US"));
+
+export interface Tables {
+  pipeline: { headers: string[]; rows: Cell[][] };
+  queries: { headers: string[]; rows: Cell[][] };
+  targets: { headers: string[]; rows: Cell[][] };
+}
+
+function pipelineRows(sizes: readonly SizeResult[]): Cell[][] {
+  return sizes.map((s) => [
+    count(s.responses),
+    formatBytes(s.inputBytes),
+    seconds(s.full.ingest.elapsedMs),
+    mib(s.full.ingest.peakRssBytes),
+    seconds(s.full.build.elapsedMs),
+    mib(s.full.build.peakRssBytes),
+    seconds(s.full.ingest.elapsedMs + s.full.build.elapsedMs),
+    formatBytes(s.full.warehouseBytes),
+    s.incremental ? seconds(s.incremental.ingest.elapsedMs) : "–",
+    s.incremental ? seconds(s.incremental.build.elapsedMs) : "–",
+    s.incremental ? mib(Math.max(s.incremental.ingest.peakRssBytes, s.incremental.build.peakRssBytes)) : "–",
+  ]);
+}
+
+function queryRows(sizes: readonly SizeResult[]): Cell[][] {
+  return sizes.flatMap((s) =>
+    s.queries.map((q) => [
+      count(s.responses),
+      q.title,
+      q.preAggregation ?? "marts",
+      millis(q.firstMs),
+      millis(q.semanticMs),
+      millis(q.handMs),
+      `${q.ratio.toFixed(2)} ×`,
+      q.equal ? "yes" : "NO",
+    ]),
+  );
+}
+
+const verdict = (ok: boolean | null): string => (ok === null ? "not measured" : ok ? "met" : "MISSED");
+
+function targetRows(result: BenchResult): Cell[][] {
+  const big = result.sizes.find((s) => s.responses === TARGETS.atResponses);
+  const at = count(TARGETS.atResponses);
+  const rows: Cell[][] = [];
+  const fullMs = big ? big.full.ingest.elapsedMs + big.full.build.elapsedMs : null;
+  rows.push([`${at}: ingest + dbt build < 60 s`, fullMs === null ? "–" : seconds(fullMs), verdict(fullMs === null ? null : fullMs < TARGETS.fullLoadMs)]);
+  const peak = big ? Math.max(big.full.ingest.peakRssBytes, big.full.build.peakRssBytes) : null;
+  rows.push([`${at}: peak memory < 2 GiB`, peak === null ? "–" : mib(peak), verdict(peak === null ? null : peak < TARGETS.peakBytes)]);
+  const inc = big?.incremental ?? null;
+  rows.push([`${at} + ${inc ? count(inc.responses) : "100k"}: incremental dbt build < 10 s`, inc ? seconds(inc.build.elapsedMs) : "–", verdict(inc ? inc.build.elapsedMs < TARGETS.incrementalBuildMs : null)]);
+  for (const s of result.sizes) {
+    if (s.queries.length === 0) continue;
+    const worst = s.queries.reduce((a, q) => (q.ratio > a.ratio ? q : a));
+    rows.push([`${count(s.responses)}: semantic ≤ 1.2 × hand SQL, every query`, `worst ${worst.ratio.toFixed(2)} × (${worst.title})`, verdict(worst.ratio <= TARGETS.ratio)]);
+    const served = s.queries.filter((q) => q.preAggregation !== null);
+    if (served.length > 0) {
+      const slowest = served.reduce((a, q) => (q.semanticMs > a.semanticMs ? q : a));
+      rows.push([`${count(s.responses)}: < 100 ms when a rollup serves it`, `slowest ${millis(slowest.semanticMs)}`, verdict(slowest.semanticMs < TARGETS.preAggregatedMs)]);
+    }
+    const wrong = s.queries.filter((q) => !q.equal);
+    rows.push([`${count(s.responses)}: same answers as hand SQL`, wrong.length === 0 ? "all" : wrong.map((q) => q.title).join(", "), verdict(wrong.length === 0)]);
+  }
+  return rows;
+}
+
+export function benchTables(result: BenchResult): Tables {
+  return {
+    pipeline: {
+      headers: ["responses", "input", "ingest", "ingest peak", "dbt build", "build peak", "total", "warehouse", "+inc ingest", "+inc build", "+inc peak"],
+      rows: pipelineRows(result.sizes),
+    },
+    queries: {
+      headers: ["responses", "query", "served by", "first", "semantic", "hand SQL", "ratio", "same answer"],
+      rows: queryRows(result.sizes),
+    },
+    targets: { headers: ["target", "measured", "verdict"], rows: targetRows(result) },
+  };
+}
+
+export function machineLines(result: BenchResult): string[] {
+  const m = result.machine;
+  return [
+    `date      ${result.date.replace("T", " ").slice(0, 19)} UTC`,
+    `machine   ${m.cpu}, ${m.cores} cores, ${formatBytes(m.ramBytes)} RAM, ${m.os}`,
+    `versions  Node ${m.node} · DuckDB ${m.duckdb} · ${m.dbt} · Cube ${m.cube}`,
+    `command   ${result.command}`,
+    `method    input ${result.format}; ingest and build as child processes, peak = highest sum of VmRSS over the process tree (sampled every 50 ms);` +
+      ` pipeline median of ${result.runs} run(s); queries: median of ${result.repeat} runs after one warm-up, ratio = median of per-pair semantic/hand ratios`,
+  ];
+}
+
+const right = (n: number): ("left" | "right")[] => Array.from({ length: n }, () => "right" as const);
+
+export function textReport(result: BenchResult): string {
+  const t = benchTables(result);
+  const incNote = result.sizes.find((s) => s.incremental)?.incremental;
+  return [
+    ...machineLines(result),
+    "",
+    `Pipeline (full load into an empty warehouse${incNote ? `; +inc = ${count(incNote.responses)} new responses ingested and built incrementally afterwards` : ""})`,
+    table(t.pipeline.headers, t.pipeline.rows, { align: right(t.pipeline.headers.length) }),
+    "",
+    ...(t.queries.rows.length > 0
+      ? ["Dashboard queries (semantic layer vs hand-written DuckDB SQL over raw.responses)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
+      : []),
+    "Targets (issue 6)",
+    table(t.targets.headers, t.targets.rows, { align: ["left", "left", "left"] }),
+    "",
+  ].join("\n");
+}
+
+function markdownTable(headers: string[], rows: Cell[][], numeric: boolean[]): string {
+  const cell = (c: Cell): string => (c === null || c === undefined ? "–" : String(c).replaceAll("|", "\\|"));
+  return [
+    `| ${headers.join(" | ")} |`,
+    `|${headers.map((_, i) => (numeric[i] ? "---:" : "---")).join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
+}
+
+/** The results block of docs/benchmarks.md. */
+export function markdownReport(result: BenchResult): string {
+  const t = benchTables(result);
+  const lines = machineLines(result).map((l) => {
+    const [key, ...rest] = l.split(/\s{2,}/);
+    return `- **${key}**: ${rest.join(" ")}`;
+  });
+  return [
+    ...lines,
+    "",
+    markdownTable(t.pipeline.headers, t.pipeline.rows, [false, ...Array(10).fill(true)]),
+    "",
+    ...(t.queries.rows.length > 0 ? [markdownTable(t.queries.headers, t.queries.rows, [false, false, false, true, true, true, true, false]), ""] : []),
+    markdownTable(t.targets.headers, t.targets.rows, [false, false, false]),
+  ].join("\n");
+}
+
+export const DOCS_START = "<!-- bench:results:start -->";
+export const DOCS_END = "<!-- bench:results:end -->";
+
+/** Replaces the generated block in docs/benchmarks.md (between the markers), keeping the prose. */
+export function updateDocs(text: string, block: string): string {
+  const start = text.indexOf(DOCS_START);
+  const end = text.indexOf(DOCS_END);
+  const fresh = `${DOCS_START}\n${block}\n${DOCS_END}`;
+  if (start < 0 || end < start) return `${text.trimEnd()}\n\n${fresh}\n`;
+  return text.slice(0, start) + fresh + text.slice(end + DOCS_END.length);
+}
+

@@ -1,0 +1,161 @@
+/** `promotor query '<Cube JSON query>'`: runs a Cube query through the Cube model on the
+ * warehouse (in-process; see docs/semantic.md) and prints a table, JSON or CSV. */
+import { PromotorError } from "../../lib/errors.ts";
+import { table, type Cell } from "../../lib/format.ts";
+import { createSemanticLayer } from "../../semantic/layer.ts";
+import { verifyToken } from "../../semantic/security.ts";
+import { ROLES, type CubeQuery, type LoadResult, type MetaCube, type SecurityContext } from "../../semantic/types.ts";
+import type { Command, CommandContext } from "../command.ts";
+
+const USAGE =
+  "query '<Cube JSON query>' [--sql] [--format table|json|csv] [--role executive|business_unit|account_manager] " +
+  "[--business-unit BU] [--account-manager AM] [--token JWT] [--no-pre-aggregations] [--members] [--model DIR]";
+
+const FORMATS = ["table", "json", "csv"] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface QueryArgs {
+  query: CubeQuery | undefined;
+  showSql: boolean;
+  format: Format;
+  security: SecurityContext;
+  preAggregations: boolean;
+  members: boolean;
+  model: string | undefined;
+}
+
+export function parseQueryArgs(args: string[], env: NodeJS.ProcessEnv = process.env): QueryArgs {
+  let text: string | undefined;
+  let showSql = false;
+  let format: Format = "table";
+  let role: string | undefined;
+  let businessUnit: string | undefined;
+  let accountManager: string | undefined;
+  let token: string | undefined;
+  let preAggregations = true;
+  let members = false;
+  let model: string | undefined;
+  const value = (i: number, flag: string): string => {
+    const v = args[i];
+    if (v === undefined) throw new PromotorError(`${flag} needs a value`, { hint: `usage: promotor ${USAGE}` });
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const next = (): string => inline ?? value(++i, flag);
+    switch (flag) {
+      case "--sql": showSql = true; break;
+      case "--members": members = true; break;
+      case "--no-pre-aggregations": preAggregations = false; break;
+      case "--format": {
+        const f = next();
+        if (!(FORMATS as readonly string[]).includes(f)) throw new PromotorError(`unknown --format "${f}"`, { hint: `one of: ${FORMATS.join(", ")}` });
+        format = f as Format;
+        break;
+      }
+      case "--role": role = next(); break;
+      case "--business-unit": businessUnit = next(); break;
+      case "--account-manager": accountManager = next(); break;
+      case "--token": token = next(); break;
+      case "--model": model = next(); break;
+      default:
+        if (arg.startsWith("--")) throw new PromotorError(`unknown option "${arg}"`, { hint: `usage: promotor ${USAGE}` });
+        if (text !== undefined) throw new PromotorError("give one Cube query (quote the JSON)", { hint: `usage: promotor ${USAGE}` });
+        text = arg;
+    }
+  }
+  let query: CubeQuery | undefined;
+  if (text !== undefined) {
+    try {
+      query = JSON.parse(text) as CubeQuery;
+    } catch (error) {
+      throw new PromotorError(`the query is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: `quote it for the shell: promotor query '{"measures":["nps.score"],"dimensions":["nps.touchpoint"]}'`,
+      });
+    }
+  } else if (!members) {
+    throw new PromotorError("query needs a Cube JSON query", { hint: `usage: promotor ${USAGE}` });
+  }
+  let security: SecurityContext;
+  if (token !== undefined) {
+    if (role !== undefined || businessUnit !== undefined || accountManager !== undefined) {
+      throw new PromotorError("--token carries the role; do not combine it with --role/--business-unit/--account-manager");
+    }
+    security = verifyToken(token, env["CUBEJS_API_SECRET"] ?? undefined);
+  } else {
+    const r = role ?? (businessUnit !== undefined ? "business_unit" : accountManager !== undefined ? "account_manager" : "executive");
+    if (!(ROLES as readonly string[]).includes(r)) throw new PromotorError(`unknown --role "${r}"`, { hint: `one of: ${ROLES.join(", ")}` });
+    if (r === "business_unit" && !businessUnit) throw new PromotorError("--role business_unit needs --business-unit");
+    if (r === "account_manager" && !accountManager) throw new PromotorError("--role account_manager needs --account-manager");
+    security = { role: r };
+    if (businessUnit !== undefined) security.business_unit = businessUnit;
+    if (accountManager !== undefined) security.account_manager = accountManager;
+  }
+  return { query, showSql, format, security, preAggregations, members, model };
+}
+
+/** Result columns in query order: dimensions, time dimensions (with granularity), measures. */
+export function resultColumns(result: LoadResult): string[] {
+  const q = result.query as { dimensions?: string[]; timeDimensions?: { dimension: string; granularity?: string }[]; measures?: string[] };
+  const cols = [
+    ...(q.dimensions ?? []),
+    ...(q.timeDimensions ?? []).filter((t) => t.granularity).map((t) => `${t.dimension}.${t.granularity}`),
+    ...(q.measures ?? []),
+  ];
+  return cols.filter((c, i) => cols.indexOf(c) === i);
+}
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+export function renderResult(result: LoadResult, format: Format): string {
+  const columns = resultColumns(result);
+  if (format === "json") return JSON.stringify(result.data, null, 2);
+  if (format === "csv") return [columns.map(csvCell).join(","), ...result.data.map((row) => columns.map((c) => csvCell(row[c])).join(","))].join("\n");
+  const rows: Cell[][] = result.data.map((row) => columns.map((c) => {
+    const v = row[c];
+    return typeof v === "string" && /^\d{4}-\d\d-\d\dT00:00:00\.000$/.test(v) ? v.slice(0, 10) : (v as Cell);
+  }));
+  return table(columns, rows);
+}
+
+export function renderMembers(cubes: MetaCube[]): string {
+  const rows: Cell[][] = cubes
+    .filter((c) => c.isVisible)
+    .flatMap((c) => [...c.measures, ...c.dimensions].filter((m) => m.isVisible).map((m): Cell[] => [m.name, m.kind, m.type, m.description ?? ""]));
+  return table(["member", "kind", "type", "description"], rows);
+}
+
+export const queryCommand: Command = {
+  name: "query",
+  summary: "run a Cube query through the semantic layer (table, JSON or CSV; --sql shows Cube's SQL)",
+  usage: USAGE,
+  async run(args: string[], ctx: CommandContext): Promise<number> {
+    const parsed = parseQueryArgs(args);
+    const layer = await createSemanticLayer({ warehouse: ctx.warehouse, preAggregations: parsed.preAggregations, ...(parsed.model ? { model: parsed.model } : {}) });
+    try {
+      if (parsed.members) {
+        ctx.stdout.write(renderMembers(await layer.meta()) + "\n");
+        if (!parsed.query) return 0;
+      }
+      const result = await layer.load(parsed.query!, parsed.security);
+      if (parsed.showSql) {
+        const served = result.preAggregation ? `-- served from pre-aggregation ${result.preAggregation} (a rollup built in DuckDB from Cube's pre-aggregation SQL)\n` : "";
+        ctx.stdout.write(`${served}${result.sql.trim()};\n`);
+        return 0;
+      }
+      ctx.stdout.write(renderResult(result, parsed.format) + "\n");
+      if (parsed.format === "table") {
+        const note = `${result.data.length} row${result.data.length === 1 ? "" : "s"}${result.preAggregation ? ` · from pre-aggregation ${result.preAggregation}` : ""}`;
+        ctx.stderr.write(`${note}\n`);
+      }
+      return 0;
+    } finally {
+      await layer.close();
+    }
+  },
+};

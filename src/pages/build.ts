@@ -1,0 +1,89 @@
+/** `promotor pages build`: check, stamp, then Evidence's sources and build:strict (each with a
+ * timeout), then the release folder. Where DuckDB-WASM cannot fetch its parquet extension the
+ * Evidence steps are skipped up front (they would hang) and the result says so. */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Writable } from "node:stream";
+import { PromotorError } from "../lib/errors.ts";
+import { formatDuration } from "../lib/format.ts";
+import { checkPages, type CheckResult } from "./check.ts";
+import { detectParquetExtension, explainMissingExtension, type ExtensionStatus } from "./extension.ts";
+import type { PagesProject } from "./project.ts";
+import { writeCurrentStamp } from "./stamp.ts";
+import { writeRelease, type BuildStamp, type ReleaseEntry } from "./versioning.ts";
+
+export interface BuildOptions {
+  warehouse: string;
+  /** Give up on an Evidence step after this long (default 15 min). */
+  stepTimeoutMs?: number;
+  force?: boolean;
+  out: Writable;
+}
+
+export type BuildResult =
+  | { status: "failed-check"; check: CheckResult }
+  | { status: "skipped"; reason: string; extension: ExtensionStatus; stamp: BuildStamp; check: CheckResult }
+  | { status: "built"; release: ReleaseEntry; stamp: BuildStamp; check: CheckResult };
+
+/** Runs a command with a hard timeout (the whole process group is killed), streaming its output. */
+export function runStep(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; out: Writable }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child.stdout.on("data", (d: Buffer) => options.out.write(d));
+    child.stderr.on("data", (d: Buffer) => options.out.write(d));
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+      reject(new PromotorError(`${command} ${args.join(" ")} did not finish within ${formatDuration(options.timeoutMs)} and was stopped`, {
+        hint: "a step that waits on the network (the DuckDB-WASM extension) hangs; see docs/dashboards.md",
+      }));
+    }, options.timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** Environment for Evidence: the source's warehouse path (relative to sources/promotor, as the
+ * DuckDB connector joins it with the source directory). */
+export function evidenceEnv(project: PagesProject, warehouse: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    [`EVIDENCE_SOURCE__${project.sourceName}__filename`]: relative(project.sourceDir, warehouse),
+    EVIDENCE_DISABLE_TELEMETRY: "true",
+  };
+}
+
+export async function buildPages(project: PagesProject, options: BuildOptions): Promise<BuildResult> {
+  const out = options.out;
+  await writeCurrentStamp(project, options.warehouse);
+  const check = await checkPages(project, options.warehouse);
+  if (check.problems.length) return { status: "failed-check", check };
+  const stamp = await writeCurrentStamp(project, options.warehouse);
+  out.write(`pages check: ${check.pages.length} pages, ${check.sources.length} sources, no problems\n`);
+
+  const extension = await detectParquetExtension(project.root);
+  if (!extension.available) {
+    return { status: "skipped", reason: explainMissingExtension(extension), extension, stamp, check };
+  }
+  const evidence = join(project.root, "node_modules", "@evidence-dev", "evidence", "cli.js");
+  if (!existsSync(evidence)) throw new PromotorError("Evidence is not installed", { hint: "npm install" });
+  const env = evidenceEnv(project, options.warehouse);
+  const timeoutMs = options.stepTimeoutMs ?? 15 * 60_000;
+  for (const args of [["sources", "--strict"], ["build:strict"]]) {
+    out.write(`evidence ${args.join(" ")}\n`);
+    const code = await runStep(process.execPath, [evidence, ...args], { cwd: project.root, env, timeoutMs, out });
+    if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+  }
+  const release = writeRelease(project, join(project.root, "build"), stamp, { force: options.force });
+  return { status: "built", release, stamp, check };
+}

@@ -1,0 +1,90 @@
+/** `promotor pages check` on real warehouses: the sample data and a generated data set pass;
+ * broken pages fail with the page, the query name and DuckDB's error. */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../src/lib/paths.ts";
+import { checkPages } from "../../src/pages/check.ts";
+import { pagesProject } from "../../src/pages/project.ts";
+import { writeCurrentStamp } from "../../src/pages/stamp.ts";
+import { cli, tempDir, warehouseFrom } from "./helpers.ts";
+
+const project = pagesProject(projectRoot);
+let sample: string;
+let generated: string;
+
+beforeAll(async () => {
+  sample = await warehouseFrom(join(projectRoot, "seeds", "sample"));
+  const exports = tempDir("promotor-pages-gen-");
+  const g = await cli(["generate", "--responses", "4000", "--seed", "11", "--out", exports, "--quiet"]);
+  expect(g.code, g.stderr).toBe(0);
+  generated = await warehouseFrom(exports);
+});
+
+describe("pages check", () => {
+  it("passes on the sample data: every page's queries run and every component's columns exist", async () => {
+    await writeCurrentStamp(project, sample);
+    const result = await checkPages(project, sample);
+    expect(result.problems).toEqual([]);
+    const pages = result.pages.map((p) => p.file).sort();
+    expect(pages).toEqual([
+      "pages/account-managers/[account_manager].md",
+      "pages/account-managers/index.md",
+      "pages/customer-journey.md",
+      "pages/drivers.md",
+      "pages/index.md",
+      "pages/klantrelatiescore.md",
+      "pages/verbatims.md",
+    ]);
+    for (const p of result.pages) expect(p.runs, p.file).toBeGreaterThanOrEqual(p.queries);
+    // The templated page is checked once per account manager (each run = its 3 queries).
+    const am = result.pages.find((p) => p.file.includes("[account_manager]"))!;
+    expect(am.runs).toBeGreaterThan(am.queries);
+    // Sources hold data, not just columns.
+    const rows = Object.fromEntries(result.sources.map((s) => [s.name, s.rows]));
+    for (const name of ["nps_periods", "nps_monthly", "touchpoints", "driver_matrix", "krs_periods", "verbatims", "build_stamp"]) {
+      expect(rows[name], name).toBeGreaterThan(0);
+    }
+  });
+
+  it("passes on a generated data set, through the CLI, and exits 0", async () => {
+    const r = await cli(["--warehouse", generated, "pages", "check"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/pages check: 7 pages and 13 sources OK/);
+  });
+
+  it("fails with the page, the query name and the database error", async () => {
+    const root = tempDir("promotor-pages-broken-");
+    cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
+    mkdirSync(join(root, "pages"));
+    mkdirSync(join(root, "docs"));
+    cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
+    cpSync(join(projectRoot, "pages", "drivers.md"), join(root, "pages", "drivers.md"));
+    // index.md: a bad column in a component, a query with an SQL error, an unknown query.
+    const broken = readFileSync(join(projectRoot, "pages", "index.md"), "utf8")
+      .replace("<BigValue data={headline} value=responses", "<BigValue data={headline} value=respondents")
+      .replace("select * from promotor.krs_periods where scope = 'total'", "select * from promotor.krs_periods where scop = 'total'")
+      .replace("<DataTable data={drops}>", "<DataTable data={dropped}>");
+    writeFileSync(join(root, "pages", "index.md"), broken);
+    writeFileSync(join(root, "pages", "unversioned.md"), "# x\n\n```sql q\nselect 1 as a\n```\n\n<BigValue data={q} value=a />\n");
+    const p = pagesProject(root);
+    await writeCurrentStamp(p, sample);
+    const result = await checkPages(p, sample, { skipStaleness: false });
+    const text = result.problems.map((x) => `${x.file}:${x.line ?? ""} [${x.query ?? ""}] ${x.message}`);
+    // Staleness: the copied generated sources do not match this (model-less) project.
+    expect(text.filter((t) => t.includes("generated source is stale"))).toHaveLength(11);
+    expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[headline\] <BigValue value=respondents>: query "headline" has no column "respondents"/));
+    expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[krs_now\] .*Binder Error.*scop/));
+    expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[dropped\] <DataTable> reads query "dropped", which this page does not define/));
+    expect(text).toContainEqual(expect.stringMatching(/^pages\/unversioned\.md:1 \[\] front matter needs version/));
+    // The BigValue reading the failed query is not reported twice; drivers.md is fine.
+    expect(text.filter((t) => t.includes("drivers.md"))).toEqual([]);
+    // The line points at the query's fence in the file.
+    const krs = result.problems.find((x) => x.query === "krs_now")!;
+    expect(broken.split("\n")[krs.line! - 1]).toBe("```sql krs_now");
+
+    const r = await cli(["--warehouse", sample, "pages", "check"]);
+    expect(r.code).toBe(0);
+  });
+});

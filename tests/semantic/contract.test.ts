@@ -1,0 +1,112 @@
+/** The semantic contract (DESIGN.md): every public name exists in its view with its type, and
+ * every member has a description. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSemanticLayer } from "../../src/semantic/index.ts";
+import type { MetaCube, SemanticLayer } from "../../src/semantic/types.ts";
+import { buildFixtureWarehouse, SMALL } from "./fixture.ts";
+
+const SHARED_DIMENSIONS: Record<string, string> = {
+  answered_at: "time",
+  survey_type: "string",
+  touchpoint: "string",
+  journey_stage: "string",
+  channel: "string",
+  language: "string",
+  segment: "string",
+  business_unit: "string",
+  account_manager: "string",
+  customer_id: "string",
+};
+
+const CONTRACT: Record<string, { measures: string[]; dimensions: Record<string, string> }> = {
+  nps: {
+    measures: ["responses", "promoters", "passives", "detractors", "promoter_share", "passive_share", "detractor_share", "score", "score_margin_of_error", "average_rating", "score_reported"],
+    dimensions: { ...SHARED_DIMENSIONS, category: "string" },
+  },
+  krs: { measures: ["responses", "satisfaction", "trust", "love", "score", "score_reported"], dimensions: SHARED_DIMENSIONS },
+  drivers: { measures: ["ratings", "performance", "importance"], dimensions: { ...SHARED_DIMENSIONS, driver: "string" } },
+  csat: { measures: ["responses", "score", "score_reported"], dimensions: SHARED_DIMENSIONS },
+  ces: { measures: ["responses", "score", "easy_share", "score_reported"], dimensions: SHARED_DIMENSIONS },
+};
+
+describe("semantic contract", () => {
+  let layer: SemanticLayer;
+  let meta: MetaCube[];
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const fx = await buildFixtureWarehouse(SMALL, "contract");
+    cleanup = fx.cleanup;
+    layer = await createSemanticLayer({ warehouse: fx.path });
+    meta = await layer.meta();
+  });
+  afterAll(async () => {
+    await layer?.close();
+    cleanup?.();
+  });
+
+  it("exposes exactly the five public views; base cubes are hidden", () => {
+    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["ces", "csat", "drivers", "krs", "nps"]);
+    for (const c of meta.filter((c) => c.isVisible)) expect(c.type).toBe("view");
+  });
+
+  for (const [view, spec] of Object.entries(CONTRACT)) {
+    it(`view ${view}: every contract measure and dimension exists with its type`, () => {
+      const cube = meta.find((c) => c.name === view)!;
+      expect(cube).toBeDefined();
+      const measures = new Map(cube.measures.map((m) => [m.name, m]));
+      for (const m of spec.measures) {
+        const member = measures.get(`${view}.${m}`);
+        expect(member, `${view}.${m}`).toBeDefined();
+        expect(member!.type).toBe("number");
+        expect(member!.isVisible).toBe(true);
+      }
+      const dimensions = new Map(cube.dimensions.map((d) => [d.name, d]));
+      for (const [d, type] of Object.entries(spec.dimensions)) {
+        expect(dimensions.get(`${view}.${d}`)?.type, `${view}.${d}`).toBe(type);
+      }
+      expect(dimensions.get(`${view}.answered_at`)?.granularities).toEqual(expect.arrayContaining(["day", "week", "month", "quarter", "year"]));
+    });
+  }
+
+  it("answered_at answers day, week, month, quarter and year buckets", async () => {
+    // SMALL spans 2024-01-05 .. 2024-03-09 (UTC): 3 months, 1 quarter, 1 year, 12 distinct days;
+    // ISO weeks (Monday) counted independently from the timestamps.
+    const days = new Set(SMALL.map((r) => r.at.slice(0, 10)));
+    const weeks = new Set(SMALL.map((r) => {
+      const d = new Date(`${r.at.slice(0, 10)}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      return d.toISOString().slice(0, 10);
+    }));
+    const expected: Record<string, number> = { day: days.size, week: weeks.size, month: 3, quarter: 1, year: 1 };
+    for (const [granularity, buckets] of Object.entries(expected)) {
+      const { data } = await layer.load({ measures: ["nps.responses"], timeDimensions: [{ dimension: "nps.answered_at", granularity: granularity as "day" }] });
+      expect(data.length, granularity).toBe(buckets);
+      expect(data.reduce((a, r) => a + (r["nps.responses"] as number), 0)).toBe(SMALL.length);
+    }
+    const week = await layer.load({ measures: ["nps.responses"], timeDimensions: [{ dimension: "nps.answered_at", granularity: "week" }] });
+    expect(week.data.map((r) => String(r["nps.answered_at.week"]).slice(0, 10)).sort()).toEqual([...weeks].sort());
+  });
+
+  it("count-like contract measures are additive Cube counts; scores are number measures", () => {
+    const nps = meta.find((c) => c.name === "nps")!;
+    const agg = (n: string) => nps.measures.find((m) => m.name === `nps.${n}`)!.aggType;
+    expect(["responses", "promoters", "passives", "detractors"].map(agg)).toEqual(["count", "count", "count", "count"]);
+    expect(["score", "score_margin_of_error", "promoter_share", "average_rating"].map(agg)).toEqual(["number", "number", "number", "number"]);
+  });
+
+  it("every member of every view has a description", () => {
+    const missing = meta
+      .filter((c) => c.isVisible)
+      .flatMap((c) => [...c.measures, ...c.dimensions])
+      .filter((m) => !m.description || m.description.trim().length < 5)
+      .map((m) => m.name);
+    expect(missing).toEqual([]);
+    for (const c of meta.filter((c) => c.isVisible)) expect(c.description, c.name).toBeTruthy();
+  });
+
+  it("building blocks (sums behind averages and importance) are not public", () => {
+    const names = meta.filter((c) => c.isVisible).flatMap((c) => c.measures.map((m) => m.name));
+    expect(names).not.toContain("nps.recommend_score_sum");
+    expect(names.filter((n) => n.endsWith("_sum"))).toEqual([]);
+  });
+});

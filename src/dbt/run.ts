@@ -35,7 +35,7 @@ export async function runDbt(args: string[], options: { warehouse: string; onLin
     throw new PromotorError(`dbt is not installed at ${dbt}`, { hint: 'run "npm install" (it creates .venv with dbt-duckdb from requirements.txt)' });
   }
   const { targetPath, logPath } = dbtWorkDirs(options.warehouse);
-  const fullArgs = [...args, "--project-dir", transformsDir, "--profiles-dir", transformsDir, "--target-path", targetPath, "--log-path", logPath];
+  const fullArgs = ["--no-use-colors", ...args, "--project-dir", transformsDir, "--profiles-dir", transformsDir, "--target-path", targetPath, "--log-path", logPath];
   if (options.vars) fullArgs.push("--vars", JSON.stringify(options.vars));
   const started = performance.now();
   const child = spawn(dbt, fullArgs, {

@@ -3,7 +3,33 @@ import { join, relative } from "node:path";
 import { Writable } from "node:stream";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
+import { createSemanticLayer } from "../../semantic/index.ts";
 import type { Command, CommandContext } from "../command.ts";
+
+/** The figures npm start ends with, asked of the semantic layer like any other consumer. */
+async function headline(warehouse: string): Promise<string> {
+  const layer = await createSemanticLayer({ warehouse });
+  try {
+    const { data } = await layer.load({
+      measures: ["nps.responses", "nps.score", "nps.score_margin_of_error", "nps.promoter_share", "nps.passive_share", "nps.detractor_share"],
+    });
+    const krs = (await layer.load({ measures: ["krs.score", "krs.responses"] })).data[0] ?? {};
+    const csat = (await layer.load({ measures: ["csat.score", "csat.responses"] })).data[0] ?? {};
+    const latest = (await layer.load({ measures: ["nps.responses"], timeDimensions: [{ dimension: "nps.answered_at", granularity: "day" }], order: { "nps.answered_at": "desc" }, limit: 1 })).data[0] ?? {};
+    const r = data[0] ?? {};
+    const n = (v: unknown, digits = 1) => (typeof v === "number" ? v.toFixed(digits) : "–");
+    return [
+      "Headline figures (sample data):",
+      `  ${'NPS'.padEnd(32)}${n(r["nps.score"])} ± ${n(r["nps.score_margin_of_error"])} (95 %), ${Number(r["nps.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'promoters / passives / detractors'.padEnd(32)}${n(r["nps.promoter_share"])} % / ${n(r["nps.passive_share"])} % / ${n(r["nps.detractor_share"])} %`,
+      `  ${'KlantRelatieScore'.padEnd(32)}${n(krs["krs.score"], 2)} (0–10), ${Number(krs["krs.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'CSAT'.padEnd(32)}${n(csat["csat.score"])} % satisfied (4–5), ${Number(csat["csat.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'data up to'.padEnd(32)}${String(latest["nps.answered_at.day"] ?? "–").slice(0, 10)}`,
+    ].join("\n");
+  } finally {
+    await layer.close();
+  }
+}
 
 interface Step {
   title: string;
@@ -33,14 +59,14 @@ export const startCommand: Command = {
     const { commands } = await import("../registry.ts");
     const rel = (p: string) => relative(process.cwd(), p) || ".";
     const sample = join(ctx.root, "seeds", "sample");
-    const out = join(ctx.root, "build");
+    const charts = join(ctx.root, "dist", "charts");
     const steps: Step[] = [
       { title: "Ingest the sample survey exports", argv: ["ingest", sample], essential: true },
       { title: "Build the warehouse (dbt build: seeds, models, tests)", argv: ["build"], essential: true },
       { title: "Headline figures through the semantic layer", argv: ["query", JSON.stringify({ measures: ["nps.responses", "nps.score", "nps.score_margin_of_error", "nps.promoter_share", "nps.detractor_share"], dimensions: ["nps.survey_type"] })], essential: false },
       { title: "Check the dashboard pages against the warehouse", argv: ["pages", "check"], essential: false },
       { title: "Build the dashboards (Evidence)", argv: ["pages", "build"], essential: false },
-      { title: "Render static SVG charts for embedding", argv: ["charts", "--out", join(out, "charts")], essential: false },
+      { title: "Render static SVG charts for embedding", argv: ["charts", "--out", charts], essential: false },
       { title: "Cube server (REST + SQL API)", argv: ["serve", "--check"], essential: false },
     ];
     const report: [string, string, string][] = [];
@@ -71,15 +97,19 @@ export const startCommand: Command = {
       }
     }
     ctx.stdout.write("\n" + table(["step", "result", "time / reason"], report) + "\n");
+    try {
+      ctx.stdout.write("\n" + (await headline(ctx.warehouse)) + "\n");
+    } catch (error) {
+      ctx.stderr.write(`promotor: headline figures unavailable: ${errorMessage(error)}\n`);
+    }
     ctx.stdout.write(
       [
         "",
         "Where to look:",
-        `  warehouse (DuckDB)     ${rel(ctx.warehouse)}   — duckdb ${rel(ctx.warehouse)} "SELECT * FROM marts.fct_nps_responses LIMIT 5"`,
-        `  quarantined rows       SELECT source_file, source_line, reason FROM raw.quarantine`,
+        `  warehouse (DuckDB)     ${rel(ctx.warehouse)}   (marts.* facts and dims, raw.quarantine for rejected rows with file, line and reason)`,
         `  semantic layer         npx promotor query '{"measures":["nps.score"],"dimensions":["nps.touchpoint"]}'`,
         `  dashboards             releases/index.html (after a successful Evidence build), pages/ for the sources`,
-        `  static charts          ${rel(join(out, "charts", "index.html"))}`,
+        `  static charts          ${rel(join(charts, "index.html"))}`,
         `  docs                   README.md, docs/`,
         "",
       ].join("\n"),

@@ -20,11 +20,11 @@ async function headline(warehouse: string): Promise<string> {
     const n = (v: unknown, digits = 1) => (typeof v === "number" ? v.toFixed(digits) : "–");
     return [
       "Headline figures (sample data):",
-      `  ${'NPS'.padEnd(32)}${n(r["nps.score"])} ± ${n(r["nps.score_margin_of_error"])} (95 %), ${Number(r["nps.responses"] ?? 0).toLocaleString("en-US")} responses`,
-      `  ${'promoters / passives / detractors'.padEnd(32)}${n(r["nps.promoter_share"])} % / ${n(r["nps.passive_share"])} % / ${n(r["nps.detractor_share"])} %`,
-      `  ${'KlantRelatieScore'.padEnd(32)}${n(krs["krs.score"], 2)} (0–10), ${Number(krs["krs.responses"] ?? 0).toLocaleString("en-US")} responses`,
-      `  ${'CSAT'.padEnd(32)}${n(csat["csat.score"])} % satisfied (4–5), ${Number(csat["csat.responses"] ?? 0).toLocaleString("en-US")} responses`,
-      `  ${'data up to'.padEnd(32)}${String(latest["nps.answered_at.day"] ?? "–").slice(0, 10)}`,
+      `  ${'NPS'.padEnd(35)}${n(r["nps.score"])} ± ${n(r["nps.score_margin_of_error"])} (95 %), ${Number(r["nps.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'promoters / passives / detractors'.padEnd(35)}${n(r["nps.promoter_share"])} % / ${n(r["nps.passive_share"])} % / ${n(r["nps.detractor_share"])} %`,
+      `  ${'KlantRelatieScore'.padEnd(35)}${n(krs["krs.score"], 2)} (0–10), ${Number(krs["krs.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'CSAT'.padEnd(35)}${n(csat["csat.score"])} % satisfied (4–5), ${Number(csat["csat.responses"] ?? 0).toLocaleString("en-US")} responses`,
+      `  ${'data up to'.padEnd(35)}${String(latest["nps.answered_at.day"] ?? "–").slice(0, 10)}`,
     ].join("\n");
   } finally {
     await layer.close();

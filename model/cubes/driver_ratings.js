@@ -42,6 +42,21 @@ cube(`driver_ratings`, {
     ...driverMeasures,
   },
 
+  pre_aggregations: {
+    // Importance is Pearson r from additive sums, so a rollup can serve it.
+    drivers_by_segment_month: {
+      type: `rollup`,
+      external: false,
+      measures: [
+        CUBE.ratings, CUBE.rating_sum, CUBE.recommend_sum,
+        CUBE.rating_recommend_sum, CUBE.rating_squared_sum, CUBE.recommend_squared_sum,
+      ],
+      dimensions: [CUBE.driver, CUBE.driver_order, CUBE.segment, CUBE.survey_type],
+      time_dimension: CUBE.answered_at,
+      granularity: `month`,
+    },
+  },
+
   access_policy: [
     { group: `executive`, row_level: { allow_all: true } },
     {

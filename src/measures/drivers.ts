@@ -31,7 +31,10 @@ export function driverMeasures(options: DriverMeasureOptions = {}): MeasureSet {
   });
   return {
     ratings: {
+      // count(rating), not Cube's default count of the primary key: the key is a string built
+      // per row (response_id || driver), which made this measure 2× slower than the SQL by hand.
       type: "count",
+      sql: x,
       title: "Ratings",
       description: "Number of driver ratings (0–10) given.",
       filters: [paired],

@@ -37,6 +37,15 @@ const DASHBOARD: { name: string; rollup: string; query: CubeQuery }[] = [
       order: [["krs.answered_at", "asc"]],
     },
   },
+  {
+    name: "Driver importance and performance by segment",
+    rollup: "driver_ratings.drivers_by_segment_month",
+    query: {
+      measures: ["drivers.importance", "drivers.performance", "drivers.ratings"],
+      dimensions: ["drivers.driver", "drivers.segment"],
+      order: [["drivers.driver", "asc"], ["drivers.segment", "asc"]],
+    },
+  },
 ];
 
 describe("pre-aggregations", () => {

@@ -29,7 +29,10 @@ export interface DbtRunResult {
 }
 
 /** Runs a dbt command in transforms/ with the project's venv, pointed at the warehouse file. */
-export async function runDbt(args: string[], options: { warehouse: string; onLine?: (line: string) => void; vars?: Record<string, unknown> }): Promise<DbtRunResult> {
+export async function runDbt(
+  args: string[],
+  options: { warehouse: string; onLine?: (line: string) => void; vars?: Record<string, unknown>; env?: Record<string, string> },
+): Promise<DbtRunResult> {
   const dbt = venvBin("dbt");
   if (!existsSync(dbt)) {
     throw new PromotorError(`dbt is not installed at ${dbt}`, { hint: 'run "npm install" (it creates .venv with dbt-duckdb from requirements.txt)' });
@@ -40,7 +43,7 @@ export async function runDbt(args: string[], options: { warehouse: string; onLin
   const started = performance.now();
   const child = spawn(dbt, fullArgs, {
     cwd: transformsDir,
-    env: { ...process.env, PROMOTOR_WAREHOUSE: options.warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1", NO_COLOR: "1" },
+    env: { ...process.env, ...options.env, PROMOTOR_WAREHOUSE: options.warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // A stale run_results.json must not be mistaken for this run's.

@@ -24,8 +24,7 @@ CREATE TABLE IF NOT EXISTS raw.responses (
   ${canonical},
   _ingestion_id INTEGER NOT NULL,
   _source_file VARCHAR NOT NULL,
-  _source_row BIGINT NOT NULL,
-  _row_hash VARCHAR NOT NULL
+  _source_row BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS raw.quarantine (
   ingestion_id INTEGER NOT NULL,
@@ -37,4 +36,10 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
   raw_values JSON,
   quarantined_at TIMESTAMP NOT NULL
 );`);
+  // Warehouses from before 0.1.1 stored a per-row hash for duplicate checks; it is now computed
+  // only for the few rows it compares, and writing it cost a third of the load (docs/benchmarks.md).
+  const legacy = await connection.runAndReadAll(
+    "SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'raw' AND table_name = 'responses' AND column_name = '_row_hash'",
+  );
+  if (legacy.getRows().length > 0) await connection.run("ALTER TABLE raw.responses DROP COLUMN _row_hash");
 }

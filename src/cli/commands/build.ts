@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { runDbt } from "../../dbt/run.ts";
+import { dbtWorkDirs, runDbt } from "../../dbt/run.ts";
+import { projectFingerprint, recordBuild, testScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import type { Command } from "../command.ts";
@@ -8,7 +10,7 @@ import type { Command } from "../command.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "dbt build (seeds, models, tests) -> marts",
-  usage: "build [--full-refresh] [--select SELECTOR]",
+  usage: "build [--full-refresh] [--select SELECTOR]   (--full-refresh also re-tests every row)",
   async run(args, ctx) {
     const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, verbose: { type: "boolean" } } });
     if (!existsSync(ctx.warehouse)) {
@@ -17,9 +19,18 @@ export const buildCommand: Command = {
     const dbtArgs = ["build"];
     if (values["full-refresh"]) dbtArgs.push("--full-refresh");
     if (values.select) dbtArgs.push("--select", values.select);
-    ctx.stderr.write(`dbt build on ${ctx.warehouse}\n`);
+    // Row-level tests look only at ingestions that earlier builds of this same code did not test.
+    const fingerprint = projectFingerprint();
+    const scope = await testScope(ctx.warehouse, fingerprint, values["full-refresh"] === true);
+    const tested =
+      scope.testedThroughIngestion === 0
+        ? "row-level tests on every row"
+        : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
+    ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}\n`);
     const result = await runDbt(dbtArgs, {
       warehouse: ctx.warehouse,
+      // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
+      env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
       onLine: (line) => {
         // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
         if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
@@ -39,8 +50,18 @@ export const buildCommand: Command = {
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
       const detail = failures.length > 0 ? failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") : result.output.split("\n").slice(-25).join("\n");
-      throw new PromotorError(`dbt build failed:\n${detail}`, { hint: "see transforms/logs/dbt.log; fix the data or the model, then run promotor build again" });
+      throw new PromotorError(`dbt build failed:\n${detail}`, {
+        hint: `see ${readablePath(join(dbtWorkDirs(ctx.warehouse).logPath, "dbt.log"))}; fix the data or the model, then run promotor build again`,
+      });
     }
+    // A partial build (--select) did not run every test, so it vouches for nothing.
+    if (!values.select) await recordBuild(ctx.warehouse, fingerprint, scope);
     return 0;
   },
 };
+
+/** Relative to the working directory when inside it, else absolute. */
+function readablePath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") || rel === "" ? path : rel;
+}

@@ -1,14 +1,56 @@
-{#- Open "why" answers tagged with the first lexicon theme (alphabetical) whose keyword occurs as a
-    word (macros/verbatim_themes.sql: once per distinct text, not per answer). -#}
+{#- The theme of each distinct open answer (per language): the first lexicon theme (alphabetical)
+    whose keyword occurs in it as a word, `other` when none does. A table of texts, not of
+    responses: answers repeat, and an incremental run themes only texts it has not seen before.
+    fct_verbatims joins it back to the responses. -#}
+{{ config(materialized='incremental') }}
+
 with verbatims as (
-    select * from {{ ref('int_responses_enriched') }}
+    select language, recommend_reason, ingestion_id
+    from {{ ref('int_responses_enriched') }}
     where recommend_reason is not null and trim(recommend_reason) <> ''
+    {% if is_incremental() %}
+        and ingestion_id > (select coalesce(max(first_ingestion_id), 0) from {{ this }})
+    {% endif %}
 ),
 
-{{ verbatim_theme_ctes('verbatims') }}
+texts as (
+    select language, recommend_reason, min(ingestion_id) as first_ingestion_id
+    from verbatims
+    group by language, recommend_reason
+),
+
+new_texts as (
+    select * from texts
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as seen
+        where seen.language = texts.language and seen.recommend_reason = texts.recommend_reason
+    )
+    {% endif %}
+),
+
+words as (
+    select distinct language, recommend_reason, word
+    from (
+        select language, recommend_reason, unnest(string_split_regex(lower(recommend_reason), '[^[:alpha:]]+')) as word
+        from new_texts
+    )
+),
+
+matches as (
+    select words.language, words.recommend_reason, min(lexicon.theme) as theme
+    from words
+    inner join {{ ref('stg_reference__theme_lexicon') }} as lexicon
+        on words.word = lexicon.keyword and words.language = lexicon.language
+    group by words.language, words.recommend_reason
+)
 
 select
-    verbatims.*,
-    coalesce(verbatim_matches.theme, 'other') as theme
-from verbatims
-{{ verbatim_theme_join('verbatims') }}
+    new_texts.language,
+    new_texts.recommend_reason,
+    coalesce(matches.theme, 'other') as theme,
+    new_texts.first_ingestion_id
+from new_texts
+left join matches
+    on new_texts.language = matches.language
+    and new_texts.recommend_reason = matches.recommend_reason

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='view') }}
 
 select
     {{ dimension_columns() }},
@@ -8,7 +8,4 @@ select
     case when ces is not null then cast(ces >= {{ var('ces_easy_min') }} as integer) end as is_ces_easy,
     recommend_score
 from {{ ref('int_responses_enriched') }}
-where (csat is not null or ces is not null)
-{% if is_incremental() %}
-    and ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
-{% endif %}
+where csat is not null or ces is not null

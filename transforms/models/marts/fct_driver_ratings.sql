@@ -1,8 +1,7 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='view') }}
 
 with ratings as (
     select * from {{ ref('int_driver_ratings_unpivoted') }}
-    {{ incremental_ingestions('ingestion_id') }}
 ),
 
 drivers as (

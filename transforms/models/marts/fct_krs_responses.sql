@@ -1,4 +1,4 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='view') }}
 
 select
     {{ dimension_columns() }},
@@ -14,4 +14,3 @@ select
     profile_label_en as relationship_profile_label_en,
     recommend_score
 from {{ ref('int_krs_profiles') }}
-{{ incremental_ingestions('ingestion_id') }}

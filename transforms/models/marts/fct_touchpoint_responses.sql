@@ -1,4 +1,4 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='view') }}
 
 select
     {{ dimension_columns() }},
@@ -13,6 +13,3 @@ select
     ces
 from {{ ref('int_responses_enriched') }}
 where survey_type = 'touchpoint'
-{% if is_incremental() %}
-    and ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
-{% endif %}

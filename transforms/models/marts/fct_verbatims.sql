@@ -1,22 +1,24 @@
-{{ config(materialized='incremental') }}
+{#- A view: the responses with a non-empty answer and the theme of their text, looked up in
+    int_verbatim_themes (one row per distinct text), instead of ~6 million rows written per
+    10 million responses. -#}
+{{ config(materialized='view') }}
 
-{#- The theming of int_verbatim_themes, applied here to the new ingestions only: reading the
-    view with a filter would still theme every distinct text of the warehouse. -#}
 with verbatims as (
     select * from {{ ref('int_responses_enriched') }}
     where recommend_reason is not null and trim(recommend_reason) <> ''
-    {% if is_incremental() %}
-        and ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
-    {% endif %}
 ),
 
-{{ verbatim_theme_ctes('verbatims') }}
+themes as (
+    select * from {{ ref('int_verbatim_themes') }}
+)
 
 select
     {{ dimension_columns('verbatims.') }},
     verbatims.recommend_score,
     verbatims.nps_category,
     verbatims.recommend_reason,
-    coalesce(verbatim_matches.theme, 'other') as theme
+    coalesce(themes.theme, 'other') as theme
 from verbatims
-{{ verbatim_theme_join('verbatims') }}
+left join themes
+    on verbatims.language = themes.language
+    and verbatims.recommend_reason = themes.recommend_reason

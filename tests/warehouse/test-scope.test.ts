@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCommand } from "../../src/cli/commands/build.ts";
+import { projectFingerprint, testScope } from "../../src/dbt/test-state.ts";
+import { openWarehouse } from "../../src/lib/duckdb.ts";
+import { PromotorError } from "../../src/lib/errors.ts";
+import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
+
+const fixtures = join(import.meta.dirname, "..", "fixtures");
+
+/** Runs `promotor build` in-process; returns its stderr and the error it threw, if any. */
+async function build(warehouse: string, args: string[] = []): Promise<{ stderr: string; error: unknown }> {
+  let stderr = "";
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const err = new Writable({
+    write: (chunk: Buffer, _e, cb) => {
+      stderr += chunk.toString();
+      cb();
+    },
+  });
+  try {
+    await buildCommand.run(args, { warehouse, root: process.cwd(), stdout: sink, stderr: err });
+    return { stderr, error: undefined };
+  } catch (error) {
+    return { stderr, error };
+  }
+}
+
+async function run(warehouse: string, sql: string): Promise<void> {
+  const db = await openWarehouse(warehouse);
+  try {
+    await db.connection.run(sql);
+  } finally {
+    db.close();
+  }
+}
+
+// A copy of H01 that only the dbt tests can reject (recommend_score 12), planted past ingest.
+const plant = (id: string, ingestion: number): string =>
+  `INSERT INTO raw.responses SELECT * REPLACE ('${id}' AS response_id, NULL AS customer_id, 12 AS recommend_score, ${ingestion} AS _ingestion_id) FROM raw.responses WHERE response_id = 'H01'`;
+
+describe("promotor build tests the rows of new ingestions only, with the same code", () => {
+  const path = join(tempDir(), "w.duckdb");
+  beforeAll(async () => {
+    await ingestInto(path, [join(fixtures, "hand-counted.csv")]);
+  });
+
+  it("tests every row on the first build and records what it covered", async () => {
+    const { stderr, error } = await build(path);
+    expect(error).toBeUndefined();
+    expect(stderr).toContain("row-level tests on every row");
+    const builds = await query(path, "SELECT project_fingerprint, tested_after_ingestion, through_ingestion FROM raw.builds");
+    expect(builds).toEqual([{ project_fingerprint: projectFingerprint(), tested_after_ingestion: 0, through_ingestion: 1 }]);
+  });
+
+  it("after a new ingestion, tests only that ingestion's rows", async () => {
+    await ingestInto(path, [join(fixtures, "qualtrics-export.csv")]);
+    expect(await testScope(path, projectFingerprint(), false)).toEqual({ testedThroughIngestion: 1, latestIngestion: 2 });
+    const { stderr, error } = await build(path);
+    expect(error).toBeUndefined();
+    expect(stderr).toContain("row-level tests on ingestions after #1");
+    const [last] = await query(path, "SELECT tested_after_ingestion, through_ingestion FROM raw.builds ORDER BY built_at DESC LIMIT 1");
+    expect(last).toEqual({ tested_after_ingestion: 1, through_ingestion: 2 });
+  });
+
+  it("still fails on a bad row in an untested ingestion", async () => {
+    await run(path, plant("BAD_NEW", 3));
+    const { error } = await build(path);
+    expect(error).toBeInstanceOf(PromotorError);
+    expect((error as PromotorError).message).toMatch(/accepted_range_stg_survey__responses_recommend_score/);
+    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
+  });
+
+  it("catches rows added to a tested ingestion; a value changed there only with --full-refresh", async () => {
+    // Rows added to an old ingestion break its counts, which are reconciled on every build.
+    await run(path, plant("BAD_OLD", 1));
+    const added = await build(path);
+    expect(added.error).toBeInstanceOf(PromotorError);
+    expect((added.error as PromotorError).message).toContain("assert_ingestion_reconciles");
+    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_OLD'");
+    // Raw is append-only; a value edited in place in a tested ingestion is tampering that only a
+    // full refresh (which tests every row again) sees. This pins that trade-off down.
+    await run(path, "UPDATE raw.responses SET recommend_score = 12 WHERE response_id = 'H02'");
+    expect((await build(path)).error).toBeUndefined();
+    const full = await build(path, ["--full-refresh"]);
+    expect(full.stderr).toContain("row-level tests on every row");
+    expect(full.error).toBeInstanceOf(PromotorError);
+    expect((full.error as PromotorError).message).toMatch(/accepted_range_stg_survey__responses_recommend_score/);
+  });
+
+  it("tests every row again when the code changes (another fingerprint)", async () => {
+    expect(await testScope(path, "another fingerprint", false)).toEqual({ testedThroughIngestion: 0, latestIngestion: 2 });
+  });
+});
+
+describe("projectFingerprint", () => {
+  it("changes with a file's content and with files added, and is the same for the same files", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "models"));
+    writeFileSync(join(dir, "models", "a.sql"), "select 1");
+    writeFileSync(join(dir, "models", "b.sql"), "select 2");
+    writeFileSync(join(dir, "project.yml"), "name: x");
+    const paths = [join(dir, "project.yml"), join(dir, "models")];
+    const before = projectFingerprint(paths);
+    expect(projectFingerprint(paths)).toBe(before);
+    writeFileSync(join(dir, "models", "b.sql"), "select 3");
+    const changed = projectFingerprint(paths);
+    expect(changed).not.toBe(before);
+    writeFileSync(join(dir, "models", "b.sql"), "select 2");
+    expect(projectFingerprint(paths)).toBe(before);
+    writeFileSync(join(dir, "models", "c.sql"), "");
+    expect(projectFingerprint(paths)).not.toBe(before);
+    expect(projectFingerprint([...paths, join(dir, "missing.txt")])).toBe(projectFingerprint(paths));
+  });
+});

@@ -19,6 +19,10 @@ export interface QueryMeasurement {
   handMs: number;
   /** Median of semantic/hand ratios, each pair measured back to back. */
   ratio: number;
+  /** The same query through the layer with rollups off (SQL over the mart views), median, and
+   * its median ratio to the hand SQL: what a question no rollup matches costs. */
+  noRollupMs: number;
+  noRollupRatio: number;
   runs: number;
   equal: boolean;
   differences: string[];
@@ -57,6 +61,7 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
   const repeat = Math.max(1, options.repeat ?? 10);
   const queries = options.queries ?? DASHBOARD_QUERIES;
   const layer = await createSemanticLayer({ warehouse: options.warehouse });
+  const noRollup = await createSemanticLayer({ warehouse: options.warehouse, preAggregations: false });
   const hand = await openHand(options.warehouse);
   const runHand = async (q: DashboardQuery): Promise<Record<string, unknown>[]> =>
     (await hand.connection.runAndReadAll(q.handSql)).getRowObjectsJS() as Record<string, unknown>[];
@@ -68,9 +73,12 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
       const first = await timed(() => layer.load(q.cube));
       const handFirst = await runHand(q);
       const comparison = compareAnswers(q, first.value.data, handFirst);
+      await noRollup.load(q.cube);
       const semanticMs: number[] = [];
       const handMs: number[] = [];
       const ratios: number[] = [];
+      const noRollupMs: number[] = [];
+      const noRollupRatios: number[] = [];
       for (let i = 0; i < repeat; i++) {
         // Alternate who goes first, so neither side always finds the caches warmer.
         let s: number;
@@ -82,9 +90,12 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
           h = (await timed(() => runHand(q))).ms;
           s = (await timed(() => layer.load(q.cube))).ms;
         }
+        const n = (await timed(() => noRollup.load(q.cube))).ms;
         semanticMs.push(s);
         handMs.push(h);
         ratios.push(s / h);
+        noRollupMs.push(n);
+        noRollupRatios.push(n / h);
       }
       results.push({
         id: q.id,
@@ -94,6 +105,8 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
         semanticMs: median(semanticMs),
         handMs: median(handMs),
         ratio: median(ratios),
+        noRollupMs: median(noRollupMs),
+        noRollupRatio: median(noRollupRatios),
         runs: repeat,
         equal: comparison.equal,
         differences: comparison.differences,
@@ -103,5 +116,6 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
   } finally {
     hand.close();
     await layer.close();
+    await noRollup.close();
   }
 }

@@ -49,6 +49,8 @@ function queryRows(sizes: readonly SizeResult[]): Cell[][] {
       millis(q.semanticMs),
       millis(q.handMs),
       `${q.ratio.toFixed(2)} ×`,
+      q.noRollupMs === undefined ? "–" : millis(q.noRollupMs),
+      q.noRollupRatio === undefined ? "–" : `${q.noRollupRatio.toFixed(2)} ×`,
       q.equal ? "yes" : "NO",
     ]),
   );
@@ -88,7 +90,7 @@ export function benchTables(result: BenchResult): Tables {
       rows: pipelineRows(result.sizes),
     },
     queries: {
-      headers: ["responses", "query", "served by", "first", "semantic", "hand SQL", "ratio", "same answer"],
+      headers: ["responses", "query", "served by", "first", "semantic", "hand SQL", "ratio", "no rollup", "ratio", "same answer"],
       rows: queryRows(result.sizes),
     },
     targets: { headers: ["target", "measured", "verdict"], rows: targetRows(result) },

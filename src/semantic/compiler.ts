@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { contextToGroups } from "./security.ts";
 import { configurePlanner, hasCubeNative } from "./native.ts";
 import type { SchemaFileRepository } from "./repository.ts";
+import { PromotorDuckDBQuery } from "./dialect.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -112,9 +113,8 @@ export function createCompilerApi(repository: SchemaFileRepository): CubeCompile
           return jsOnlyNativeInstance;
         }
       } as unknown as CompilerApiClass;
-  const { DuckDBQuery } = require("@cubejs-backend/duckdb-driver/dist/src/DuckDBQuery.js") as { DuckDBQuery: unknown };
   return new CompilerApi(repository, () => "duckdb", {
-    dialectClass: () => DuckDBQuery,
+    dialectClass: () => PromotorDuckDBQuery,
     contextToGroups,
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
     // The model only requires its own files (import './promotor_measures').

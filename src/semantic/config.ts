@@ -7,6 +7,7 @@ import { PRE_AGGREGATIONS_SCHEMA } from "./compiler.ts";
 import { configurePlanner } from "./native.ts";
 import { DEFAULT_MODEL_DIR, PromotorSchemaRepository } from "./repository.ts";
 import { checkAuth, checkSqlAuth, contextToGroups } from "./security.ts";
+import { PromotorDuckDBQuery, SESSION_SQL } from "./dialect.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -23,6 +24,7 @@ export function duckdbInitSql(warehouse: string): string {
     `ATTACH IF NOT EXISTS ${sqlString(warehouse)} AS warehouse (READ_ONLY)`,
     `USE warehouse`,
     `ATTACH IF NOT EXISTS ':memory:' AS ${PRE_AGGREGATIONS_SCHEMA}`,
+    SESSION_SQL,
   ].join(";\n");
 }
 
@@ -34,6 +36,7 @@ export function cubeConfig(options: CubeConfigOptions = {}) {
     dbType: "duckdb",
     schemaPath: model,
     repositoryFactory: () => new PromotorSchemaRepository(model),
+    dialectFactory: () => PromotorDuckDBQuery,
     driverFactory: () => {
       const { DuckDBDriver } = require("@cubejs-backend/duckdb-driver") as {
         DuckDBDriver: new (config: { databasePath?: string; initSql?: string }) => unknown;

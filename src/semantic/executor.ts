@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { PromotorError } from "../lib/errors.ts";
 import { sqlString } from "../lib/duckdb.ts";
 import { PRE_AGGREGATIONS_SCHEMA } from "./compiler.ts";
+import { SESSION_SQL } from "./dialect.ts";
 
 export interface Executor {
   query(sql: string): Promise<Record<string, unknown>[]>;
@@ -26,6 +27,7 @@ export async function openExecutor(warehouse: string): Promise<Executor> {
     await connection.run(`ATTACH ${sqlString(warehouse)} AS warehouse (READ_ONLY)`);
     await connection.run(`USE warehouse`);
     await connection.run(`ATTACH ':memory:' AS ${PRE_AGGREGATIONS_SCHEMA}`);
+    await connection.run(SESSION_SQL);
   } catch (error) {
     connection.closeSync();
     instance.closeSync();

@@ -60,8 +60,30 @@ function jsValue(value: unknown): unknown {
   return value;
 }
 
+/** A deep copy of arrays and plain objects; other values (Cube's row-level deny filter is a
+ * function) are shared, as structuredClone cannot copy functions. */
+function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyPlain(v)])) as T;
+  }
+  return value;
+}
+
+/** Prepared queries kept per layer: dashboards ask the same few questions again and again. */
+const PREPARED_CACHE_SIZE = 500;
+
+/** Whether a query's SQL depends on the clock (a relative date range such as "last 7 days"). */
+function dependsOnNow(query: CubeQuery): boolean {
+  return (query.timeDimensions ?? []).some((t) => typeof (t as { dateRange?: unknown }).dateRange === "string" || (t as { compareDateRange?: unknown }).compareDateRange !== undefined);
+}
+
 export class InProcessSemanticLayer implements SemanticLayer {
   private readonly preAggregations: PreAggregationStore;
+  /** Normalised, secured and compiled queries by (query, security context, rollups): after the
+   * first compile, a repeated query costs only its execution. Normalising and access policies
+   * alone took ~5 ms per query, more than DuckDB needs to answer from a rollup (docs/benchmarks.md). */
+  private readonly prepared = new Map<string, Promise<PreparedQuery>>();
   private metaCache: Promise<CubeMetaConfig[]> | undefined;
   /** Cube caches the chosen rollup per query shape (the preAggregationId is not in its cache
    * key), so SQL that must ignore rollups gets its own compiler when this layer uses them. */
@@ -119,7 +141,24 @@ export class InProcessSemanticLayer implements SemanticLayer {
     });
   }
 
-  private async prepare(query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
+  private prepare(query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
+    if (query === null || typeof query !== "object" || Array.isArray(query) || dependsOnNow(query)) return this.compile(query, security, usePreAggregations);
+    const key = JSON.stringify([query, normalizeSecurityContext(security ?? EXECUTIVE), usePreAggregations]);
+    const hit = this.prepared.get(key);
+    if (hit) {
+      // Least recently used goes first: re-insert on use.
+      this.prepared.delete(key);
+      this.prepared.set(key, hit);
+      return hit;
+    }
+    const compiled = this.compile(query, security, usePreAggregations);
+    this.prepared.set(key, compiled);
+    compiled.catch(() => this.prepared.delete(key));
+    if (this.prepared.size > PREPARED_CACHE_SIZE) this.prepared.delete(this.prepared.keys().next().value as string);
+    return compiled;
+  }
+
+  private async compile(query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
     if (query === null || typeof query !== "object" || Array.isArray(query)) {
       throw new PromotorError("a Cube query must be a JSON object", { hint: `e.g. {"measures":["nps.score"],"dimensions":["nps.touchpoint"]}` });
     }
@@ -175,7 +214,8 @@ export class InProcessSemanticLayer implements SemanticLayer {
       return out;
     });
     const annotation = annotations.prepareAnnotation(await this.metaConfig(), normalized);
-    const result: LoadResult = { data, sql, annotation, query: normalized };
+    // A copy: the prepared query is shared by every later load of the same question.
+    const result: LoadResult = { data, sql, annotation, query: copyPlain(normalized) };
     if (rollup) result.preAggregation = rollup.preAggregationId;
     return result;
   }

@@ -93,13 +93,20 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     expect(lines[header + 2]).toMatch(/^\s*2k\s+[\d.]+ KiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+[\d.]+ MiB\s+[\d.]+ s\s+[\d.]+ s\s+\d+ MiB$/);
     const queryRows = lines.filter((l) => /^\s*2k\s{2,}(NPS|KRS|Driver)/.test(l));
     expect(queryRows).toHaveLength(DASHBOARD_QUERIES.length);
-    for (const row of queryRows) expect(row).toMatch(/[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ×\s+yes$/);
+    // first, semantic, hand SQL, ratio, no rollup, its ratio, same answer
+    for (const row of queryRows) expect(row).toMatch(/[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ×\s+[\d.]+ ms\s+[\d.]+ ×\s+yes$/);
     expect(text).toMatch(/10M: ingest \+ dbt build < 60 s\s+–\s+not measured/);
     const file = /^figures: (.+\.json)$/m.exec(text)?.[1];
     expect(file && existsSync(file)).toBe(true);
     const json = JSON.parse(readFileSync(file!, "utf8")) as { sizes: { responses: number; incremental: { responses: number } | null; queries: unknown[] }[] };
     expect(json.sizes[0]).toMatchObject({ responses: 2000, incremental: { responses: 500 } });
     expect(json.sizes[0]!.queries).toHaveLength(4);
+    for (const q of json.sizes[0]!.queries as { preAggregation: string | null; noRollupMs: number; noRollupRatio: number }[]) {
+      // Every dashboard question is served by a rollup, and also timed with rollups off.
+      expect(q.preAggregation).not.toBeNull();
+      expect(q.noRollupMs).toBeGreaterThan(0);
+      expect(q.noRollupRatio).toBeGreaterThan(0);
+    }
   });
 
   describe("hand-written SQL and the semantic layer agree on the benchmark warehouse (2,500 responses)", () => {

@@ -48,6 +48,21 @@ describe("row-level security through the compiled model", () => {
     expect(await responsesBy("drivers", "business_unit", { role: "business_unit", business_unit: "south" })).toEqual({ south: 20 });
   });
 
+  it("a repeated query is compiled once, but never answered with another person's rows", async () => {
+    // The layer keeps prepared queries by (query, security context); the same question in
+    // alternating contexts must keep each context's answer (denied rows stay denied).
+    for (let round = 0; round < 2; round++) {
+      expect(await responsesBy("nps", "business_unit", { role: "executive" })).toEqual({ north: 6, south: 6 });
+      expect(await responsesBy("nps", "business_unit", { role: "business_unit", business_unit: "south" })).toEqual({ south: 6 });
+      expect(await responsesBy("nps", "business_unit", { role: "business_unit", business_unit: "north" })).toEqual({ north: 6 });
+    }
+    const first = await layer.load({ measures: ["nps.responses"] }, { role: "business_unit", business_unit: "south" });
+    first.query["measures"] = ["nps.score"]; // a caller changing its result must not change the cache
+    const again = await layer.load({ measures: ["nps.responses"] }, { role: "business_unit", business_unit: "south" });
+    expect(again.data).toEqual([{ "nps.responses": 6 }]);
+    expect(again.query["measures"]).toEqual(["nps.responses"]);
+  });
+
   it("account manager sees only the responses of their own customers", async () => {
     expect(await responsesBy("nps", "customer_id", { role: "account_manager", account_manager: "anna" })).toEqual({ c1: 3, c2: 3 });
     expect(await responsesBy("nps", "customer_id", { role: "account_manager", account_manager: "carl" })).toEqual({ c4: 3 });

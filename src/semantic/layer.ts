@@ -74,8 +74,8 @@ function copyPlain<T>(value: T): T {
 const PREPARED_CACHE_SIZE = 500;
 
 /** Whether a query's SQL depends on the clock (a relative date range such as "last 7 days"). */
-function dependsOnNow(query: CubeQuery): boolean {
-  return (query.timeDimensions ?? []).some((t) => typeof (t as { dateRange?: unknown }).dateRange === "string" || (t as { compareDateRange?: unknown }).compareDateRange !== undefined);
+export function dependsOnNow(query: CubeQuery): boolean {
+  return (query.timeDimensions ?? []).some((t) => typeof t.dateRange === "string" || t.compareDateRange !== undefined);
 }
 
 export class InProcessSemanticLayer implements SemanticLayer {

@@ -73,6 +73,14 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
   });
 
+  it("still finds a response_id of a new ingestion that an old one already has", async () => {
+    await run(path, "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 98 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H03'");
+    const { error } = await build(path);
+    expect(error).toBeInstanceOf(PromotorError);
+    expect((error as PromotorError).message).toMatch(/unique_across_ingestions_raw_responses_response_id/);
+    await run(path, "DELETE FROM raw.responses WHERE _ingestion_id = 98");
+  });
+
   it("catches rows added to a tested ingestion; a value changed there only with --full-refresh", async () => {
     // Rows added to an old ingestion break its counts, which are reconciled on every build.
     await run(path, plant("BAD_OLD", 1));

@@ -198,7 +198,7 @@ async function sourceColumnsOf(connection: DuckDBConnection, file: string, diale
 /** Memory and spill settings for one ingest: DuckDB would otherwise take up to 80 % of RAM;
  * with a limit it spills the staging table to disk next to the warehouse instead. */
 async function tuneForIngest(connection: DuckDBConnection): Promise<void> {
-  const limit = process.env["PROMOTOR_DUCKDB_MEMORY_LIMIT"] ?? "1200MB";
+  const limit = process.env["PROMOTOR_DUCKDB_MEMORY_LIMIT"] ?? "1000MB";
   await connection.run(`SET memory_limit = ${sqlString(limit)}`);
   const dbFile = (await queryRows(connection, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))[0]?.["path"];
   if (typeof dbFile === "string" && dbFile.length > 0) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);

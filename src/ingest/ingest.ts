@@ -62,9 +62,8 @@ interface Check {
   message: string;
 }
 
-/** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. The
- * messages are only built for rows that fail a check: one boolean pass decides, because building
- * and joining ~20 NULL strings per valid row cost 5 s per 10 million rows. */
+/** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. One
+ * boolean test decides; the messages are built only for the rows that fail it. */
 function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
   const checks: Check[] = [];
   for (const c of CANONICAL_COLUMNS) {

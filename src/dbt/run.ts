@@ -31,18 +31,18 @@ export interface DbtRunResult {
 /** Runs a dbt command in transforms/ with the project's venv, pointed at the warehouse file. */
 export async function runDbt(
   args: string[],
-  options: { warehouse: string; onLine?: (line: string) => void; vars?: Record<string, unknown>; env?: Record<string, string> },
+  options: { warehouse: string; onLine?: (line: string) => void; vars?: Record<string, unknown>; env?: Record<string, string>; /** default transforms/ */ projectDir?: string },
 ): Promise<DbtRunResult> {
   const dbt = venvBin("dbt");
   if (!existsSync(dbt)) {
     throw new PromotorError(`dbt is not installed at ${dbt}`, { hint: 'run "npm install" (it creates .venv with dbt-duckdb from requirements.txt)' });
   }
   const { targetPath, logPath } = dbtWorkDirs(options.warehouse);
-  const fullArgs = ["--no-use-colors", ...args, "--project-dir", transformsDir, "--profiles-dir", transformsDir, "--target-path", targetPath, "--log-path", logPath];
+  const fullArgs = ["--no-use-colors", ...args, "--project-dir", options.projectDir ?? transformsDir, "--profiles-dir", options.projectDir ?? transformsDir, "--target-path", targetPath, "--log-path", logPath];
   if (options.vars) fullArgs.push("--vars", JSON.stringify(options.vars));
   const started = performance.now();
   const child = spawn(dbt, fullArgs, {
-    cwd: transformsDir,
+    cwd: options.projectDir ?? transformsDir,
     env: { ...process.env, ...options.env, PROMOTOR_WAREHOUSE: options.warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -7,8 +7,9 @@ import { PromotorError } from "../lib/errors.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
 import { detectDialect, type Dialect } from "./detect.ts";
-import { recordStartLines } from "./lines.ts";
-import { canonicalMapping, loadMapping, type Mapping } from "./mapping.ts";
+import { findUnclosedQuote, recordStartLines } from "./lines.ts";
+import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, type Mapping } from "./mapping.ts";
+import { xlsxToCsv } from "./xlsx.ts";
 import { ensureRawSchema } from "./schema.ts";
 
 export interface ReasonCount {
@@ -30,13 +31,21 @@ export interface IngestResult {
   /** Mapped columns the file does not have (filled with NULL). */
   missingOptionalColumns: string[];
   reasons: ReasonCount[];
+  /** Loaded rows whose touchpoint is not in the journey map (seeds/reference/touchpoints.csv). */
+  unknownTouchpoints: { touchpoint: string; rows: number }[];
+  /** Rows given a generated response_id (the export has no response id column). */
+  generatedIds: number;
 }
 
 export interface IngestOptions {
   /** Preset name or YAML path; by default canonical, or the Qualtrics preset for Qualtrics exports. */
   mapping?: string;
-  /** Touchpoint codes accepted; default: seeds/reference/touchpoints.csv. */
+  /** Touchpoint codes of the journey map; default: seeds/reference/touchpoints.csv. */
   touchpoints?: readonly string[];
+  /** Quarantine rows whose touchpoint is not in the journey map (default: load and report them). */
+  strictTouchpoints?: boolean;
+  /** Worksheet of an .xlsx workbook (default: the mapping's `sheet`, else the first). */
+  sheet?: string;
 }
 
 export function referenceTouchpoints(): string[] {
@@ -64,11 +73,11 @@ interface Check {
 
 /** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. One
  * boolean test decides; the messages are built only for the rows that fail it. */
-function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
+function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean): string {
   const checks: Check[] = [];
   for (const c of CANONICAL_COLUMNS) {
     const col = sqlIdent(c.name);
-    if (c.required) checks.push({ fails: `${col} IS NULL`, message: `'missing ${c.name} (required)'` });
+    if (c.required && !(generateIds && c.name === "response_id")) checks.push({ fails: `${col} IS NULL`, message: `'missing ${c.name} (required)'` });
     if (c.kind === "score" && c.scale) {
       const scale = `${c.scale.min}–${c.scale.max}`;
       const typed = sqlIdent(scoreName(c));
@@ -79,7 +88,7 @@ function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
       });
     }
     if (c.kind === "timestamp") {
-      const hint = mapping.timestampFormat ? `the format ${mapping.timestampFormat.replaceAll("'", "''")}` : "ISO 8601 (YYYY-MM-DDTHH:MM:SS)";
+      const hint = mapping.timestampFormat ? `the format ${mapping.timestampFormat.replaceAll("'", "''")} or ISO 8601` : "ISO 8601 (YYYY-MM-DDTHH:MM:SS); set timestamp_format in the mapping for other layouts";
       checks.push({ fails: `${col} IS NOT NULL AND answered_at__ts IS NULL`, message: `format('{} ''{}'' is not a timestamp in ${hint}', '${c.name}', ${col})` });
     }
     if (c.values) {
@@ -89,10 +98,14 @@ function reasonsSql(touchpoints: readonly string[], mapping: Mapping): string {
   }
   const known = touchpoints.map(sqlString).join(", ");
   checks.push({ fails: `survey_type = 'touchpoint' AND touchpoint IS NULL`, message: `'missing touchpoint (required for touchpoint surveys)'` });
-  checks.push({
-    fails: `touchpoint IS NOT NULL AND touchpoint NOT IN (${known})`,
-    message: `format('unknown touchpoint ''{}'' (known: ${touchpoints.join(", ")}; add new ones to seeds/reference/touchpoints.csv)', touchpoint)`,
-  });
+  // By default a touchpoint missing from the journey map is loaded and reported (the marts place
+  // it after the known journey until the map names it); strict mode quarantines it.
+  if (strictTouchpoints) {
+    checks.push({
+      fails: `touchpoint IS NOT NULL AND touchpoint NOT IN (${known})`,
+      message: `format('unknown touchpoint ''{}'' (strict mode; known: ${touchpoints.join(", ")}; add it to seeds/reference/touchpoints.csv and run promotor quarantine replay)', touchpoint)`,
+    });
+  }
   if (mapping.npsGroupColumn) {
     checks.push({
       fails: `_nps_group IS NOT NULL AND recommend_score__int IS NOT NULL
@@ -113,7 +126,8 @@ function cleanText(value: string): string {
   return `CASE WHEN ${value} = '' OR ${value} LIKE ' %' OR ${value} LIKE '% ' THEN NULLIF(trim(${value}), '') ELSE ${value} END`;
 }
 
-/** Canonical text columns from the source table, trimmed, '' -> NULL, codes lower-cased. */
+/** Canonical text columns from the source table, trimmed, '' -> NULL, codes lower-cased. Export
+ * columns are found by their header text (case and white space ignored). */
 function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, missing: string[]): string {
   const lowerCased = new Set(["survey_type", "touchpoint", "language"]);
   const parts = CANONICAL_COLUMNS.map((c) => {
@@ -122,26 +136,48 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
     if (constant !== undefined) expr = sqlString(constant);
     else {
       const wanted = mapping.columns[c.name];
-      const actual = wanted === undefined ? undefined : sourceColumns.get(wanted.toLowerCase());
+      const actual = wanted === undefined ? undefined : findColumn(sourceColumns, wanted);
       if (wanted !== undefined && actual === undefined) missing.push(c.name);
       expr = actual === undefined ? "NULL" : cleanText(`CAST(s.${sqlIdent(actual)} AS VARCHAR)`);
     }
     if (lowerCased.has(c.name)) expr = `lower(${expr})`;
     return `${expr} AS ${sqlIdent(c.name)}`;
   });
-  const group = mapping.npsGroupColumn ? sourceColumns.get(mapping.npsGroupColumn.toLowerCase()) : undefined;
+  const group = mapping.npsGroupColumn ? findColumn(sourceColumns, mapping.npsGroupColumn) : undefined;
   parts.push(group ? `${cleanText(`CAST(s.${sqlIdent(group)} AS VARCHAR)`)} AS _nps_group` : "NULL::VARCHAR AS _nps_group");
   return parts.join(",\n  ");
+}
+
+/** A text timestamp as UTC TIMESTAMP: the mapping's formats, then Excel serial dates (when
+ * `excel` is among them), then ISO 8601. Wall-clock times are in the session time zone, which
+ * ingest sets to the mapping's `timezone`; an explicit offset wins. */
+export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFormats" | "excelSerial">): string {
+  const col = sqlIdent(column);
+  const tries: string[] = [];
+  if (mapping.strptimeFormats.length > 0) tries.push(`CAST(try_strptime(${col}, [${mapping.strptimeFormats.map(sqlString).join(", ")}]) AS TIMESTAMPTZ)`);
+  if (mapping.excelSerial) {
+    tries.push(`CASE WHEN regexp_full_match(${col}, '[0-9]{1,6}(\\.[0-9]+)?')
+      THEN CAST(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${col} AS DOUBLE) * 86400000) AS BIGINT) * 1000) AS TIMESTAMPTZ) END`);
+  }
+  tries.push(`TRY_CAST(${col} AS TIMESTAMPTZ)`);
+  return `timezone('UTC', ${tries.length === 1 ? tries[0] : `coalesce(${tries.join(", ")})`})`;
+}
+
+/** The export column a mapping names: its header text (case and white space ignored), or with
+ * `/pattern/` the first header the regular expression matches (case-insensitive). */
+export function findColumn(sourceColumns: Map<string, string>, wanted: string): string | undefined {
+  const pattern = /^\/(.+)\/$/.exec(wanted.trim());
+  if (!pattern) return sourceColumns.get(normalizeHeader(wanted));
+  const re = new RegExp(pattern[1]!, "i");
+  for (const [normalized, actual] of sourceColumns) if (re.test(normalized) || re.test(actual)) return actual;
+  return undefined;
 }
 
 function typedSelect(mapping: Mapping): string {
   const parts = CANONICAL_COLUMNS.filter((c) => c.kind === "score").map(
     (c) => `CASE WHEN regexp_full_match(${sqlIdent(c.name)}, '[0-9]{1,3}') THEN CAST(${sqlIdent(c.name)} AS SMALLINT) END AS ${sqlIdent(scoreName(c))}`,
   );
-  const ts = mapping.timestampFormat
-    ? `timezone('UTC', CAST(try_strptime(answered_at, ${sqlString(mapping.timestampFormat)}) AS TIMESTAMPTZ))`
-    : `timezone('UTC', TRY_CAST(answered_at AS TIMESTAMPTZ))`;
-  parts.push(`${ts} AS answered_at__ts`);
+  parts.push(`${timestampSql("answered_at", mapping)} AS answered_at__ts`);
   return parts.join(",\n  ");
 }
 
@@ -175,10 +211,31 @@ function sourceScan(file: string, dialect: Dialect, withRejects: boolean): strin
   return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${rejects})`;
 }
 
-function readError(file: string, error: unknown): PromotorError {
-  return new PromotorError(`cannot read the file: ${(error as Error).message.split("\n")[0]}`, {
-    file,
-    hint: "check that it is a CSV (UTF-8, , or ; separated) or Parquet export",
+/** A read failure explained: what is wrong, where (line and column when it can be found) and
+ * what to do. DuckDB's own text follows only as a detail, never alone. */
+async function readError(file: string, dialect: Dialect, error: unknown): Promise<PromotorError> {
+  if (error instanceof PromotorError) return error;
+  const raw = (error as Error).message.split("\n")[0] ?? "";
+  const detail = ` (DuckDB: ${raw.replace(/^[A-Za-z ]+ Error: /, "")})`;
+  if (dialect.format === "csv") {
+    const open = await findUnclosedQuote(file, dialect.delimiter).catch(() => null);
+    if (open) {
+      const column = dialect.header[open.field - 1];
+      return new PromotorError(
+        `unclosed quote: the quoted value that starts here (field ${open.field}${column ? `, column "${column}"` : ""}) never ends, so the rest of the file would be one value`,
+        { file: dialect.displayName ?? file, line: open.line, column: open.column, hint: `close the quote (a quote inside a value is written twice: "") or remove the stray " at line ${open.line}, then ingest the file again`, cause: error },
+      );
+    }
+    if (/unicode|utf-?8|byte sequence/i.test(raw)) {
+      return new PromotorError(`the file is not UTF-8 text${detail}`, { file, hint: "save the export as CSV UTF-8 (Excel: Save As > CSV UTF-8), then ingest it again", cause: error });
+    }
+  }
+  if (dialect.format === "parquet") {
+    return new PromotorError(`cannot read the Parquet file${detail}`, { file, hint: "export the file again; a Parquet file that DuckDB cannot open is damaged or not Parquet", cause: error });
+  }
+  return new PromotorError(`cannot read the file${detail}`, {
+    file: dialect.displayName ?? file,
+    hint: "check that it is a CSV (UTF-8, , or ; separated), an .xlsx workbook or a Parquet export; open it in a text editor to see its first lines",
     cause: error,
   });
 }
@@ -188,9 +245,9 @@ async function sourceColumnsOf(connection: DuckDBConnection, file: string, diale
   try {
     // The same reader options as the load (with rejects), so a malformed record cannot fail the sniff.
     const rows = await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true)}`);
-    return new Map(rows.map((r) => [String(r["column_name"]).toLowerCase(), String(r["column_name"])] as const));
+    return new Map(rows.map((r) => [normalizeHeader(String(r["column_name"])), String(r["column_name"])] as const));
   } catch (error) {
-    throw readError(file, error);
+    throw await readError(file, dialect, error);
   }
 }
 
@@ -203,24 +260,76 @@ async function tuneForIngest(connection: DuckDBConnection): Promise<void> {
   if (typeof dbFile === "string" && dbFile.length > 0) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);
 }
 
+/** Loaded rows of one ingestion whose touchpoint is not in the journey map, with counts. */
+export async function unknownTouchpointsOf(connection: DuckDBConnection, ingestionId: number, touchpoints: readonly string[]): Promise<{ touchpoint: string; rows: number }[]> {
+  const known = touchpoints.length > 0 ? `AND touchpoint NOT IN (${touchpoints.map(sqlString).join(", ")})` : "";
+  const rows = await queryRows(connection, `SELECT touchpoint, count(*) AS n FROM raw.responses
+    WHERE _ingestion_id = ${ingestionId} AND touchpoint IS NOT NULL ${known} GROUP BY touchpoint ORDER BY n DESC, touchpoint`);
+  return rows.map((r) => ({ touchpoint: String(r["touchpoint"]), rows: Number(r["n"]) }));
+}
+
+/**
+ * Response ids for an export that has none: `g-` + the first 16 hex digits of an MD5 over the
+ * row's answers (every canonical value, typed) + `-` + the occurrence of those same answers in
+ * this file (1, 2, …, in file order). The same response in a re-export (an overlapping period,
+ * another file name) gets the same id and counts once as an exact duplicate; two identical rows
+ * inside one file stay two responses.
+ */
+async function generateResponseIds(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`UPDATE checked SET response_id = g.id
+    FROM (SELECT rid, 'g-' || substr(h, 1, 16) || '-' || CAST(row_number() OVER (PARTITION BY h ORDER BY rid) AS VARCHAR) AS id
+          FROM (SELECT rowid AS rid, ${rowHashSql()} AS h FROM checked)) g
+    WHERE checked.rowid = g.rid`);
+  // raw_values of rows going to quarantine carry the id too, so a replay keeps it.
+  await connection.run(`UPDATE checked SET raw_values = json_merge_patch(raw_values, json_object('response_id', response_id)) WHERE raw_values IS NOT NULL`);
+}
+
 /** Ingests one file in one transaction. */
 export async function ingestFile(connection: DuckDBConnection, file: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const dialect = detectDialect(file);
-  const mapping = options.mapping ? loadMapping(options.mapping) : dialect.qualtrics ? loadMapping("qualtrics") : canonicalMapping();
-  const touchpoints = options.touchpoints ?? referenceTouchpoints();
-  await ensureRawSchema(connection);
+  const detected = detectDialect(file);
+  const mapping = options.mapping ? loadMapping(options.mapping) : detected.format === "csv" ? presetFor(detected) : canonicalMapping();
   const sha = await sha256File(file);
-  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} ORDER BY ingestion_id LIMIT 1`);
-  const base = { file, format: dialect.label, mapping: mapping.name, missingOptionalColumns: [] as string[], reasons: [] as ReasonCount[] };
+  await ensureRawSchema(connection);
+  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
   if (seen[0]) {
-    return { ...base, ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0, alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) } };
+    return {
+      file, format: detected.label, mapping: mapping.name, missingOptionalColumns: [], reasons: [], unknownTouchpoints: [], generatedIds: 0,
+      ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0,
+      alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) },
+    };
   }
+  if (detected.format !== "xlsx") return ingestReadable(connection, file, file, detected, mapping, sha, options);
+  // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
+  const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
+  try {
+    const csv = detectDialect(sheet.csvPath);
+    const dialect: Dialect = { ...csv, label: `xlsx (sheet "${sheet.sheet}")`, displayName: file, rowPerLine: true };
+    const withPreset = options.mapping ? mapping : presetFor(csv);
+    return await ingestReadable(connection, file, sheet.csvPath, dialect, withPreset, sha, options);
+  } finally {
+    sheet.cleanup();
+  }
+}
+
+/** The preset whose signature columns the header has (Qualtrics: its ImportId row), else canonical. */
+export function presetFor(dialect: Dialect): Mapping {
+  if (dialect.qualtrics) return loadMapping("qualtrics");
+  const preset = detectPreset(dialect.header);
+  return preset ? loadMapping(preset) : canonicalMapping();
+}
+
+async function ingestReadable(connection: DuckDBConnection, file: string, readPath: string, dialect: Dialect, mapping: Mapping, sha: string, options: IngestOptions): Promise<IngestResult> {
+  const touchpoints = options.touchpoints ?? referenceTouchpoints();
+  const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
+  const base = { file, format: dialect.label, mapping: mapping.name };
 
   await tuneForIngest(connection);
-  const sourceColumns = await sourceColumnsOf(connection, file, dialect);
+  const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
   const missing: string[] = [];
   const select = mappedSelect(mapping, sourceColumns, missing);
-  const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required);
+  // No response id in the mapping, or a canonical export without that column: generate them.
+  const generateIds = mapping.constants["response_id"] === undefined && (mapping.columns["response_id"] === undefined || (mapping.name === "canonical" && missing.includes("response_id")));
+  const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required && !(generateIds && m === "response_id"));
   if (missingRequired.length > 0) {
     throw new PromotorError(
       `the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}; it has: ${[...sourceColumns.values()].slice(0, 40).join(", ")}`,
@@ -247,15 +356,16 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
   ];
   try {
     await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
-      WITH mapped AS (SELECT ${select} FROM ${sourceScan(file, dialect, true)} s),
+      WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s),
       typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
       inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
-      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping)} AS reason FROM inferred)
+      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds)} AS reason FROM inferred)
       SELECT ${kept.join(", ")}, answered_at__ts, reason, CASE WHEN reason IS NOT NULL THEN ${rawValues} END AS raw_values
       FROM reasoned`);
   } catch (error) {
-    throw readError(file, error);
+    throw await readError(readPath, dialect, error);
   }
+  if (generateIds) await generateResponseIds(connection);
   await connection.run("BEGIN TRANSACTION");
   try {
     // DuckDB's reject "line" counts records with the header as 1; turn it into a data-record index.
@@ -321,8 +431,9 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
       SELECT rec, NULL, format('malformed CSV record: {}', msg), NULL FROM rej WHERE rec >= ${extra}`);
     const recs = (await queryRows(connection, "SELECT rec FROM rejected ORDER BY rec")).map((r) => Number(r["rec"]));
     let lineSql = "NULL::BIGINT";
-    if (dialect.format === "csv" && recs.length > 0) {
-      const lines = await recordStartLines(file, 1, recs);
+    if (dialect.rowPerLine) lineSql = "q.rec + 2"; // the sheet row: header row 1, data from row 2
+    else if (dialect.format === "csv" && recs.length > 0) {
+      const lines = await recordStartLines(readPath, 1, recs);
       await connection.run(`CREATE OR REPLACE TEMP TABLE rejected_lines AS
         SELECT unnest([${[...lines.keys()].join(",")}]::BIGINT[]) AS rec, unnest([${[...lines.values()].join(",")}]::BIGINT[]) AS line`);
       lineSql = "(SELECT line FROM rejected_lines l WHERE l.rec = q.rec)";
@@ -334,16 +445,21 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
     const loaded = await count(connection, `SELECT count(*) FROM raw.responses WHERE _ingestion_id = ${ingestionId}`);
     const duplicates = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'duplicate'`);
     const quarantined = recs.length;
-    const rowsRead = (await count(connection, `SELECT count(*) FROM checked c WHERE ${recOf("c")} >= ${extra}`)) + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
+    const staged = await count(connection, `SELECT count(*) FROM checked c WHERE ${recOf("c")} >= ${extra}`);
+    const rowsRead = staged + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
+    const generatedIds = generateIds ? staged : 0;
     if (loaded + duplicates + quarantined !== rowsRead) {
       throw new PromotorError(`internal error: ${rowsRead} rows read but ${loaded} loaded + ${quarantined} quarantined + ${duplicates} duplicates`, { file });
     }
-    await connection.run(`INSERT INTO raw.ingestions VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
-      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP)`);
+    await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
+        rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file)
+      VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
+      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP, ${generatedIds}, ${sqlString(mapping.source)})`);
+    const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, touchpoints);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
     await connection.run("COMMIT");
     await connection.run("DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected; DROP TABLE IF EXISTS special_ids");
-    return { ...base, missingOptionalColumns: missing, reasons, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
+    return { ...base, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing, reasons, unknownTouchpoints, generatedIds, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => undefined);
     await connection.run("DROP TABLE IF EXISTS checked").catch(() => undefined);

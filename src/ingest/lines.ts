@@ -41,3 +41,62 @@ export async function recordStartLines(path: string, headerRecords: number, want
   }
   return result;
 }
+
+export interface UnclosedQuote {
+  /** Physical line (1-based) where the quoted field starts. */
+  line: number;
+  /** Field number on its record (1-based). */
+  field: number;
+  /** Character position on the line (1-based). */
+  column: number;
+}
+
+/**
+ * Finds a quoted field that is never closed: DuckDB's reader then fails on the whole file
+ * ("Error when sniffing file") without naming a line. Streams the file once, quote-aware.
+ */
+export async function findUnclosedQuote(path: string, delimiter: string): Promise<UnclosedQuote | null> {
+  const delim = delimiter.charCodeAt(0);
+  let line = 1;
+  let column = 0;
+  let field = 1;
+  let inQuote = false;
+  let atFieldStart = true;
+  let open: UnclosedQuote | null = null;
+  let pendingQuote = false; // a quote inside a quoted field: closes it, or escapes the next one
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      // Count characters, not UTF-8 continuation bytes.
+      if ((byte & 0xc0) !== 0x80) column++;
+      if (inQuote) {
+        if (pendingQuote) {
+          pendingQuote = false;
+          if (byte === QUOTE) continue; // "" inside quotes
+          inQuote = false; // the previous quote closed the field; handle this byte unquoted
+        } else {
+          if (byte === QUOTE) pendingQuote = true;
+          else if (byte === NEWLINE) {
+            line++;
+            column = 0;
+          }
+          continue;
+        }
+      }
+      if (byte === QUOTE && atFieldStart) {
+        inQuote = true;
+        open = { line, field, column };
+        atFieldStart = false;
+      } else if (byte === delim) {
+        field++;
+        atFieldStart = true;
+      } else if (byte === NEWLINE) {
+        line++;
+        column = 0;
+        field = 1;
+        atFieldStart = true;
+      } else if (byte !== 0x0d) atFieldStart = false;
+    }
+  }
+  return inQuote && !pendingQuote ? open : null;
+}

@@ -3,23 +3,27 @@ export class PromotorError extends Error {
   readonly hint: string | undefined;
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** 1-based column (character position) on the line, where one is known. */
+  readonly column: number | undefined;
   readonly exitCode: number;
 
   constructor(
     message: string,
-    options: { hint?: string; file?: string; line?: number; exitCode?: number; cause?: unknown } = {},
+    options: { hint?: string; file?: string; line?: number; column?: number; exitCode?: number; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PromotorError";
     this.hint = options.hint;
     this.file = options.file;
     this.line = options.line;
+    this.column = options.column;
     this.exitCode = options.exitCode ?? 1;
   }
 
-  /** "file:line: message\n  fix: hint" */
+  /** "file:line[:column]: message\n  fix: hint" */
   describe(): string {
-    const where = this.file ? `${this.file}${this.line !== undefined ? `:${this.line}` : ""}: ` : "";
+    const at = this.line !== undefined ? `:${this.line}${this.column !== undefined ? `:${this.column}` : ""}` : "";
+    const where = this.file ? `${this.file}${at}: ` : "";
     return `${where}${this.message}${this.hint ? `\n  fix: ${this.hint}` : ""}`;
   }
 }

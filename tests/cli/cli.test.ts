@@ -55,8 +55,8 @@ describe("promotor ingest", () => {
     const c = capture();
     const code = await main(["ingest", broken, join(fixtures, "hand-counted.csv"), "--warehouse", path], c.io);
     expect(code).toBe(2);
-    expect(c.err()).toContain(`${broken}: file is binary, not CSV or Parquet`);
-    expect(c.err()).toContain("fix: save the export as CSV");
+    expect(c.err()).toContain(`${broken}: cannot read the Excel workbook`);
+    expect(c.err()).toContain("fix: open it in Excel and save it again as .xlsx");
     const [n] = await query(path, "SELECT count(*) n FROM raw.responses");
     expect(n?.["n"]).toBe(10);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDbt } from "../../src/dbt/run.ts";
 import { openWarehouse, queryRows } from "../../src/lib/duckdb.ts";
-import { ingestFile, type IngestResult } from "../../src/ingest/ingest.ts";
+import { ingestFile, type IngestOptions, type IngestResult } from "../../src/ingest/ingest.ts";
 
 export interface FixtureWarehouse {
   path: string;
@@ -16,11 +16,11 @@ export function tempDir(prefix = "promotor-test-"): string {
 }
 
 /** Ingests export files into a new warehouse (no dbt). */
-export async function ingestInto(path: string, files: readonly string[], mapping?: string): Promise<IngestResult[]> {
+export async function ingestInto(path: string, files: readonly string[], mapping?: string, options: IngestOptions = {}): Promise<IngestResult[]> {
   const warehouse = await openWarehouse(path);
   try {
     const results: IngestResult[] = [];
-    for (const file of files) results.push(await ingestFile(warehouse.connection, file, mapping === undefined ? {} : { mapping }));
+    for (const file of files) results.push(await ingestFile(warehouse.connection, file, mapping === undefined ? options : { ...options, mapping }));
     return results;
   } finally {
     warehouse.close();

@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import { dbtWorkDirs, runDbt } from "../../dbt/run.ts";
 import { projectFingerprint, recordBuild, testScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
+import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
+import { ensureRawSchema } from "../../ingest/schema.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import type { Command } from "../command.ts";
 
@@ -15,6 +17,13 @@ export const buildCommand: Command = {
     const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, verbose: { type: "boolean" } } });
     if (!existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)" });
+    }
+    // Columns added to raw since the warehouse was made (ingest adds them too).
+    const db = await openWarehouse(ctx.warehouse);
+    try {
+      await ensureRawSchema(db.connection);
+    } finally {
+      db.close();
     }
     const dbtArgs = ["build"];
     if (values["full-refresh"]) dbtArgs.push("--full-refresh");
@@ -56,9 +65,28 @@ export const buildCommand: Command = {
     }
     // A partial build (--select) did not run every test, so it vouches for nothing.
     if (!values.select) await recordBuild(ctx.warehouse, fingerprint, scope);
+    await reportDataQuality(ctx.warehouse, ctx.stdout);
     return 0;
   },
 };
+
+/** Lists what marts.fct_data_quality found: unmapped touchpoints with row counts, quarantine. */
+async function reportDataQuality(warehouse: string, out: NodeJS.WritableStream): Promise<void> {
+  const db = await openWarehouse(warehouse, { readOnly: true });
+  try {
+    const exists = await queryRows(db.connection, "SELECT 1 FROM duckdb_views() WHERE schema_name = 'marts' AND view_name = 'fct_data_quality' UNION ALL SELECT 1 FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'fct_data_quality'");
+    if (exists.length === 0) return;
+    const unmapped = await queryRows(db.connection, "SELECT subject, rows FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map' ORDER BY rows DESC, subject");
+    if (unmapped.length > 0) {
+      out.write(`\nnot in your journey map: ${unmapped.map((r) => `${String(r["subject"])}, ${Number(r["rows"]).toLocaleString("en-US")} rows`).join("; ")}\n`);
+      out.write("  they are shown after the known journey; add them to seeds/reference/touchpoints.csv (or fix the spelling) and run promotor build again\n");
+    }
+    const [q] = await queryRows(db.connection, "SELECT coalesce(sum(rows), 0) AS n, count(*) AS files FROM marts.fct_data_quality WHERE check_name = 'quarantined_rows'");
+    if (Number(q?.["n"] ?? 0) > 0) out.write(`in quarantine: ${Number(q?.["n"]).toLocaleString("en-US")} rows from ${String(q?.["files"])} file(s); see promotor quarantine list\n`);
+  } finally {
+    db.close();
+  }
+}
 
 /** Relative to the working directory when inside it, else absolute. */
 function readablePath(path: string): string {

@@ -9,9 +9,18 @@ import type { Command } from "../command.ts";
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "raw survey exports -> raw.responses / raw.quarantine",
-  usage: "ingest <file|dir>... [--mapping FILE]",
+  usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--strict-touchpoints]",
   async run(args, ctx) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { mapping: { type: "string" } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { mapping: { type: "string" }, sheet: { type: "string" }, "strict-touchpoints": { type: "boolean" } },
+    });
+    const options = {
+      ...(values.mapping === undefined ? {} : { mapping: values.mapping }),
+      ...(values.sheet === undefined ? {} : { sheet: values.sheet }),
+      ...(values["strict-touchpoints"] ? { strictTouchpoints: true } : {}),
+    };
     if (positionals.length === 0) throw new PromotorError("no files given", { hint: "promotor ingest seeds/sample  (files or folders of .csv / .parquet exports)" });
     const files = expandInputs(positionals);
     const warehouse = await openWarehouse(ctx.warehouse);
@@ -22,15 +31,19 @@ export const ingestCommand: Command = {
         const started = performance.now();
         ctx.stderr.write(`[${i + 1}/${files.length}] ${file} … `);
         try {
-          const result = await ingestFile(warehouse.connection, file, values.mapping === undefined ? {} : { mapping: values.mapping });
+          const result = await ingestFile(warehouse.connection, file, options);
           results.push(result);
           ctx.stderr.write(
             result.alreadyIngested
               ? `already ingested as #${result.alreadyIngested.ingestionId} on ${result.alreadyIngested.ingestedAt.slice(0, 19)}: nothing changed\n`
               : `${result.rowsRead.toLocaleString("en-US")} rows in ${formatDuration(performance.now() - started)}\n`,
           );
+          if (!result.alreadyIngested && result.mapping !== "canonical") ctx.stderr.write(`  mapping: ${result.mapping}\n`);
           if (result.missingOptionalColumns.length > 0) {
             ctx.stderr.write(`  note: no column for ${result.missingOptionalColumns.join(", ")} (left empty)\n`);
+          }
+          if (result.generatedIds > 0) {
+            ctx.stderr.write(`  note: no response id column: ${result.generatedIds.toLocaleString("en-US")} ids generated from the answers (g-<hash>-<n>; the same response in a re-export gets the same id)\n`);
           }
         } catch (error) {
           failed++;
@@ -48,8 +61,15 @@ export const ingestCommand: Command = {
       const reasons = new Map<string, number>();
       for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
       if (reasons.size > 0) {
-        ctx.stdout.write("\nQuarantined (see raw.quarantine for file, line and reason of each row):\n");
+        ctx.stdout.write("\nQuarantined (promotor quarantine list shows file, line and reason of each row; replay them after a fix):\n");
         ctx.stdout.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
+      }
+      const unknown = new Map<string, number>();
+      for (const r of results) for (const t of r.unknownTouchpoints) unknown.set(t.touchpoint, (unknown.get(t.touchpoint) ?? 0) + t.rows);
+      if (unknown.size > 0) {
+        const list = [...unknown].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n.toLocaleString("en-US")} rows`);
+        ctx.stdout.write(`\nnot in your journey map: ${list.join("; ")}\n`);
+        ctx.stdout.write("  loaded, and shown after the known journey; add them to seeds/reference/touchpoints.csv (or fix the spelling), then promotor build\n");
       }
       ctx.stdout.write(`\nwarehouse: ${ctx.warehouse}\n`);
     }

@@ -1,10 +1,11 @@
-{#- Business logic on each response: journey position and NPS category. -#}
+{#- Business logic on each response: journey position and NPS category. Touchpoints come from
+    int_touchpoints, which places those the journey map does not name after the known journey. -#}
 with responses as (
     select * from {{ ref('stg_survey__responses') }}
 ),
 
 touchpoints as (
-    select * from {{ ref('stg_reference__touchpoints') }}
+    select * from {{ ref('int_touchpoints') }}
 )
 
 select

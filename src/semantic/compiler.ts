@@ -78,9 +78,9 @@ export interface CubeCompilerApi {
   dispose(): void;
 }
 
-type CompilerApiClass = new (
+export type CompilerApiClass = new (
   repository: SchemaFileRepository,
-  dbType: (ctx: { dataSource: string }) => string,
+  dbType: (ctx: { dataSource: string }) => string | Promise<string | undefined>,
   options: Record<string, unknown>,
 ) => CubeCompilerApi;
 
@@ -101,18 +101,23 @@ export const jsOnlyNativeInstance = {
   },
 };
 
-export function createCompilerApi(repository: SchemaFileRepository): CubeCompilerApi {
-  configurePlanner();
+/** Cube's CompilerApi class (server-core), or, without the native module, the same class with
+ * the JavaScript-only NativeInstance above. The Cube server's core uses it too (src/serve/cube.ts). */
+export function cubeCompilerApiClass(): CompilerApiClass {
   const { CompilerApi: CubeCompilerApiClass } = require("@cubejs-backend/server-core/dist/src/core/CompilerApi.js") as {
     CompilerApi: CompilerApiClass;
   };
-  const CompilerApi = hasCubeNative()
-    ? CubeCompilerApiClass
-    : class extends (CubeCompilerApiClass as unknown as new (...args: unknown[]) => object) {
-        createNativeInstance(): unknown {
-          return jsOnlyNativeInstance;
-        }
-      } as unknown as CompilerApiClass;
+  if (hasCubeNative()) return CubeCompilerApiClass;
+  return class extends (CubeCompilerApiClass as unknown as new (...args: unknown[]) => object) {
+    createNativeInstance(): unknown {
+      return jsOnlyNativeInstance;
+    }
+  } as unknown as CompilerApiClass;
+}
+
+export function createCompilerApi(repository: SchemaFileRepository): CubeCompilerApi {
+  configurePlanner();
+  const CompilerApi = cubeCompilerApiClass();
   return new CompilerApi(repository, () => "duckdb", {
     dialectClass: () => PromotorDuckDBQuery,
     contextToGroups,

@@ -9,8 +9,18 @@
  *   account_manager  -> rows whose account_manager equals the claim (claim required)
  *   no/unknown role, or a missing claim -> no Cube group -> access policies deny -> no rows. */
 import jwt from "jsonwebtoken";
+import { timingSafeEqual } from "node:crypto";
+import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
 import { ROLES, type Role, type SecurityContext } from "./types.ts";
+
+const require = createRequire(import.meta.url);
+
+/** Cube's own error type for refused requests: its API gateway answers `status` with `message`
+ * (any other error thrown by checkAuth becomes an HTTP 500). */
+type CubejsHandlerErrorClass = new (status: number, type: string, message?: string, originalError?: unknown) => Error & { status: number; type: string };
+const { CubejsHandlerError } = require("@cubejs-backend/api-gateway/dist/src/cubejs-handler-error.js") as { CubejsHandlerError: CubejsHandlerErrorClass };
+export { CubejsHandlerError };
 
 export const isRole = (value: unknown): value is Role => typeof value === "string" && (ROLES as readonly string[]).includes(value);
 
@@ -75,9 +85,18 @@ export function signToken(context: SecurityContext, secret: string = apiSecret()
   return jwt.sign({ ...context }, secret, { algorithm: "HS256", expiresIn });
 }
 
-/** Cube's checkAuth: verifies the JWT and sets the security context; throws (403) otherwise. */
+/** Cube's checkAuth: verifies the JWT and sets the security context. A missing, malformed,
+ * expired or wrongly signed token is refused with Cube's CubejsHandlerError, so the REST API
+ * answers 403 Forbidden with the reason and the fix (a plain error would be a 500). */
 export async function checkAuth(req: { securityContext?: unknown }, authorization?: string): Promise<{ security_context: SecurityContext }> {
-  const securityContext = verifyToken(authorization);
+  const secret = apiSecret();
+  let securityContext: SecurityContext;
+  try {
+    securityContext = verifyToken(authorization, secret);
+  } catch (error) {
+    const message = error instanceof PromotorError ? `${error.message}${error.hint ? ` (fix: ${error.hint}; issue one with promotor token)` : ""}` : String(error);
+    throw new CubejsHandlerError(403, "Forbidden", message, error);
+  }
   req.securityContext = securityContext;
   return { security_context: securityContext };
 }
@@ -123,13 +142,29 @@ export function sqlUsersFromEnv(env: NodeJS.ProcessEnv = process.env): Map<strin
   return users;
 }
 
-/** Cube's checkSqlAuth: known user -> its password (Cube compares it) and security context. */
+/** Compares two passwords in constant time. */
+function samePassword(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Cube's checkSqlAuth: a known user with the right password gets its security context.
+ * The password is checked here (Cube passes the one the client sent) and returned as well, so
+ * Cube's own comparison agrees; unknown users and wrong passwords are refused alike. */
 export function makeCheckSqlAuth(users: () => Map<string, SqlUser> = () => sqlUsersFromEnv()) {
-  return async (_req: unknown, user: string | null, _password?: string | null): Promise<{ password: string; superuser: boolean; securityContext: SecurityContext }> => {
+  return async (_req: unknown, user: string | null, password?: string | null): Promise<{ password: string; superuser: boolean; securityContext: SecurityContext }> => {
     const found = user ? users().get(user) : undefined;
-    if (!found) throw new Error(`Incorrect user name "${user ?? ""}" or password`);
+    if (!found || (typeof password === "string" && !samePassword(password, found.password))) {
+      throw new Error(`Incorrect user name "${user ?? ""}" or password`);
+    }
     return { password: found.password, superuser: false, securityContext: found.securityContext };
   };
 }
 
 export const checkSqlAuth = makeCheckSqlAuth();
+
+/** Cube's canSwitchSqlUser: no SQL user may take another user's security context. */
+export async function canSwitchSqlUser(current: string | null, next: string | null): Promise<boolean> {
+  return current !== null && current === next;
+}

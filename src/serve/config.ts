@@ -1,23 +1,28 @@
 /** The Cube server configuration for `promotor serve`: the project's Cube configuration (model,
- * security, SQL users — not duplicated here) on the warehouse snapshot, and the ports. */
+ * security, SQL users — not duplicated here) on the warehouse snapshot, with secure defaults:
+ * loopback only, no default password, a long API secret, CORS only for configured origins. */
 import { PromotorError } from "../lib/errors.ts";
+import { sqlUsersFromEnv } from "../semantic/security.ts";
 
 /** Options of @cubejs-backend/server's CubejsServer that Promotor sets; the rest pass through. */
 export type CubeServerConfig = Record<string, unknown> & {
-  dbType?: unknown;
   driverFactory?: unknown;
   pgSqlPort?: number;
   apiSecret?: string;
+  http?: { cors?: Record<string, unknown> };
 };
 
 export interface ServePorts {
-  /** REST API (and /readyz); Cube reads it from PORT. */
+  /** REST API (and /readyz). */
   api: number;
   /** SQL API, Postgres wire protocol. */
   sql: number;
 }
 
 export const DEFAULT_PORTS: ServePorts = { api: 4000, sql: 15432 };
+export const DEFAULT_HOST = "127.0.0.1";
+/** HS256 secrets shorter than the hash (32 bytes) can be brute-forced from one token. */
+export const MIN_SECRET_BYTES = 32;
 
 export function parsePort(value: string | undefined, what: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
@@ -36,16 +41,100 @@ export function resolvePorts(flags: { port?: string; sqlPort?: string }, env: No
   return { api, sql };
 }
 
+export const isLoopback = (host: string): boolean => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** --host / PROMOTOR_HOST, default 127.0.0.1 (this machine only). */
+export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const host = (flag ?? env["PROMOTOR_HOST"] ?? DEFAULT_HOST).trim();
+  if (host === "") throw new PromotorError("--host is empty", { hint: `e.g. --host ${DEFAULT_HOST} (this machine only) or --host 0.0.0.0 (every interface)` });
+  return host;
+}
+
+/** The warning printed when the server is opened beyond this machine. */
+export function openHostWarning(host: string): string | undefined {
+  if (isLoopback(host)) return undefined;
+  return `the REST API listens on ${host}, reachable from other machines: serve it behind HTTPS (a reverse proxy) and keep CUBEJS_API_SECRET secret`;
+}
+
+/** Browser origins allowed to call the REST API (embeds): --cors-origin / PROMOTOR_CORS_ORIGINS,
+ * comma-separated. None by default: only same-origin pages and non-browser clients. */
+export function resolveCorsOrigins(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const text = flag ?? env["PROMOTOR_CORS_ORIGINS"] ?? "";
+  const origins = text.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (origin === "*" || !url || !/^https?:$/.test(url.protocol) || url.origin !== origin.replace(/\/$/, "")) {
+      throw new PromotorError(`"${origin}" is not an origin for --cors-origin / PROMOTOR_CORS_ORIGINS`, {
+        hint: "give scheme, host and port of the intranet page, without a path, e.g. https://intranet.example.nl (comma-separated for several); * is not allowed",
+      });
+    }
+  }
+  return origins.map((o) => o.replace(/\/$/, ""));
+}
+
+/** CORS options for Cube's HTTP server (the `cors` package CubejsServer uses). */
+export function corsOptions(origins: string[]): Record<string, unknown> {
+  return { origin: origins.length ? origins : false, allowedHeaders: "authorization,content-type,x-request-id", maxAge: 600 };
+}
+
+/** CUBEJS_API_SECRET for the server: set, and at least 32 bytes. */
+export function requireServerSecret(env: NodeJS.ProcessEnv = process.env): string {
+  const secret = env["CUBEJS_API_SECRET"];
+  const fix = 'export CUBEJS_API_SECRET="$(openssl rand -hex 32)" (the same value for promotor token; keep it out of the repository)';
+  if (secret === undefined || secret.trim() === "") {
+    throw new PromotorError("CUBEJS_API_SECRET is not set: the server could not verify any token", { hint: fix });
+  }
+  const bytes = Buffer.byteLength(secret);
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new PromotorError(`CUBEJS_API_SECRET is ${bytes} bytes long; the server needs at least ${MIN_SECRET_BYTES} (a short HS256 secret can be guessed from one token)`, { hint: fix });
+  }
+  return secret;
+}
+
+export interface SqlApiChoice {
+  enabled: boolean;
+  /** Why it is off, for the start-up message. */
+  reason?: string;
+}
+
+/** The SQL API runs only with SQL users that have passwords: CUBEJS_SQL_USER + CUBEJS_SQL_PASSWORD
+ * or PROMOTOR_SQL_USERS. There is no default password. --no-sql-api turns it off. */
+export function resolveSqlApi(flags: { noSqlApi?: boolean; sqlPortGiven?: boolean }, env: NodeJS.ProcessEnv = process.env): SqlApiChoice {
+  if (flags.noSqlApi) return { enabled: false, reason: "turned off with --no-sql-api" };
+  if (env["CUBEJS_SQL_USER"] && !env["CUBEJS_SQL_PASSWORD"]) {
+    throw new PromotorError(`CUBEJS_SQL_USER is set to "${env["CUBEJS_SQL_USER"]}" but CUBEJS_SQL_PASSWORD is not: the SQL API will not start without a password`, {
+      hint: 'export CUBEJS_SQL_PASSWORD="$(openssl rand -base64 24)" and give it to the analyst, or run with --no-sql-api',
+    });
+  }
+  if (sqlUsersFromEnv(env).size === 0) {
+    const reason = "no SQL user with a password: set CUBEJS_SQL_USER and CUBEJS_SQL_PASSWORD (or PROMOTOR_SQL_USERS) to start the SQL API";
+    if (flags.sqlPortGiven) throw new PromotorError(`--sql-port was given, but ${reason}`, { hint: 'e.g. export CUBEJS_SQL_USER=analyst CUBEJS_SQL_PASSWORD="$(openssl rand -base64 24)"' });
+    return { enabled: false, reason };
+  }
+  return { enabled: true };
+}
+
+export interface ServerConfigOptions {
+  snapshotPath: string;
+  corsOrigins?: string[];
+}
+
 /** The project's Cube configuration (cube.js is `export default cubeConfig()`), pointed at the
  * snapshot, with Promotor's serving defaults on top. Security, model and SQL users come from
- * src/semantic unchanged. */
-export async function serverConfig(options: { snapshotPath: string; ports: ServePorts }): Promise<CubeServerConfig> {
+ * src/semantic unchanged. The SQL port is given when listening (src/serve/cube.ts). */
+export async function serverConfig(options: ServerConfigOptions, env: NodeJS.ProcessEnv = process.env): Promise<CubeServerConfig> {
   const { cubeConfig } = await import("../semantic/config.ts");
   return {
     ...(cubeConfig({ warehouse: options.snapshotPath }) as CubeServerConfig),
-    pgSqlPort: options.ports.sql,
+    apiSecret: requireServerSecret(env),
     devServer: false,
     telemetry: false,
     webSockets: false,
+    http: { cors: corsOptions(options.corsOrigins ?? []) },
   };
 }

@@ -1,98 +1,153 @@
-/** Runs CubejsServer over a warehouse snapshot and swaps to a fresh snapshot after a rebuild. */
+/** Runs Cube's server over a warehouse snapshot and swaps to a fresh snapshot after a rebuild. */
 import { join } from "node:path";
 import { PromotorError } from "../lib/errors.ts";
 import { serverConfig, type ServePorts } from "./config.ts";
+import { createCubeServer, listenCube, stopCube, type CubeServer } from "./cube.ts";
 import { removeSnapshots, takeSnapshot, warehouseStamp, type Snapshot } from "./snapshot.ts";
 
-interface CubejsServerLike {
-  listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-
 export interface RunningServer {
+  host: string;
   ports: ServePorts;
+  /** The REST API's actual port (differs from ports.api when that was 0). */
+  apiPort: number;
   snapshot: Snapshot;
+  /** How many times the server was restarted on a rebuilt warehouse. */
+  reloads: number;
   /** Resolves when the server has stopped. */
   stopped: Promise<void>;
+  /** Restarts on a fresh snapshot now if the warehouse changed; resolves true when it did. */
+  reloadIfChanged(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 export interface ServeOptions {
   root: string;
   warehouse: string;
+  host: string;
   ports: ServePorts;
+  /** Start the SQL API on ports.sql. */
+  sqlApi: boolean;
+  corsOrigins?: string[];
   /** Check for a rebuilt warehouse this often (ms); 0 = never. */
   reloadIntervalMs: number;
   log: (line: string) => void;
 }
 
-async function startCube(snapshot: Snapshot, ports: ServePorts): Promise<CubejsServerLike> {
-  const config = await serverConfig({ snapshotPath: snapshot.path, ports });
-  // CubejsServer reads the REST port from PORT when it listens.
-  process.env["PORT"] = String(ports.api);
-  process.env["CUBEJS_TELEMETRY"] ??= "false";
-  const { CubejsServer } = (await import("@cubejs-backend/server")) as unknown as {
-    CubejsServer: new (config: Record<string, unknown>) => CubejsServerLike;
-  };
-  const server = new CubejsServer(config);
+/** Runs a query through the driver Cube builds from the configuration: proves the snapshot is
+ * attached and the marts are visible (Cube's driver skips a failing initSql with a log line). */
+export async function probeWarehouse(cube: CubeServer): Promise<number> {
+  const driver = await cube.core.resolveDriver({ dataSource: "default", preAggregations: false });
   try {
-    await server.listen();
+    const rows = await driver.query("SELECT count(*) AS n FROM marts.fct_nps_responses");
+    return Number(rows[0]?.["n"] ?? 0);
   } catch (error) {
+    throw new PromotorError(`Cube's DuckDB driver cannot read the warehouse snapshot: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      hint: "is the warehouse built (promotor build)? The server reads marts.fct_nps_responses and the other marts",
+    });
+  } finally {
+    await driver.release();
+  }
+}
+
+async function startCube(snapshot: Snapshot, options: ServeOptions): Promise<{ cube: CubeServer; apiPort: number }> {
+  process.env["CUBEJS_TELEMETRY"] ??= "false";
+  const config = await serverConfig({ snapshotPath: snapshot.path, corsOrigins: options.corsOrigins ?? [] });
+  const cube = createCubeServer(config);
+  try {
+    await probeWarehouse(cube);
+    const { port } = await listenCube(cube, { host: options.host, port: options.ports.api, ...(options.sqlApi ? { sqlPort: options.ports.sql } : {}) });
+    return { cube, apiPort: port };
+  } catch (error) {
+    await stopCube(cube).catch(() => undefined);
+    if (error instanceof PromotorError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    const inUse = /EADDRINUSE/.test(message);
     throw new PromotorError(`the Cube server did not start: ${message}`, {
       cause: error,
-      hint: inUse ? `port ${ports.api} or ${ports.sql} is taken: choose others with --port / --sql-port` : "see the message above",
+      hint: /EADDRINUSE/.test(message) ? `port ${options.ports.sql} is taken: choose another with --sql-port` : "see the message above",
     });
   }
-  return server;
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dir = join(options.root, ".promotor", "serve");
   let snapshot = await takeSnapshot(options.warehouse, dir);
   removeSnapshots(dir, snapshot.path);
-  let server = await startCube(snapshot, options.ports);
+  let current: { cube: CubeServer; apiPort: number };
+  try {
+    current = await startCube(snapshot, options);
+  } catch (error) {
+    removeSnapshots(dir);
+    throw error;
+  }
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
-  let busy = false;
+  let busy: Promise<boolean> | undefined;
+  let stopping = false;
+  let reloads = 0;
+
+  const reload = async (): Promise<boolean> => {
+    if (stopping || warehouseStamp(options.warehouse) === snapshot.stamp) return false;
+    let next: Snapshot;
+    try {
+      next = await takeSnapshot(options.warehouse, dir);
+    } catch (error) {
+      // A build still writing holds the lock: keep serving the old snapshot, try again later.
+      options.log(`reload postponed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      return false;
+    }
+    options.log(`warehouse rebuilt: restarting the Cube server on the new data (${next.takenAt.toISOString()})`);
+    await stopCube(current.cube);
+    try {
+      current = await startCube(next, options);
+      snapshot = next;
+      reloads++;
+    } catch (error) {
+      options.log(`reload failed, serving the previous data again: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      current = await startCube(snapshot, options);
+    } finally {
+      removeSnapshots(dir, snapshot.path);
+    }
+    return snapshot === next;
+  };
+  const reloadOnce = (): Promise<boolean> => {
+    busy ??= reload().finally(() => (busy = undefined));
+    return busy;
+  };
+
   const timer =
     options.reloadIntervalMs > 0
       ? setInterval(() => {
-          if (busy || warehouseStamp(options.warehouse) === snapshot.stamp) return;
-          busy = true;
-          void (async () => {
-            try {
-              const next = await takeSnapshot(options.warehouse, dir);
-              options.log(`warehouse rebuilt: restarting the Cube server on the new data (${next.takenAt.toISOString()})`);
-              await server.close();
-              server = await startCube(next, options.ports);
-              snapshot = next;
-              removeSnapshots(dir, snapshot.path);
-            } catch (error) {
-              // A build still writing holds the lock: keep serving the old snapshot, try again later.
-              options.log(`reload postponed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-            } finally {
-              busy = false;
-            }
-          })();
+          if (!busy) void reloadOnce().catch((error: unknown) => options.log(`reload failed: ${error instanceof Error ? error.message : String(error)}`));
         }, options.reloadIntervalMs)
       : undefined;
-  const running: RunningServer = {
+  timer?.unref();
+
+  return {
+    host: options.host,
     ports: options.ports,
+    get apiPort() {
+      return current.apiPort;
+    },
     get snapshot() {
       return snapshot;
     },
+    get reloads() {
+      return reloads;
+    },
     stopped,
+    reloadIfChanged: reloadOnce,
     async stop() {
+      if (stopping) return stopped;
+      stopping = true;
       if (timer) clearInterval(timer);
       try {
-        await server.close();
+        await busy?.catch(() => undefined);
+        await stopCube(current.cube);
       } finally {
         removeSnapshots(dir);
         resolveStopped();
       }
     },
   };
-  return running;
 }

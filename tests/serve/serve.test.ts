@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { buildFixtureWarehouse, SMALL } from "../semantic/fixture.ts";
 import { hasNative, nativeProbe, noNativeReason } from "./helpers.ts";
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, "..", "..");
 
 describe("promotor serve without Cube's native module", () => {
@@ -70,7 +72,12 @@ describe("the warehouse snapshot the server reads", () => {
     const snapDir = join(fixture.dir, "snapshots");
     const snap = await takeSnapshot(fixture.path, snapDir);
     // The same driver factory the server uses (src/semantic/config.ts), on the snapshot.
-    const driver = (cubeConfig({ warehouse: snap.path }) as { driverFactory: () => { query(sql: string): Promise<Record<string, unknown>[]>; release(): Promise<void> } }).driverFactory();
+    // The DriverConfig the server uses (src/semantic/config.ts), made into a driver by Cube.
+    const { type, ...driverOptions } = await cubeConfig({ warehouse: snap.path }).driverFactory();
+    const { CubejsServerCore } = require("@cubejs-backend/server-core") as {
+      CubejsServerCore: { createDriver(type: string, options: object): { query(sql: string): Promise<Record<string, unknown>[]>; release(): Promise<void> } };
+    };
+    const driver = CubejsServerCore.createDriver(type, driverOptions);
     try {
       const before = await driver.query("SELECT count(*) AS n, sum(is_promoter) AS p FROM marts.fct_nps_responses");
       // SMALL: 12 responses; promoters (9–10) are r01, r02, r06, r09, r11.

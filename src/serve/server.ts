@@ -8,8 +8,11 @@ import { removeSnapshots, takeSnapshot, warehouseStamp, type Snapshot } from "./
 export interface RunningServer {
   host: string;
   ports: ServePorts;
-  /** The REST API's actual port (differs from ports.api when that was 0). */
+  /** The REST API's actual address and port (the port differs from ports.api when that was 0). */
+  address: string;
   apiPort: number;
+  /** The Cube server now serving (it changes with every reload). */
+  cube: CubeServer;
   snapshot: Snapshot;
   /** How many times the server was restarted on a rebuilt warehouse. */
   reloads: number;
@@ -50,14 +53,14 @@ export async function probeWarehouse(cube: CubeServer): Promise<number> {
   }
 }
 
-async function startCube(snapshot: Snapshot, options: ServeOptions): Promise<{ cube: CubeServer; apiPort: number }> {
+async function startCube(snapshot: Snapshot, options: ServeOptions): Promise<{ cube: CubeServer; apiPort: number; address: string }> {
   process.env["CUBEJS_TELEMETRY"] ??= "false";
   const config = await serverConfig({ snapshotPath: snapshot.path, corsOrigins: options.corsOrigins ?? [] });
   const cube = createCubeServer(config);
   try {
     await probeWarehouse(cube);
-    const { port } = await listenCube(cube, { host: options.host, port: options.ports.api, ...(options.sqlApi ? { sqlPort: options.ports.sql } : {}) });
-    return { cube, apiPort: port };
+    const { host, port } = await listenCube(cube, { host: options.host, port: options.ports.api, ...(options.sqlApi ? { sqlPort: options.ports.sql } : {}) });
+    return { cube, apiPort: port, address: host };
   } catch (error) {
     await stopCube(cube).catch(() => undefined);
     if (error instanceof PromotorError) throw error;
@@ -73,7 +76,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dir = join(options.root, ".promotor", "serve");
   let snapshot = await takeSnapshot(options.warehouse, dir);
   removeSnapshots(dir, snapshot.path);
-  let current: { cube: CubeServer; apiPort: number };
+  let current: { cube: CubeServer; apiPort: number; address: string };
   try {
     current = await startCube(snapshot, options);
   } catch (error) {
@@ -97,14 +100,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       return false;
     }
     options.log(`warehouse rebuilt: restarting the Cube server on the new data (${next.takenAt.toISOString()})`);
+    // The same port again (it may have been chosen by the system: --port 0).
+    const same = { ...options, ports: { ...options.ports, api: current.apiPort } };
     await stopCube(current.cube);
     try {
-      current = await startCube(next, options);
+      current = await startCube(next, same);
       snapshot = next;
       reloads++;
     } catch (error) {
       options.log(`reload failed, serving the previous data again: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-      current = await startCube(snapshot, options);
+      current = await startCube(snapshot, same);
     } finally {
       removeSnapshots(dir, snapshot.path);
     }
@@ -126,8 +131,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return {
     host: options.host,
     ports: options.ports,
+    get address() {
+      return current.address;
+    },
     get apiPort() {
       return current.apiPort;
+    },
+    get cube() {
+      return current.cube;
     },
     get snapshot() {
       return snapshot;

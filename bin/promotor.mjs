@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `promotor` CLI. The project pins its own Node.js (devDependency "node"),
 // because Cube 1.7 needs Node >= 22 and the machine's may be older: re-exec with it if so.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -17,13 +17,33 @@ if (major < 22) {
     );
     process.exit(1);
   }
-  const result = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit",
+  // The child does the work; this process only relays signals and its exit. Stopping the
+  // launcher (Ctrl+C, kill, a service manager) stops the child too: a server never outlives it.
+  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const relay = (signal) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    // A child that does not stop within 15 s is killed: nothing waits for ever.
+    setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
+  };
+  for (const signal of SIGNALS) process.on(signal, relay);
+  child.on("error", (error) => {
+    console.error(`promotor: cannot run the pinned Node.js ${pinned}: ${error.message}\n  Fix: run "npm install" in ${root}.`);
+    process.exit(1);
   });
-  process.exit(result.status ?? 1);
+  child.on("exit", (code, signal) => {
+    if (signal) {
+      // End the way the child ended, so callers see the same signal.
+      for (const s of SIGNALS) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { main } = await import("../src/cli/main.ts");
+  process.exitCode = await main(process.argv.slice(2));
 }
-
-const { register } = await import("tsx/esm/api");
-register();
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { chartsCommand } from "./commands/charts.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { quarantineCommand } from "./commands/quarantine.ts";
 
 /** Every CLI command, in the order `promotor help` lists them. */
-export const commands: readonly Command[] = [startCommand, ingestCommand, buildCommand, queryCommand, generateCommand, serveCommand, tokenCommand, chartsCommand, pagesCommand, benchCommand];
+export const commands: readonly Command[] = [startCommand, ingestCommand, quarantineCommand, buildCommand, queryCommand, generateCommand, serveCommand, tokenCommand, chartsCommand, pagesCommand, benchCommand];

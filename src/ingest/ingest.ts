@@ -63,7 +63,7 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-const scoreName = (c: CanonicalColumn): string => `${c.name}__int`;
+export const scoreName = (c: CanonicalColumn): string => `${c.name}__int`;
 
 /** One validation rule: when `fails` is true, `message` says why (both SQL over a mapped row). */
 interface Check {
@@ -73,7 +73,7 @@ interface Check {
 
 /** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. One
  * boolean test decides; the messages are built only for the rows that fail it. */
-function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean): string {
+export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean): string {
   const checks: Check[] = [];
   for (const c of CANONICAL_COLUMNS) {
     const col = sqlIdent(c.name);
@@ -173,7 +173,7 @@ export function findColumn(sourceColumns: Map<string, string>, wanted: string): 
   return undefined;
 }
 
-function typedSelect(mapping: Mapping): string {
+export function typedSelect(mapping: Mapping): string {
   const parts = CANONICAL_COLUMNS.filter((c) => c.kind === "score").map(
     (c) => `CASE WHEN regexp_full_match(${sqlIdent(c.name)}, '[0-9]{1,3}') THEN CAST(${sqlIdent(c.name)} AS SMALLINT) END AS ${sqlIdent(scoreName(c))}`,
   );
@@ -183,7 +183,7 @@ function typedSelect(mapping: Mapping): string {
 
 /** The values that make two rows "the same response": everything but lineage. For a staged row
  * (typed scores in `<name>__int`) or, with `loaded`, for a row of raw.responses under that alias. */
-function rowHashSql(loaded?: string): string {
+export function rowHashSql(loaded?: string): string {
   const values = CANONICAL_COLUMNS.map((c) => {
     const column = loaded ? `${loaded}.${sqlIdent(c.name)}` : sqlIdent(c.kind === "score" ? scoreName(c) : c.kind === "timestamp" ? "answered_at__ts" : c.name);
     return c.kind === "text" ? `coalesce(${column}, '')` : `coalesce(CAST(${column} AS VARCHAR), '')`;
@@ -191,7 +191,7 @@ function rowHashSql(loaded?: string): string {
   return `md5(concat_ws(chr(31), ${values.join(", ")}))`;
 }
 
-function finalColumns(): string {
+export function finalColumns(): string {
   return CANONICAL_COLUMNS.map((c) =>
     c.kind === "score" ? `${sqlIdent(scoreName(c))} AS ${sqlIdent(c.name)}` : c.kind === "timestamp" ? `answered_at__ts AS answered_at` : sqlIdent(c.name),
   ).join(", ");
@@ -253,7 +253,7 @@ async function sourceColumnsOf(connection: DuckDBConnection, file: string, diale
 
 /** Memory and spill settings for one ingest: DuckDB would otherwise take up to 80 % of RAM;
  * with a limit it spills the staging table to disk next to the warehouse instead. */
-async function tuneForIngest(connection: DuckDBConnection): Promise<void> {
+export async function tuneForIngest(connection: DuckDBConnection): Promise<void> {
   const limit = process.env["PROMOTOR_DUCKDB_MEMORY_LIMIT"] ?? "1000MB";
   await connection.run(`SET memory_limit = ${sqlString(limit)}`);
   const dbFile = (await queryRows(connection, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))[0]?.["path"];
@@ -349,7 +349,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   // table's rowid is the record's position among the records the reader accepted). Only what
   // loading needs is kept: typed scores, not their text; the raw text (raw_values) only for
   // rows that go to quarantine.
-  const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}))`;
+  const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}${mapping.npsGroupColumn ? ", _nps_group := _nps_group" : ""}))`;
   const kept = [
     ...CANONICAL_COLUMNS.filter((c) => c.kind === "text").map((c) => sqlIdent(c.name)),
     ...CANONICAL_COLUMNS.filter((c) => c.kind === "score").map((c) => sqlIdent(scoreName(c))),

@@ -1,0 +1,234 @@
+/** raw.quarantine for people: list rows by reason and file, show one, replay them after a fix.
+ *
+ * A replay re-checks the stored text of quarantined rows (`raw_values`: every canonical column as
+ * the export had it, after the mapping) with today's journey map and, when given, another
+ * mapping's timestamp format and time zone. It is recorded as a new ingestion of the same file
+ * (`replay_of` = the file's first ingestion), so the marts and the "test new ingestions only"
+ * policy see the rows it loads as new. Rows that now pass are loaded (or counted as exact
+ * duplicates); the others stay quarantined with their current reason. The ingestion the rows came
+ * from counts them as `rows_replayed`, so per ingestion
+ * rows_read = loaded + quarantined + duplicate + replayed, and per file (first ingestion and its
+ * replays) rows_read = loaded + quarantined + duplicates. A replay that would change nothing (no
+ * row loads, every reason unchanged) is not recorded, so replaying twice changes nothing. */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { existsSync } from "node:fs";
+import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
+import { PromotorError } from "../lib/errors.ts";
+import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
+import { finalColumns, reasonsSql, referenceTouchpoints, rowHashSql, tuneForIngest, typedSelect } from "./ingest.ts";
+import { canonicalMapping, loadMapping, PRESETS, type Mapping } from "./mapping.ts";
+import { ensureRawSchema } from "./schema.ts";
+
+export interface QuarantineFilter {
+  /** Source file (exact path, or a suffix such as the file name). */
+  file?: string;
+  /** Text the reason contains (case-insensitive). */
+  reason?: string;
+}
+
+export interface QuarantinedRow {
+  id: string;
+  ingestionId: number;
+  file: string;
+  line: number | null;
+  row: number;
+  responseId: string | null;
+  reason: string;
+}
+
+function whereSql(filter: QuarantineFilter, alias = "q"): string {
+  const parts = ["true"];
+  if (filter.file) parts.push(`(${alias}.source_file = ${sqlString(filter.file)} OR ${alias}.source_file LIKE ${sqlString(`%/${filter.file.replace(/^\.?\//, "")}`)})`);
+  if (filter.reason) parts.push(`contains(lower(${alias}.reason), ${sqlString(filter.reason.toLowerCase())})`);
+  return parts.join(" AND ");
+}
+
+/** The reason without its row-specific values: 'recommend_score …' instead of '… '7,5' …'. */
+const REASON_KIND = `regexp_replace(regexp_replace(regexp_replace(regexp_replace(split_part(reason, ' (known:', 1),
+  '''[^'']*''', '…', 'g'), '([a-z_]+) -?[0-9]+ is outside', '\\1 … is outside', 'g'),
+  'response_id \\S+ (was|appears)', 'response_id … \\1', 'g'), ' from \\S+ \\(row [0-9]+\\)| \\(row [0-9]+\\)', '', 'g')`;
+
+export async function quarantineSummary(connection: DuckDBConnection, filter: QuarantineFilter = {}): Promise<{ file: string; reason: string; rows: number; lines: string }[]> {
+  await ensureRawSchema(connection);
+  const rows = await queryRows(
+    connection,
+    `SELECT source_file, ${REASON_KIND} AS kind, count(*) AS n,
+       string_agg(CAST(coalesce(source_line, source_row) AS VARCHAR), ', ' ORDER BY coalesce(source_line, source_row)) AS lines
+     FROM raw.quarantine q WHERE ${whereSql(filter)} GROUP BY ALL ORDER BY source_file, n DESC, kind`,
+  );
+  return rows.map((r) => {
+    const lines = String(r["lines"]).split(", ");
+    return { file: String(r["source_file"]), reason: String(r["kind"]), rows: Number(r["n"]), lines: lines.length > 8 ? `${lines.slice(0, 8).join(", ")}, … (${lines.length})` : lines.join(", ") };
+  });
+}
+
+export async function quarantineRows(connection: DuckDBConnection, filter: QuarantineFilter = {}, limit = 50): Promise<{ rows: QuarantinedRow[]; total: number }> {
+  await ensureRawSchema(connection);
+  const total = Number((await queryRows(connection, `SELECT count(*) n FROM raw.quarantine q WHERE ${whereSql(filter)}`))[0]?.["n"] ?? 0);
+  const rows = await queryRows(
+    connection,
+    `SELECT ingestion_id, source_file, source_line, source_row, response_id, reason FROM raw.quarantine q
+     WHERE ${whereSql(filter)} ORDER BY source_file, source_row LIMIT ${Math.max(0, Math.floor(limit))}`,
+  );
+  return {
+    total,
+    rows: rows.map((r) => ({
+      id: `${r["ingestion_id"]}:${r["source_row"]}`,
+      ingestionId: Number(r["ingestion_id"]),
+      file: String(r["source_file"]),
+      line: r["source_line"] === null ? null : Number(r["source_line"]),
+      row: Number(r["source_row"]),
+      responseId: r["response_id"] === null ? null : String(r["response_id"]),
+      reason: String(r["reason"]),
+    })),
+  };
+}
+
+/** One quarantined row by id (`<ingestion>:<row>` as `list` prints it) or response id. */
+export async function quarantinedRow(connection: DuckDBConnection, id: string): Promise<QuarantinedRow & { values: Record<string, string | null> | null }> {
+  await ensureRawSchema(connection);
+  const m = /^#?(\d+):(\d+)$/.exec(id.trim());
+  const where = m ? `ingestion_id = ${Number(m[1])} AND source_row = ${Number(m[2])}` : `response_id = ${sqlString(id.trim())}`;
+  const rows = await queryRows(connection, `SELECT ingestion_id, source_file, source_line, source_row, response_id, reason, CAST(raw_values AS VARCHAR) AS raw FROM raw.quarantine WHERE ${where} ORDER BY ingestion_id DESC LIMIT 1`);
+  const r = rows[0];
+  if (!r) throw new PromotorError(`no quarantined row ${id}`, { hint: "use an id from promotor quarantine list (<ingestion>:<row>) or a response id" });
+  const values = r["raw"] === null ? null : (JSON.parse(String(r["raw"])) as Record<string, string | null>);
+  return {
+    id: `${r["ingestion_id"]}:${r["source_row"]}`,
+    ingestionId: Number(r["ingestion_id"]),
+    file: String(r["source_file"]),
+    line: r["source_line"] === null ? null : Number(r["source_line"]),
+    row: Number(r["source_row"]),
+    responseId: r["response_id"] === null ? null : String(r["response_id"]),
+    reason: String(r["reason"]),
+    values,
+  };
+}
+
+export interface ReplayOptions extends QuarantineFilter {
+  /** Mapping (preset or YAML) whose timestamp format, time zone and touchpoint mode apply. */
+  mapping?: string;
+  strictTouchpoints?: boolean;
+  touchpoints?: readonly string[];
+}
+
+export interface ReplayFileResult {
+  file: string;
+  replayIngestionId: number | null;
+  replayed: number;
+  loaded: number;
+  duplicates: number;
+  stillQuarantined: number;
+  /** Malformed records: no values to re-check (fix the file and ingest it again). */
+  notReplayable: number;
+}
+
+/** The mapping a file was ingested with, when it can still be found. */
+function originalMapping(name: string, file: string | null): Mapping {
+  if (file && file !== "(built in)" && existsSync(file)) return loadMapping(file);
+  if (PRESETS[name]) return loadMapping(name);
+  return canonicalMapping();
+}
+
+export async function replayQuarantine(connection: DuckDBConnection, options: ReplayOptions = {}): Promise<ReplayFileResult[]> {
+  await ensureRawSchema(connection);
+  await tuneForIngest(connection);
+  const touchpoints = options.touchpoints ?? referenceTouchpoints();
+  const files = await queryRows(
+    connection,
+    `SELECT coalesce(i.replay_of, i.ingestion_id) AS root, any_value(q.source_file) AS file,
+       count(*) FILTER (WHERE q.raw_values IS NOT NULL) AS replayable, count(*) FILTER (WHERE q.raw_values IS NULL) AS malformed
+     FROM raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id
+     WHERE ${whereSql(options)} GROUP BY ALL ORDER BY root`,
+  );
+  const results: ReplayFileResult[] = [];
+  for (const f of files) {
+    const root = Number(f["root"]);
+    const [first] = await queryRows(connection, `SELECT mapping, mapping_file, file_sha256 FROM raw.ingestions WHERE ingestion_id = ${root}`);
+    const mapping = options.mapping ? loadMapping(options.mapping) : originalMapping(String(first?.["mapping"] ?? "canonical"), (first?.["mapping_file"] as string | null) ?? null);
+    const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
+    const result = await replayFile(connection, root, String(f["file"]), String(first?.["file_sha256"] ?? ""), mapping, strict, touchpoints, options);
+    results.push({ ...result, notReplayable: Number(f["malformed"]) });
+  }
+  return results;
+}
+
+async function replayFile(
+  connection: DuckDBConnection,
+  root: number,
+  file: string,
+  sha: string,
+  mapping: Mapping,
+  strict: boolean,
+  touchpoints: readonly string[],
+  filter: QuarantineFilter,
+): Promise<Omit<ReplayFileResult, "notReplayable">> {
+  const n = async (sql: string): Promise<number> => Number(Object.values((await queryRows(connection, sql))[0] ?? {})[0] ?? 0);
+  await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
+  const textColumns = CANONICAL_COLUMNS.map((c) => `NULLIF(q.raw_values->>${sqlString(c.name)}, '') AS ${sqlIdent(c.name)}`).join(", ");
+  // The stored text, re-typed and re-checked exactly as ingest does.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE replay_checked AS
+    WITH src AS (
+      SELECT q.ingestion_id AS from_ingestion, q.source_line, q.source_row, q.reason AS old_reason, q.raw_values AS old_values,
+        ${textColumns}, q.raw_values->>'_nps_group' AS _nps_group
+      FROM raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id
+      WHERE coalesce(i.replay_of, i.ingestion_id) = ${root} AND q.raw_values IS NOT NULL AND ${whereSql(filter)}
+    ),
+    typed AS (SELECT *, ${typedSelect(mapping)} FROM src),
+    reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false)} AS reason FROM typed)
+    SELECT * FROM reasoned`);
+  const replayed = await n("SELECT count(*) FROM replay_checked");
+  if (replayed === 0) return { file, replayIngestionId: null, replayed: 0, loaded: 0, duplicates: 0, stillQuarantined: 0 };
+  // Valid rows: the first of each response id (in file order) loads unless the warehouse has it;
+  // the same answers again are a duplicate, other answers a conflict.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE replay_classified AS
+    WITH v AS (SELECT c.*, ${rowHashSql()} AS row_hash FROM replay_checked c WHERE c.reason IS NULL),
+    firsts AS (SELECT response_id, min(source_row) AS first_row, arg_min(row_hash, source_row) AS first_hash FROM v GROUP BY response_id)
+    SELECT v.*, r._source_file AS existing_file, r._source_row AS existing_row, f.first_row,
+      CASE
+        WHEN r.response_id IS NOT NULL AND ${rowHashSql("r")} = v.row_hash THEN 'duplicate'
+        WHEN r.response_id IS NOT NULL THEN 'conflict_existing'
+        WHEN v.source_row = f.first_row THEN 'load'
+        WHEN v.row_hash = f.first_hash THEN 'duplicate'
+        ELSE 'conflict_file'
+      END AS outcome
+    FROM v JOIN firsts f USING (response_id) LEFT JOIN raw.responses r USING (response_id)`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE replay_outcome AS
+    SELECT c.from_ingestion, c.source_line, c.source_row, c.response_id, c.old_values, c.old_reason,
+      CASE
+        WHEN c.reason IS NOT NULL THEN c.reason
+        WHEN k.outcome = 'conflict_existing' THEN format('conflicting duplicate: response_id {} was loaded before from {} (row {}) with different answers', k.response_id, k.existing_file, k.existing_row)
+        WHEN k.outcome = 'conflict_file' THEN format('conflicting duplicate: response_id {} appears earlier in this file (row {}) with different answers', k.response_id, k.first_row)
+      END AS reason,
+      coalesce(k.outcome, 'quarantine') AS outcome
+    FROM replay_checked c LEFT JOIN replay_classified k ON k.source_row = c.source_row AND k.from_ingestion = c.from_ingestion`);
+  const loaded = await n("SELECT count(*) FROM replay_outcome WHERE outcome = 'load'");
+  const duplicates = await n("SELECT count(*) FROM replay_outcome WHERE outcome = 'duplicate'");
+  const changedReasons = await n("SELECT count(*) FROM replay_outcome WHERE outcome NOT IN ('load', 'duplicate') AND reason IS DISTINCT FROM old_reason");
+  const still = replayed - loaded - duplicates;
+  if (loaded === 0 && duplicates === 0 && changedReasons === 0) {
+    return { file, replayIngestionId: null, replayed, loaded: 0, duplicates: 0, stillQuarantined: still };
+  }
+  const ingestionId = await n("SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions");
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    await connection.run(`INSERT INTO raw.responses
+      SELECT ${finalColumns()}, ${ingestionId}, ${sqlString(file)}, source_row FROM replay_classified WHERE outcome = 'load' ORDER BY source_row`);
+    await connection.run(`DELETE FROM raw.quarantine q USING replay_outcome o WHERE q.ingestion_id = o.from_ingestion AND q.source_row = o.source_row`);
+    await connection.run(`INSERT INTO raw.quarantine
+      SELECT ${ingestionId}, ${sqlString(file)}, source_line, source_row, response_id, reason, old_values, now()::TIMESTAMP
+      FROM replay_outcome WHERE outcome NOT IN ('load', 'duplicate') ORDER BY source_row`);
+    await connection.run(`UPDATE raw.ingestions i SET rows_quarantined = i.rows_quarantined - m.n, rows_replayed = coalesce(i.rows_replayed, 0) + m.n
+      FROM (SELECT from_ingestion, count(*) AS n FROM replay_outcome GROUP BY from_ingestion) m WHERE i.ingestion_id = m.from_ingestion`);
+    await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
+        rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file, rows_replayed, replay_of)
+      VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, 'replay', ${sqlString(mapping.name)}, ${replayed}, ${loaded},
+        ${still}, ${duplicates}, now()::TIMESTAMP, 0, ${sqlString(mapping.source)}, 0, ${root})`);
+    await connection.run("COMMIT");
+  } catch (error) {
+    await connection.run("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+  await connection.run("DROP TABLE IF EXISTS replay_checked; DROP TABLE IF EXISTS replay_classified; DROP TABLE IF EXISTS replay_outcome");
+  return { file, replayIngestionId: ingestionId, replayed, loaded, duplicates, stillQuarantined: still };
+}

@@ -1,7 +1,7 @@
 /** <promotor-chart> against a real Cube server (`promotor serve`) with a token from
  * `promotor token`: the plotted values must equal `promotor query`, and a business-unit token
  * must only see its unit. Needs Cube's native module: skipped here with the reason printed. */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +12,7 @@ import { ensureEmbedBundle } from "../../src/embed/build.ts";
 import { issueToken } from "../../src/token/token.ts";
 import { hasChromium, launchChromium, noChromiumReason, type Headless } from "../charts/chromium.ts";
 import { buildFixtureWarehouse, generatedResponses } from "../semantic/fixture.ts";
-import { freePort, hasNative, noNativeReason, waitForHttp } from "../serve/helpers.ts";
+import { closeHttpServer, hasNative, noNativeReason, startServe, stopChild } from "../serve/helpers.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
@@ -22,7 +22,7 @@ if (!canRun) console.warn(`live embed test skipped: ${!hasNative ? noNativeReaso
 
 describe.skipIf(!canRun)("<promotor-chart> against promotor serve", () => {
   let cube: ChildProcess | undefined;
-  let pageServer: Server;
+  let pageServer: Server | undefined;
   let fixture: { path: string; cleanup(): void };
   let browser: Headless;
   let apiUrl = "";
@@ -30,30 +30,28 @@ describe.skipIf(!canRun)("<promotor-chart> against promotor serve", () => {
 
   beforeAll(async () => {
     fixture = await buildFixtureWarehouse(generatedResponses(900, 3), "embedlive");
-    const api = await freePort();
-    cube = spawn(process.execPath, [join(root, "bin", "promotor.mjs"), "--warehouse", fixture.path, "serve", "--port", String(api), "--sql-port", String(await freePort()), "--no-reload"], {
-      cwd: root,
-      env: { ...process.env, CUBEJS_API_SECRET: SECRET },
-      stdio: "inherit",
-    });
-    apiUrl = `http://127.0.0.1:${api}/cubejs-api/v1`;
-    await waitForHttp(`http://127.0.0.1:${api}/readyz`);
     const bundle = await ensureEmbedBundle();
-    pageServer = createServer((req, res) => {
+    const page = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       if (url.pathname === "/promotor-chart.js") res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(bundle));
       else res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><script src="/promotor-chart.js"></script>
         <promotor-chart id="c" type="touchpoints" token="${url.searchParams.get("token")}" api-url="${apiUrl}"></promotor-chart>`);
     });
-    await new Promise<void>((r) => pageServer.listen(0, "127.0.0.1", r));
-    pageBase = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    pageServer = page;
+    await new Promise<void>((r) => page.listen(0, "127.0.0.1", r));
+    pageBase = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    // The intranet page is another origin: the server allows exactly that one (CORS).
+    const started = await startServe(["--warehouse", fixture.path, "serve", "--cors-origin", pageBase], { CUBEJS_API_SECRET: SECRET });
+    cube = started.child;
+    apiUrl = `http://127.0.0.1:${started.apiPort}/cubejs-api/v1`;
     browser = await launchChromium();
   });
 
+  // Never hangs: each step copes with what a failed beforeAll did not create.
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((r) => pageServer?.close(() => r()));
-    cube?.kill("SIGTERM");
+    await closeHttpServer(pageServer);
+    await stopChild(cube);
     fixture?.cleanup();
   });
 

@@ -1,13 +1,13 @@
 /** The worked SQL API queries from docs/serving.md, sent with a real Postgres client (pg) to
  * `promotor serve`, must answer what `promotor query` answers for the same question. Needs Cube's
  * native module: skipped here with the reason printed, runs unchanged where it is installed. */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixtureWarehouse, generatedResponses } from "../semantic/fixture.ts";
-import { freePort, hasNative, noNativeReason, waitForHttp } from "./helpers.ts";
+import { freePort, hasNative, noNativeReason, startServe, stopChild } from "./helpers.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
@@ -19,6 +19,7 @@ describe.skipIf(!hasNative)("SQL API (Postgres protocol) against promotor query"
   let server: ChildProcess | undefined;
   let fixture: { path: string; cleanup(): void };
   let client: pg.Client;
+  let sqlPort = 0;
 
   const query = async (q: object): Promise<Record<string, unknown>[]> => {
     const { stdout } = await run(process.execPath, [join(root, "bin", "promotor.mjs"), "--warehouse", fixture.path, "query", JSON.stringify(q), "--format", "json"], { cwd: root });
@@ -27,22 +28,29 @@ describe.skipIf(!hasNative)("SQL API (Postgres protocol) against promotor query"
 
   beforeAll(async () => {
     fixture = await buildFixtureWarehouse(generatedResponses(800, 5), "sqlapi");
-    const api = await freePort();
     const sql = await freePort();
-    server = spawn(process.execPath, [join(root, "bin", "promotor.mjs"), "--warehouse", fixture.path, "serve", "--port", String(api), "--sql-port", String(sql), "--no-reload"], {
-      cwd: root,
-      env: { ...process.env, CUBEJS_API_SECRET: SECRET, CUBEJS_SQL_USER: "analyst", CUBEJS_SQL_PASSWORD: "analyst-password" },
-      stdio: "inherit",
-    });
-    await waitForHttp(`http://127.0.0.1:${api}/readyz`);
-    client = new pg.Client({ host: "127.0.0.1", port: sql, user: "analyst", password: "analyst-password", database: "promotor" });
+    ({ child: server } = await startServe(["--warehouse", fixture.path, "serve", "--sql-port", String(sql)], {
+      CUBEJS_API_SECRET: SECRET,
+      CUBEJS_SQL_USER: "analyst",
+      CUBEJS_SQL_PASSWORD: "analyst-password",
+    }));
+    sqlPort = sql;
+    client = new pg.Client({ host: "127.0.0.1", port: sql, user: "analyst", password: "analyst-password", database: "promotor", connectionTimeoutMillis: 10_000 });
     await client.connect();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await client?.end().catch(() => undefined);
-    server?.kill("SIGTERM");
+    await stopChild(server);
     fixture?.cleanup();
+  });
+
+  it("refuses a wrong password and an unknown user over the wire", async () => {
+    for (const [user, password] of [["analyst", "wrong-password"], ["mallory", "analyst-password"]] as const) {
+      const other = new pg.Client({ host: "127.0.0.1", port: sqlPort, user, password, database: "promotor", connectionTimeoutMillis: 10_000 });
+      await expect(other.connect()).rejects.toThrow(/Incorrect user name|password/);
+      await other.end().catch(() => undefined);
+    }
   });
 
   it("touchpoint NPS: SELECT touchpoint, MEASURE(score) FROM nps GROUP BY 1", async () => {

@@ -138,7 +138,7 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
       const wanted = mapping.columns[c.name];
       const actual = wanted === undefined ? undefined : findColumn(sourceColumns, wanted);
       if (wanted !== undefined && actual === undefined) missing.push(c.name);
-      expr = actual === undefined ? "NULL" : cleanText(`CAST(s.${sqlIdent(actual)} AS VARCHAR)`);
+      expr = actual === undefined ? "NULL::VARCHAR" : cleanText(`CAST(s.${sqlIdent(actual)} AS VARCHAR)`);
     }
     if (lowerCased.has(c.name)) expr = `lower(${expr})`;
     return `${expr} AS ${sqlIdent(c.name)}`;
@@ -298,16 +298,26 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
       alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) },
     };
   }
-  if (detected.format !== "xlsx") return ingestReadable(connection, file, file, detected, mapping, sha, options);
-  // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
-  const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
   try {
-    const csv = detectDialect(sheet.csvPath);
-    const dialect: Dialect = { ...csv, label: `xlsx (sheet "${sheet.sheet}")`, displayName: file, rowPerLine: true };
-    const withPreset = options.mapping ? mapping : presetFor(csv);
-    return await ingestReadable(connection, file, sheet.csvPath, dialect, withPreset, sha, options);
-  } finally {
-    sheet.cleanup();
+    if (detected.format !== "xlsx") return await ingestReadable(connection, file, file, detected, mapping, sha, options);
+    // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
+    const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
+    try {
+      const csv = detectDialect(sheet.csvPath);
+      const dialect: Dialect = { ...csv, label: `xlsx (sheet "${sheet.sheet}")`, displayName: file, rowPerLine: true };
+      const withPreset = options.mapping ? mapping : presetFor(csv);
+      return await ingestReadable(connection, file, sheet.csvPath, dialect, withPreset, sha, options);
+    } finally {
+      sheet.cleanup();
+    }
+  } catch (error) {
+    // No database error reaches people on its own: it comes with the file and what to do.
+    if (error instanceof PromotorError) throw error;
+    throw new PromotorError(`ingest failed: ${String((error as Error).message ?? error).split("\n")[0]}`, {
+      file,
+      hint: `nothing of this file was loaded; check it opens as a ${detected.format === "xlsx" ? "workbook" : detected.format.toUpperCase()} export with the mapping "${mapping.name}", and report the message above if it does`,
+      cause: error,
+    });
   }
 }
 

@@ -1,8 +1,28 @@
 /** The Cube server configuration for `promotor serve`: the project's Cube configuration (model,
  * security, SQL users — not duplicated here) on the warehouse snapshot, with secure defaults:
  * loopback only, no default password, a long API secret, CORS only for configured origins. */
+import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
 import { sqlUsersFromEnv } from "../semantic/security.ts";
+
+const require = createRequire(import.meta.url);
+
+export type CubeLogger = (message: string, params?: Record<string, unknown>) => void;
+
+function cubeLogger(env: NodeJS.ProcessEnv): CubeLogger {
+  const { createLogger } = require("@cubejs-backend/server-core/dist/src/core/logger.js") as { createLogger(production: boolean, level?: string): CubeLogger };
+  return createLogger(env["NODE_ENV"] === "production", env["CUBEJS_LOG_LEVEL"] ?? "info");
+}
+
+/** Cube's own logger (dev or production format, CUBEJS_LOG_LEVEL), except that a token Cube
+ * logs with a refused request is cut to its first characters: an expired token in a log file is
+ * still a token, and a signature is not evidence anyone needs. */
+export function redactingLogger(env: NodeJS.ProcessEnv = process.env, base: CubeLogger = cubeLogger(env)): CubeLogger {
+  return (message, params) => {
+    if (params && typeof params["token"] === "string") params = { ...params, token: `${params["token"].slice(0, 12)}… (redacted)` };
+    base(message, params);
+  };
+}
 
 /** Options of @cubejs-backend/server's CubejsServer that Promotor sets; the rest pass through. */
 export type CubeServerConfig = Record<string, unknown> & {
@@ -134,6 +154,7 @@ export async function serverConfig(options: ServerConfigOptions, env: NodeJS.Pro
     apiSecret: requireServerSecret(env),
     devServer: false,
     telemetry: false,
+    logger: redactingLogger(env),
     webSockets: false,
     http: { cors: corsOptions(options.corsOrigins ?? []) },
   };

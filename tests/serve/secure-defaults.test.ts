@@ -133,3 +133,14 @@ describe("promotor serve --check", () => {
     expect(missing.stderr).toMatch(/warehouse not found[\s\S]*fix: build it first/);
   });
 });
+
+describe("logs", () => {
+  it("never carry a whole token: Cube's logger gets it cut short", async () => {
+    const { redactingLogger } = await import("../../src/serve/config.ts");
+    const logged: unknown[] = [];
+    const token = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiZXhlY3V0aXZlIn0.c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw";
+    redactingLogger({}, (message, params) => logged.push({ message, ...params }))("Invalid token", { token, url: "/cubejs-api/v1/load" });
+    expect(logged).toEqual([{ message: "Invalid token", token: "eyJhbGciOiJI… (redacted)", url: "/cubejs-api/v1/load" }]);
+    expect(JSON.stringify(logged)).not.toContain("c2lnbmF0dXJl");
+  });
+});

@@ -139,6 +139,9 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
       const actual = wanted === undefined ? undefined : findColumn(sourceColumns, wanted);
       if (wanted !== undefined && actual === undefined) missing.push(c.name);
       expr = actual === undefined ? "NULL::VARCHAR" : cleanText(`CAST(s.${sqlIdent(actual)} AS VARCHAR)`);
+      if (actual !== undefined && mapping.nullValues.length > 0) {
+        expr = `CASE WHEN lower(${expr}) IN (${mapping.nullValues.map(sqlString).join(", ")}) THEN NULL ELSE ${expr} END`;
+      }
     }
     if (lowerCased.has(c.name)) expr = `lower(${expr})`;
     return `${expr} AS ${sqlIdent(c.name)}`;
@@ -149,7 +152,7 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
 }
 
 /** A text timestamp as UTC TIMESTAMP: the mapping's formats, then Excel serial dates (when
- * `excel` is among them), then ISO 8601. Wall-clock times are in the session time zone, which
+ * `excel` is among them, rounded to the second), then ISO 8601. Wall-clock times are in the session time zone, which
  * ingest sets to the mapping's `timezone`; an explicit offset wins. */
 export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFormats" | "excelSerial">): string {
   const col = sqlIdent(column);
@@ -157,7 +160,7 @@ export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFor
   if (mapping.strptimeFormats.length > 0) tries.push(`CAST(try_strptime(${col}, [${mapping.strptimeFormats.map(sqlString).join(", ")}]) AS TIMESTAMPTZ)`);
   if (mapping.excelSerial) {
     tries.push(`CASE WHEN regexp_full_match(${col}, '[0-9]{1,6}(\\.[0-9]+)?')
-      THEN CAST(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${col} AS DOUBLE) * 86400000) AS BIGINT) * 1000) AS TIMESTAMPTZ) END`);
+      THEN CAST(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${col} AS DOUBLE) * 86400) AS BIGINT) * 1000000) AS TIMESTAMPTZ) END`);
   }
   tries.push(`TRY_CAST(${col} AS TIMESTAMPTZ)`);
   return `timezone('UTC', ${tries.length === 1 ? tries[0] : `coalesce(${tries.join(", ")})`})`;

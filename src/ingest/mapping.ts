@@ -28,6 +28,8 @@ export interface Mapping {
   strictTouchpoints: boolean;
   /** Worksheet of an .xlsx export (default: the first). */
   sheet: string | undefined;
+  /** Values that mean "no answer" in this tool's exports (e.g. Microsoft Forms' "anonymous"), case ignored. */
+  nullValues: string[];
   /** Qualtrics `<Q>_NPS_GROUP` column to check against recommend_score. */
   npsGroupColumn: string | undefined;
 }
@@ -105,6 +107,7 @@ export function canonicalMapping(): Mapping {
     npsGroupColumn: undefined,
     strictTouchpoints: false,
     sheet: undefined,
+    nullValues: [],
   };
 }
 
@@ -162,6 +165,7 @@ export function loadMapping(nameOrPath: string): Mapping {
     npsGroupColumn: typeof d["nps_group_column"] === "string" ? d["nps_group_column"] : undefined,
     strictTouchpoints: d["strict_touchpoints"] === true,
     sheet: typeof d["sheet"] === "string" ? d["sheet"] : undefined,
+    nullValues: Array.isArray(d["null_values"]) ? d["null_values"].map((v) => String(v).toLowerCase()) : [],
   };
 }
 

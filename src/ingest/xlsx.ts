@@ -26,8 +26,9 @@ export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return "";
-    const iso = value.toISOString(); // read-excel-file returns wall-clock time as UTC
-    return iso.endsWith(".000Z") ? iso.slice(0, 19) : iso.slice(0, 23);
+    // read-excel-file returns wall-clock time as UTC. Excel stores a day fraction, which comes
+    // back as 09:04:59.999 for 09:05: survey times are to the second, so round to it.
+    return new Date(Math.round(value.getTime() / 1000) * 1000).toISOString().slice(0, 19);
   }
   return String(value);
 }

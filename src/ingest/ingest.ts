@@ -8,7 +8,7 @@ import { projectRoot } from "../lib/paths.ts";
 import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
 import { detectDialect, type Dialect } from "./detect.ts";
 import { findUnclosedQuote, recordStartLines } from "./lines.ts";
-import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, type Mapping } from "./mapping.ts";
+import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, PRESETS, type Mapping } from "./mapping.ts";
 import { xlsxToCsv } from "./xlsx.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -225,7 +225,9 @@ async function readError(file: string, dialect: Dialect, error: unknown): Promis
     if (open) {
       const column = dialect.header[open.field - 1];
       return new PromotorError(
-        `unclosed quote: the quoted value that starts here (field ${open.field}${column ? `, column "${column}"` : ""}) never ends, so the rest of the file would be one value`,
+        open.runsOnTo === undefined
+          ? `unclosed quote: the quoted value that starts here (field ${open.field}${column ? `, column "${column}"` : ""}) never ends, so the rest of the file would be one value`
+          : `unclosed quote: the quoted value that starts here (field ${open.field}${column ? `, column "${column}"` : ""}) runs on to line ${open.runsOnTo}, where a quote ends it in the middle of a value`,
         { file: dialect.displayName ?? file, line: open.line, column: open.column, hint: `close the quote (a quote inside a value is written twice: "") or remove the stray " at line ${open.line}, then ingest the file again`, cause: error },
       );
     }
@@ -306,7 +308,7 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
     // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
     const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
     try {
-      const csv = detectDialect(sheet.csvPath);
+      const csv: Dialect = { format: "csv", delimiter: ",", hasBom: false, crlf: false, header: sheet.header, qualtrics: false, label: "csv" };
       const dialect: Dialect = { ...csv, label: `xlsx (sheet "${sheet.sheet}")`, displayName: file, rowPerLine: true };
       const withPreset = options.mapping ? mapping : presetFor(csv);
       return await ingestReadable(connection, file, sheet.csvPath, dialect, withPreset, sha, options);
@@ -346,7 +348,11 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   if (missingRequired.length > 0) {
     throw new PromotorError(
       `the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}; it has: ${[...sourceColumns.values()].slice(0, 40).join(", ")}`,
-      { file, line: 1, hint: `pass --mapping with a YAML file that maps this export's columns (see mappings/qualtrics.yaml), or rename the header` },
+      {
+        file,
+        line: 1,
+        hint: `${dialect.rowPerLine ? `is it the right sheet? (read: ${dialect.label}; choose one with --sheet NAME) ` : ""}pass --mapping with a preset (${Object.keys(PRESETS).join(", ")}) or a YAML file that maps this export's columns (see docs/ingest.md), or rename the header`,
+      },
     );
   }
   const extra = mapping.extraHeaderRows;

@@ -49,10 +49,13 @@ export interface UnclosedQuote {
   field: number;
   /** Character position on the line (1-based). */
   column: number;
+  /** Set when the quote is closed further on but followed by more text (line where that happens):
+   * the value ran on past where it should have ended. */
+  runsOnTo?: number;
 }
 
 /**
- * Finds a quoted field that is never closed: DuckDB's reader then fails on the whole file
+ * Finds a quoted field that is never closed (or closed only further on, followed by text): DuckDB's reader then fails on the whole file
  * ("Error when sniffing file") without naming a line. Streams the file once, quote-aware.
  */
 export async function findUnclosedQuote(path: string, delimiter: string): Promise<UnclosedQuote | null> {
@@ -74,6 +77,9 @@ export async function findUnclosedQuote(path: string, delimiter: string): Promis
           pendingQuote = false;
           if (byte === QUOTE) continue; // "" inside quotes
           inQuote = false; // the previous quote closed the field; handle this byte unquoted
+          // Text right after a closing quote: the quote that opened this value was not meant to
+          // (a stray or undoubled quote), so the value swallowed what followed.
+          if (byte !== delim && byte !== NEWLINE && byte !== 0x0d && open) return { ...open, runsOnTo: line };
         } else {
           if (byte === QUOTE) pendingQuote = true;
           else if (byte === NEWLINE) {

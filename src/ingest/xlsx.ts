@@ -15,6 +15,8 @@ export interface ConvertedSheet {
   sheet: string;
   /** Sheet rows written, the header row included. */
   rows: number;
+  /** The first row's values (column names). */
+  header: string[];
   /** Removes the temporary folder. */
   cleanup(): void;
 }
@@ -69,5 +71,6 @@ export async function xlsxToCsv(file: string, sheet: string | undefined): Promis
   }
   out.end();
   await once(out, "finish");
-  return { csvPath, sheet: sheetName, rows: data.length, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const header = (data[0] ?? []).map((v) => cellText(v).trim());
+  return { csvPath, sheet: sheetName, rows: data.length, header, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,7 +1,9 @@
 /** Serving: the Cube REST and SQL API over the warehouse (`promotor serve`). */
 export { probeCubeNative, nativeMissingError, nativeArtifact, type NativeProbe } from "./native.ts";
-export { resolvePorts, DEFAULT_PORTS, type ServePorts } from "./config.ts";
-export { serve, type RunningServer, type ServeOptions } from "./server.ts";
+export { resolvePorts, resolveHost, resolveCorsOrigins, resolveSqlApi, requireServerSecret, serverConfig, DEFAULT_PORTS, DEFAULT_HOST, type ServePorts } from "./config.ts";
+export { createCubeServer, listenCube, stopCube, sqlLogin, type CubeServer } from "./cube.ts";
+export { checkServer, type ServerCheck } from "./check.ts";
+export { serve, probeWarehouse, type RunningServer, type ServeOptions } from "./server.ts";
 export { takeSnapshot, warehouseStamp, removeSnapshots } from "./snapshot.ts";
 
 import { probeCubeNative, nativeMissingError } from "./native.ts";

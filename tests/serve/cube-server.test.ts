@@ -103,3 +103,21 @@ describe("Cube's own server classes with the serve configuration", () => {
     }
   });
 });
+
+describe("cube.js (for Cube's own cubejs-server)", () => {
+  it("is the same configuration with the serving defaults, and Cube accepts it", async () => {
+    const saved = process.env["CUBEJS_API_SECRET"];
+    process.env["CUBEJS_API_SECRET"] = SECRET;
+    try {
+      // @ts-expect-error cube.js is plain JavaScript (Cube loads it), without type declarations
+      const { default: config } = (await import("../../cube.js")) as { default: Record<string, unknown> & { http: { cors: { origin: unknown } } } };
+      expect(config).not.toHaveProperty("dbType");
+      expect(config.http.cors.origin).toBe(false);
+      const cube = createCubeServer(config);
+      await stopCube(cube);
+    } finally {
+      if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
+      else process.env["CUBEJS_API_SECRET"] = saved;
+    }
+  });
+});

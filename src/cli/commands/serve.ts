@@ -63,7 +63,7 @@ export const serveCommand: Command = {
         ctx.stdout.write(
           [
             `configuration: valid (Cube ${report.cubeVersion} accepted it; data source type ${report.dbType}; ${report.views.length} views: ${report.views.join(", ")}; ${report.responses} responses in the warehouse)`,
-            `REST API: would listen on http://${host}:${ports.api}/cubejs-api/v1${isLoopback(host) ? " (this machine only)" : ""}`,
+            `REST API: would listen on http://${host}:${ports.api}/cubejs-api/v1${isLoopback(host) ? " (this machine only)" : ` (warning: ${openHostWarning(host)})`}`,
             `SQL API: ${sqlApi.enabled ? `would listen on port ${ports.sql}` : `off: ${sqlApi.reason}`}`,
             `CORS: ${corsOrigins.length ? corsOrigins.join(", ") : "no cross-origin browser access (set --cors-origin for intranet embeds)"}`,
             probe.available ? "promotor serve can start here." : "promotor serve cannot start here until the native module is installed (see above); the configuration itself is valid.",

@@ -53,12 +53,22 @@ export async function probeWarehouse(cube: CubeServer): Promise<number> {
   }
 }
 
-async function startCube(snapshot: Snapshot, options: ServeOptions): Promise<{ cube: CubeServer; apiPort: number; address: string }> {
+/** Cube's server on a snapshot, checked (the driver reads the marts) but not yet listening. */
+async function prepareCube(snapshot: Snapshot, options: ServeOptions): Promise<CubeServer> {
   process.env["CUBEJS_TELEMETRY"] ??= "false";
   const config = await serverConfig({ snapshotPath: snapshot.path, corsOrigins: options.corsOrigins ?? [] });
   const cube = createCubeServer(config);
   try {
     await probeWarehouse(cube);
+  } catch (error) {
+    await stopCube(cube).catch(() => undefined);
+    throw error;
+  }
+  return cube;
+}
+
+async function listenPrepared(cube: CubeServer, options: ServeOptions): Promise<{ cube: CubeServer; apiPort: number; address: string }> {
+  try {
     const { host, port } = await listenCube(cube, { host: options.host, port: options.ports.api, ...(options.sqlApi ? { sqlPort: options.ports.sql } : {}) });
     return { cube, apiPort: port, address: host };
   } catch (error) {
@@ -71,6 +81,8 @@ async function startCube(snapshot: Snapshot, options: ServeOptions): Promise<{ c
     });
   }
 }
+
+const startCube = async (snapshot: Snapshot, options: ServeOptions) => listenPrepared(await prepareCube(snapshot, options), options);
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dir = join(options.root, ".promotor", "serve");
@@ -89,8 +101,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let stopping = false;
   let reloads = 0;
 
+  /** The warehouse stamp whose snapshot could not be served: not retried until it changes. */
+  let unservable: string | undefined;
   const reload = async (): Promise<boolean> => {
-    if (stopping || warehouseStamp(options.warehouse) === snapshot.stamp) return false;
+    const stamp = warehouseStamp(options.warehouse);
+    if (stopping || stamp === snapshot.stamp || stamp === unservable) return false;
     let next: Snapshot;
     try {
       next = await takeSnapshot(options.warehouse, dir);
@@ -99,13 +114,24 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       options.log(`reload postponed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       return false;
     }
+    // Check the new data before stopping anything: a broken rebuild never takes the server down.
+    let prepared: CubeServer;
+    try {
+      prepared = await prepareCube(next, options);
+    } catch (error) {
+      unservable = next.stamp;
+      removeSnapshots(dir, snapshot.path);
+      options.log(`reload failed, serving the previous data again: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      return false;
+    }
     options.log(`warehouse rebuilt: restarting the Cube server on the new data (${next.takenAt.toISOString()})`);
     // The same port again (it may have been chosen by the system: --port 0).
     const same = { ...options, ports: { ...options.ports, api: current.apiPort } };
     await stopCube(current.cube);
     try {
-      current = await startCube(next, same);
+      current = await listenPrepared(prepared, same);
       snapshot = next;
+      unservable = undefined;
       reloads++;
     } catch (error) {
       options.log(`reload failed, serving the previous data again: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);

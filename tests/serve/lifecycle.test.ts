@@ -99,6 +99,24 @@ describe("the served Cube server: bind, answer, reload, stop", () => {
     expect(Number(answer.rows?.[0]?.["nps.responses"])).toBe(9);
   });
 
+  it("keeps serving the previous data, with one snapshot, when the rebuilt warehouse cannot be served", async () => {
+    const port = running!.apiPort;
+    const serving = running!.snapshot.path;
+    const writer = await openWarehouse(fixture.path);
+    await writer.connection.run("ALTER TABLE marts.fct_nps_responses RENAME TO fct_nps_responses_gone");
+    await writer.connection.run("CHECKPOINT");
+    writer.close();
+    const before = logs.length;
+    for (let attempt = 0; attempt < 3; attempt++) expect(await running!.reloadIfChanged()).toBe(false);
+    // Tried once (the server was never stopped for it), not again until the warehouse changes.
+    expect(logs.slice(before)).toEqual([expect.stringMatching(/^reload failed, serving the previous data again: .*fct_nps_responses does not exist/)]);
+    expect(running!.snapshot.path).toBe(serving);
+    expect(snapshots()).toEqual([serving.split("/").pop()]);
+    expect(running!.apiPort).toBe(port);
+    const answer = await restLoad(running!.cube, issueToken({ role: "executive" }, { secret: SECRET }).token, { measures: ["nps.responses"] });
+    expect(Number(answer.rows?.[0]?.["nps.responses"])).toBe(9);
+  });
+
   it("stops without an error, frees the port and removes the snapshot (defect 4)", async () => {
     const port = running!.apiPort;
     await expect(running!.stop()).resolves.toBeUndefined();

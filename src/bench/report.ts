@@ -4,6 +4,10 @@ import { formatBytes, table, type Cell } from "../lib/format.ts";
 import type { BenchResult, SizeResult } from "./run.ts";
 
 export const TARGETS = {
+  /** Issue 12: ingest within 1.5 × DuckDB's own read_csv of the same file; .xlsx 100k < 10 s. */
+  ingestRatio: 1.5,
+  xlsxMs: 10_000,
+  xlsxRows: 100_000,
   fullLoadMs: 60_000,
   peakBytes: 2 * 1024 ** 3,
   ratio: 1.2,
@@ -32,6 +36,8 @@ function pipelineRows(sizes: readonly SizeResult[]): Cell[][] {
     seconds(s.full.build.elapsedMs),
     mib(s.full.build.peakRssBytes),
     seconds(s.full.ingest.elapsedMs + s.full.build.elapsedMs),
+    s.plainRead ? seconds(s.plainRead.elapsedMs) : "–",
+    s.ingestRatio === null ? "–" : `${s.ingestRatio.toFixed(2)} ×`,
     formatBytes(s.full.warehouseBytes),
     s.incremental ? seconds(s.incremental.ingest.elapsedMs) : "–",
     s.incremental ? seconds(s.incremental.build.elapsedMs) : "–",
@@ -66,6 +72,14 @@ function targetRows(result: BenchResult): Cell[][] {
   rows.push([`${at}: ingest + dbt build < 60 s`, fullMs === null ? "–" : seconds(fullMs), verdict(fullMs === null ? null : fullMs < TARGETS.fullLoadMs)]);
   const peak = big ? Math.max(big.full.ingest.peakRssBytes, big.full.build.peakRssBytes) : null;
   rows.push([`${at}: peak memory < 2 GiB`, peak === null ? "–" : mib(peak), verdict(peak === null ? null : peak < TARGETS.peakBytes)]);
+  for (const s of result.sizes) {
+    if (s.ingestRatio === null) continue;
+    rows.push([`${count(s.responses)}: ingest ≤ 1.5 × DuckDB read_csv of the same files`, `${s.ingestRatio.toFixed(2)} × (${seconds(s.full.ingest.elapsedMs)} vs ${seconds(s.plainRead!.elapsedMs)})`, verdict(s.ingestRatio <= TARGETS.ingestRatio)]);
+  }
+  if (result.xlsx) {
+    const x = result.xlsx;
+    rows.push([`.xlsx ${count(x.rows)} rows: ingest < 10 s`, `${seconds(x.elapsedMs)} (${formatBytes(x.bytes)}, peak ${mib(x.peakRssBytes)})`, x.rows >= TARGETS.xlsxRows ? verdict(x.elapsedMs < TARGETS.xlsxMs) : "not measured at 100k"]);
+  }
   const inc = big?.incremental ?? null;
   rows.push([`${at} + ${inc ? count(inc.responses) : "100k"}: incremental dbt build < 10 s`, inc ? seconds(inc.build.elapsedMs) : "–", verdict(inc ? inc.build.elapsedMs < TARGETS.incrementalBuildMs : null)]);
   for (const s of result.sizes) {
@@ -86,7 +100,7 @@ function targetRows(result: BenchResult): Cell[][] {
 export function benchTables(result: BenchResult): Tables {
   return {
     pipeline: {
-      headers: ["responses", "input", "ingest", "ingest peak", "dbt build", "build peak", "total", "warehouse", "+inc ingest", "+inc build", "+inc peak"],
+      headers: ["responses", "input", "ingest", "ingest peak", "dbt build", "build peak", "total", "read_csv", "ingest/read_csv", "warehouse", "+inc ingest", "+inc build", "+inc peak"],
       rows: pipelineRows(result.sizes),
     },
     queries: {
@@ -123,7 +137,7 @@ export function textReport(result: BenchResult): string {
     ...(t.queries.rows.length > 0
       ? ["Dashboard queries (semantic layer vs hand-written DuckDB SQL over raw.responses)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
       : []),
-    "Targets (issue 6)",
+    "Targets (issues 6 and 12)",
     table(t.targets.headers, t.targets.rows, { align: ["left", "left", "left"] }),
     "",
   ].join("\n");
@@ -148,7 +162,7 @@ export function markdownReport(result: BenchResult): string {
   return [
     ...lines,
     "",
-    markdownTable(t.pipeline.headers, t.pipeline.rows, [false, ...Array(10).fill(true)]),
+    markdownTable(t.pipeline.headers, t.pipeline.rows, [false, ...Array(12).fill(true)]),
     "",
     ...(t.queries.rows.length > 0 ? [markdownTable(t.queries.headers, t.queries.rows, [false, false, false, true, true, true, true, false]), ""] : []),
     markdownTable(t.targets.headers, t.targets.rows, [false, false, false]),

@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { BENCH_SEED, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./datasets.ts";
 import { describeMachine, type MachineDescription } from "./machine.ts";
-import { fullLoad, incrementalLoad, type PipelineFigures } from "./pipeline.ts";
+import { plainRead, writeBenchWorkbook, type PlainReadFigures } from "./ingest-ratio.ts";
+import { fullLoad, incrementalLoad, ingestStep, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
 import { measureQueries, type QueryMeasurement } from "./query-latency.ts";
 
 export interface BenchOptions {
@@ -19,6 +20,8 @@ export interface BenchOptions {
   /** New responses for the incremental case; 0 skips it. */
   increment: number;
   queries: boolean;
+  /** Rows of the .xlsx ingest measurement; 0 skips it. */
+  xlsxRows?: number;
   log: (line: string) => void;
 }
 
@@ -29,6 +32,17 @@ export interface SizeResult {
   full: PipelineFigures;
   incremental: (PipelineFigures & { responses: number }) | null;
   queries: QueryMeasurement[];
+  /** DuckDB's own read_csv of the same files into a table (CSV input only). */
+  plainRead: PlainReadFigures | null;
+  /** Ingest time / plain read time. */
+  ingestRatio: number | null;
+}
+
+export interface XlsxFigures {
+  rows: number;
+  bytes: number;
+  elapsedMs: number;
+  peakRssBytes: number;
 }
 
 export interface BenchResult {
@@ -39,6 +53,7 @@ export interface BenchResult {
   repeat: number;
   runs: number;
   sizes: SizeResult[];
+  xlsx?: XlsxFigures | null;
 }
 
 export async function runBench(options: BenchOptions, command: string): Promise<BenchResult> {
@@ -49,6 +64,11 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     const data = await ensureDataset(options.root, { responses, format: options.format, seed: BENCH_SEED }, { dir: options.dir, log: options.log });
     const warehouse = join(options.dir, "warehouses", `${options.format}-${responses}.duckdb`);
     const full = await fullLoad(options.root, warehouse, data.files, options.runs, options.log);
+    let plain: PlainReadFigures | null = null;
+    if (options.format === "csv") {
+      plain = await plainRead(options.root, join(options.dir, "warehouses"), data.files);
+      options.log(`  plain DuckDB read_csv into a table ${(plain.elapsedMs / 1000).toFixed(1)} s: ingest takes ${(full.ingest.elapsedMs / plain.elapsedMs).toFixed(2)} ×`);
+    }
     let queries: QueryMeasurement[] = [];
     if (options.queries) {
       options.log(`  dashboard queries (${options.repeat} runs each after a warm-up)`);
@@ -66,7 +86,19 @@ export async function runBench(options: BenchOptions, command: string): Promise<
       options.log(`  +${options.increment.toLocaleString("en-US")}: ingest ${(figures.ingest.elapsedMs / 1000).toFixed(1)} s, dbt build ${(figures.build.elapsedMs / 1000).toFixed(1)} s`);
       incremental = { ...figures, responses: options.increment };
     }
-    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries });
+    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries, plainRead: plain, ingestRatio: plain ? full.ingest.elapsedMs / plain.elapsedMs : null });
   }
-  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes };
+  let xlsx: XlsxFigures | null = null;
+  const xlsxRows = options.xlsxRows ?? Math.min(100_000, Math.max(0, ...options.sizes));
+  if (xlsxRows > 0) {
+    const book = join(options.dir, "data", `responses-xlsx-${xlsxRows}.xlsx`);
+    const bytes = writeBenchWorkbook(book, xlsxRows);
+    const warehouse = join(options.dir, "warehouses", `xlsx-${xlsxRows}.duckdb`);
+    removeWarehouse(warehouse);
+    const run = await ingestStep(options.root, warehouse, [book]);
+    removeWarehouse(warehouse);
+    xlsx = { rows: xlsxRows, bytes, elapsedMs: run.elapsedMs, peakRssBytes: run.peakRssBytes };
+    options.log(`.xlsx of ${xlsxRows.toLocaleString("en-US")} rows: ingest ${(run.elapsedMs / 1000).toFixed(1)} s`);
+  }
+  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx };
 }

@@ -87,10 +87,13 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     expect(text).toMatch(/^versions\s+Node \d+\.\d+\.\d+ · DuckDB v1\.5\.5/m);
     expect(text).toMatch(/^command\s+promotor bench --responses 2000/m);
     const lines = text.split("\n");
-    const header = lines.findIndex((l) => /^responses\s+input\s+ingest\s+ingest peak\s+dbt build\s+build peak\s+total\s+warehouse/.test(l));
+    const header = lines.findIndex((l) => /^responses\s+input\s+ingest\s+ingest peak\s+dbt build\s+build peak\s+total\s+read_csv\s+ingest\/read_csv\s+warehouse/.test(l));
     expect(header).toBeGreaterThan(0);
     // The data row: 2k, then sizes and durations with their units.
-    expect(lines[header + 2]).toMatch(/^\s*2k\s+[\d.]+ KiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+[\d.]+ MiB\s+[\d.]+ s\s+[\d.]+ s\s+\d+ MiB$/);
+    expect(lines[header + 2]).toMatch(/^\s*2k\s+[\d.]+ KiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+\d+ MiB\s+[\d.]+ s\s+[\d.]+ s\s+[\d.]+ ×\s+[\d.]+ MiB\s+[\d.]+ s\s+[\d.]+ s\s+\d+ MiB$/);
+    // Issue 12: the ingest / read_csv ratio and the .xlsx ingest (2,000 rows in a smoke run).
+    expect(text).toMatch(/2k: ingest ≤ 1\.5 × DuckDB read_csv of the same files\s+[\d.]+ × \([\d.]+ s vs [\d.]+ s\)\s+(met|MISSED)/);
+    expect(text).toMatch(/\.xlsx 2k rows: ingest < 10 s\s+[\d.]+ s .*not measured at 100k/);
     const queryRows = lines.filter((l) => /^\s*2k\s{2,}(NPS|KRS|Driver)/.test(l));
     expect(queryRows).toHaveLength(DASHBOARD_QUERIES.length);
     // first, semantic, hand SQL, ratio, no rollup, its ratio, same answer

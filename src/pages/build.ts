@@ -1,6 +1,7 @@
 /** `promotor pages build`: check, stamp, then Evidence's sources and build:strict (each with a
- * timeout), then the release folder. Where DuckDB-WASM cannot fetch its parquet extension the
- * Evidence steps are skipped up front (they would hang) and the result says so. */
+ * timeout) in the build copy of one language, then the release folder. The parquet extension
+ * comes from the project's local copy, served on loopback; where there is none and none can be
+ * fetched, the Evidence steps are skipped up front (they would hang) and the result says so. */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -8,10 +9,13 @@ import type { Writable } from "node:stream";
 import { PromotorError } from "../lib/errors.ts";
 import { formatDuration } from "../lib/format.ts";
 import { checkPages, type CheckResult } from "./check.ts";
-import { detectParquetExtension, explainMissingExtension, type ExtensionStatus } from "./extension.ts";
+import { ensureExtensions, explainMissingExtension, serveExtensions, type ExtensionStatus } from "./extension.ts";
+import { DEFAULT_LANGUAGE, type Language } from "./localize.ts";
 import type { PagesProject } from "./project.ts";
+import { readDashboardSettings } from "./settings.ts";
+import { stageProject } from "./stage.ts";
 import { writeCurrentStamp } from "./stamp.ts";
-import { writeRelease, type BuildStamp, type ReleaseEntry } from "./versioning.ts";
+import { releasePath, writeRelease, type BuildStamp, type ReleaseEntry } from "./versioning.ts";
 
 export interface BuildOptions {
   warehouse: string;
@@ -19,6 +23,10 @@ export interface BuildOptions {
   stepTimeoutMs?: number;
   force?: boolean;
   out: Writable;
+  /** Language of every page of this build (default: promotor.yaml, else nl). */
+  lang?: Language;
+  /** Where releases/ is served on the web server ("" = its root). */
+  basePathPrefix?: string;
 }
 
 export type BuildResult =
@@ -65,25 +73,46 @@ export function evidenceEnv(project: PagesProject, warehouse: string, base: Node
 
 export async function buildPages(project: PagesProject, options: BuildOptions): Promise<BuildResult> {
   const out = options.out;
+  const settings = readDashboardSettings(project.root);
+  const lang = options.lang ?? settings.language ?? DEFAULT_LANGUAGE;
   await writeCurrentStamp(project, options.warehouse);
-  const check = await checkPages(project, options.warehouse);
+  const check = await checkPages(project, options.warehouse, { languages: [lang] });
   if (check.problems.length) return { status: "failed-check", check };
   const stamp = await writeCurrentStamp(project, options.warehouse);
   out.write(`pages check: ${check.pages.length} pages, ${check.sources.length} sources, no problems\n`);
 
-  const extension = await detectParquetExtension(project.root);
-  if (!extension.available) {
-    return { status: "skipped", reason: explainMissingExtension(extension), extension, stamp, check };
+  const extensions = await ensureExtensions(project.root);
+  if (!extensions.ok) {
+    return { status: "skipped", reason: explainMissingExtension(extensions.status), extension: extensions.status, stamp, check };
   }
   const evidence = join(project.root, "node_modules", "@evidence-dev", "evidence", "cli.js");
   if (!existsSync(evidence)) throw new PromotorError("Evidence is not installed", { hint: "npm install" });
-  const env = evidenceEnv(project, options.warehouse);
-  const timeoutMs = options.stepTimeoutMs ?? 15 * 60_000;
-  for (const args of [["sources", "--strict"], ["build:strict"]]) {
-    out.write(`evidence ${args.join(" ")}\n`);
-    const code = await runStep(process.execPath, [evidence, ...args], { cwd: project.root, env, timeoutMs, out });
-    if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+  const path = releasePath(stamp.dashboard_version, lang);
+  const staged = stageProject(project, {
+    lang,
+    organisation: settings.organisation,
+    basePath: `${(options.basePathPrefix ?? settings.basePath ?? "").replace(/\/+$/, "")}/${path.replace(/\/$/, "")}`,
+    extensionsDir: extensions.dir,
+  });
+  out.write(`dashboards in ${lang === "nl" ? "Dutch" : "English"} for ${settings.organisation.name}, served under ${staged.basePath}/\n`);
+  const served = await serveExtensions(extensions.dir);
+  try {
+    const env = {
+      ...evidenceEnv(staged, options.warehouse),
+      // Read by our patch of @evidence-dev/universal-sql (patches/): Node loads extensions from the
+      // loopback copy, browsers from the release's own duckdb-extensions/ folder.
+      PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: served.url,
+      VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled",
+    };
+    const timeoutMs = options.stepTimeoutMs ?? 15 * 60_000;
+    for (const args of [["sources", "--strict"], ["build:strict"]]) {
+      out.write(`evidence ${args.join(" ")}\n`);
+      const code = await runStep(process.execPath, [evidence, ...args], { cwd: staged.root, env, timeoutMs, out });
+      if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+    }
+  } finally {
+    await served.close();
   }
-  const release = writeRelease(project, join(project.root, "build"), stamp, { force: options.force });
+  const release = writeRelease(project, join(staged.root, "build"), stamp, { force: options.force, lang });
   return { status: "built", release, stamp, check };
 }

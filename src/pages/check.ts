@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { queryRows, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
-import { parsePage, type ParsedPage } from "./markdown.ts";
+import { compilePage } from "./compile.ts";
+import { LANGUAGES, localize, markerProblems, type Language } from "./localize.ts";
+import { EMPTY_SET_COMPONENTS, parsePage, type PageInput, type ParsedPage } from "./markdown.ts";
 import { pageFiles, sourceFiles, type PagesProject } from "./project.ts";
 import { staleSources } from "./sources.ts";
 import { versionProblems, readChangelog } from "./versioning.ts";
@@ -28,6 +30,10 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
+  /** Languages to check every page in (default: all). */
+  languages?: readonly Language[];
+  /** Skip compiling pages with Evidence's preprocessor and Svelte (tests of SQL alone). */
+  skipCompile?: boolean;
   /** Skip the generated-sources staleness check (tests of hand-made projects). */
   skipStaleness?: boolean;
   /** Most parameter values a templated page is checked with. */
@@ -36,21 +42,37 @@ export interface CheckOptions {
 
 const REFERENCE = /\$\{\s*([^}]+?)\s*\}/g;
 
+/** Why reading `inputs.<name>.<key>` (key undefined: `inputs.<name>`) gets nothing useful from
+ * this input in Evidence 40, or undefined when it is right. */
+export function inputReferenceProblem(input: PageInput, key: string | undefined): string | undefined {
+  const { store, component, name } = input;
+  const forms = [...(store.bare ? [`inputs.${name}`] : []), ...store.keys.map((k) => `inputs.${name}.${k}`)].join(" or ");
+  if (key === undefined && !store.bare) return `<${component}> stores an object here, not a value: read ${forms}`;
+  if (key !== undefined && !store.keys.includes(key)) {
+    return `<${component}> stores ${store.bare ? "a plain value" : `{ ${store.keys.join(", ")} }`}, so .${key} is always empty: read ${forms}`;
+  }
+  return undefined;
+}
+
 /** Resolves ${query}, ${inputs.x.value} and ${params.x} the way Evidence does before it runs a query. */
 export function resolvePageSql(
   sql: string,
   queries: Map<string, string>,
-  inputs: Map<string, Record<string, string>>,
+  inputs: Map<string, PageInput>,
   params: Record<string, string>,
   seen: string[] = [],
 ): string {
   return sql.replace(REFERENCE, (_m, expr: string) => {
     const input = /^inputs\.([A-Za-z_]\w*)(?:\.(\w+))?$/.exec(expr);
     if (input) {
-      const defaults = inputs.get(input[1]!);
-      if (!defaults) throw new PromotorError(`\${${expr}}: the page has no input named "${input[1]}"`);
-      const key = input[2] ?? "value";
-      const v = defaults[key];
+      const found = inputs.get(input[1]!);
+      if (!found) throw new PromotorError(`\${${expr}}: the page has no input named "${input[1]}"`);
+      const problem = inputReferenceProblem(found, input[2]);
+      if (problem) throw new PromotorError(`\${${expr}}: ${problem}`);
+      const defaults = found.defaults;
+      const key = input[2] === undefined || input[2] === "sql" ? "value" : input[2];
+      const raw = defaults[key];
+      const v = raw !== undefined && input[2] === "sql" ? `'${raw.replaceAll("'", "''")}'` : raw;
       if (v === undefined) throw new PromotorError(`\${${expr}}: input "${input[1]}" has no default for .${key}`, { hint: "give the input a defaultValue so the page renders before anyone picks" });
       return v;
     }
@@ -110,7 +132,7 @@ async function paramValues(page: ParsedPage, connection: DuckDBConnection, max: 
 async function checkPage(page: ParsedPage, connection: DuckDBConnection, result: CheckResult, maxParams: number): Promise<void> {
   const file = page.path;
   const queries = new Map(page.queries.map((q) => [q.name, q.sql]));
-  const inputs = new Map(page.inputs.map((i) => [i.name, i.defaults]));
+  const inputs = new Map(page.inputs.map((i) => [i.name, i]));
   let runs = 0;
   let paramSets: Record<string, string>[];
   try {
@@ -172,6 +194,61 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
   result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs });
 }
 
+/** What the page's markup does wrong without running anything: input references that read
+ * what the input does not store, and components without an answer for empty data. */
+export function structureProblems(page: ParsedPage): Problem[] {
+  const file = page.path;
+  const problems: Problem[] = [];
+  const inputs = new Map(page.inputs.map((i) => [i.name, i]));
+  for (const ref of page.inputRefs) {
+    const input = inputs.get(ref.name);
+    const expr = `inputs.${ref.name}${ref.key ? `.${ref.key}` : ""}`;
+    if (!input) {
+      problems.push({ file, line: ref.line, query: expr, message: `${expr}: the page has no input named "${ref.name}" (its inputs: ${[...inputs.keys()].join(", ") || "none"})` });
+      continue;
+    }
+    const problem = inputReferenceProblem(input, ref.key);
+    if (problem) problems.push({ file, line: ref.line, query: expr, message: `${expr}: ${problem}` });
+  }
+  for (const c of page.components) {
+    if (!EMPTY_SET_COMPONENTS.has(c.name) || typeof c.props["data"] !== "string" || c.data === undefined) continue;
+    const emptySet = c.props["emptySet"];
+    if (emptySet === "pass" || emptySet === "warn") {
+      if (typeof c.props["emptyMessage"] !== "string") {
+        problems.push({ file, line: c.line, query: c.data, message: `<${c.name} data={${c.data}} emptySet=${emptySet}>: say what empty means: add emptyMessage="…" (a sentence for the reader)` });
+      }
+      continue;
+    }
+    const guarded = c.guards.some((g) => new RegExp(`(^|[^!\\w.])${c.data}\\.length\\b(?!\\s*(===?|<=?)\\s*0)`).test(g) && !g.startsWith("!"));
+    if (!guarded) {
+      problems.push({
+        file,
+        line: c.line,
+        query: c.data,
+        message: `<${c.name} data={${c.data}}> has no empty state: with no rows Evidence's build:strict fails ("Dataset is empty"). Add emptySet="pass" emptyMessage="…", or wrap it in {#if ${c.data}.length > 0}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** A problem found in every language is said once; one found in some languages names them. */
+function mergeLanguages(languages: readonly Language[], perLanguage: Problem[][]): Problem[] {
+  const key = (p: Problem): string => `${p.line ?? ""}|${p.query ?? ""}|${p.message}`;
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const problems of perLanguage) {
+    for (const p of problems) {
+      const k = key(p);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const where = languages.filter((_, i) => perLanguage[i]!.some((q) => key(q) === k));
+      out.push(where.length === languages.length || languages.length === 1 ? p : { ...p, message: `[${where.join(", ")}] ${p.message}` });
+    }
+  }
+  return out;
+}
+
 export async function checkPages(project: PagesProject, warehouse: string, options: CheckOptions = {}): Promise<CheckResult> {
   if (!existsSync(warehouse)) {
     throw new PromotorError(`warehouse ${warehouse} does not exist`, { hint: "run: promotor ingest seeds/sample && promotor build (or pass --warehouse)" });
@@ -190,16 +267,34 @@ export async function checkPages(project: PagesProject, warehouse: string, optio
   const connection = await instance.connect();
   try {
     await materializeSources(project, connection, warehouse, result);
+    const languages = options.languages ?? LANGUAGES;
     for (const file of pageFiles(project)) {
-      let page: ParsedPage;
-      try {
-        page = parsePage(file, readFileSync(join(project.root, file), "utf8"));
-      } catch (error) {
-        result.problems.push({ file, line: error instanceof PromotorError ? error.line : undefined, message: dbError(error) });
-        continue;
+      const source = readFileSync(join(project.root, file), "utf8");
+      const markers = markerProblems(source);
+      for (const m of markers) result.problems.push({ file, line: m.line, message: m.message });
+      if (markers.length) continue;
+      const perLanguage: Problem[][] = [];
+      for (const [i, lang] of languages.entries()) {
+        const found: Problem[] = [];
+        const text = localize(source, lang, file);
+        let page: ParsedPage;
+        try {
+          page = parsePage(file, text);
+        } catch (error) {
+          found.push({ file, line: error instanceof PromotorError ? error.line : undefined, message: dbError(error) });
+          perLanguage.push(found);
+          continue;
+        }
+        if (i === 0) found.push(...versionProblems(page, changelog, project));
+        found.push(...structureProblems(page));
+        if (!options.skipCompile) for (const p of await compilePage(project.root, file, text)) found.push({ file, line: p.line, query: "compile", message: p.message });
+        const sink: CheckResult = { problems: found, sources: result.sources, pages: [] };
+        await checkPage(page, connection, sink, options.maxParamValues ?? 25);
+        // One entry per page in the summary, however many languages were checked.
+        if (i === 0) result.pages.push(...sink.pages);
+        perLanguage.push(found);
       }
-      for (const p of versionProblems(page, changelog, project)) result.problems.push(p);
-      await checkPage(page, connection, result, options.maxParamValues ?? 25);
+      result.problems.push(...mergeLanguages(languages, perLanguage));
     }
   } finally {
     connection.closeSync();

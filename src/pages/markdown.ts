@@ -14,6 +14,8 @@ export interface PageComponent {
   name: string;
   props: Record<string, string | true>;
   line: number;
+  /** Conditions of the {#if} blocks around it (the branch it is in; "!cond" in an {:else}). */
+  guards: string[];
   /** Query the component reads (its own data= or its parent's). */
   data: string | undefined;
   /** Column references as [prop, column]. */
@@ -24,6 +26,8 @@ export interface PageInput {
   component: string;
   name: string;
   line: number;
+  /** What Evidence 40 stores for this input (INPUT_STORES). */
+  store: InputStore;
   /** Value substituted for ${inputs.<name>.<key>} when checking (key "value", "start", "end"). */
   defaults: Record<string, string>;
 }
@@ -38,7 +42,33 @@ export interface ParsedPage {
   loopColumns: { query: string; column: string; line: number }[];
   /** Route parameters of a templated page ([account_manager].md -> account_manager). */
   params: string[];
+  /** Every inputs.<name>[.<key>] the page reads, in SQL or markup. */
+  inputRefs: { name: string; key: string | undefined; line: number }[];
 }
+
+/** What each Evidence 40 input component puts in `inputs.<name>` (read from its source in
+ * @evidence-dev/core-components): `bare` when the input itself is the value (`${inputs.x}`),
+ * `keys` the properties it has (`${inputs.x.value}`). */
+export interface InputStore {
+  bare: boolean;
+  keys: string[];
+}
+export const INPUT_STORES: Record<string, InputStore> = {
+  Dropdown: { bare: false, keys: ["value", "label"] },
+  ButtonGroup: { bare: true, keys: [] },
+  TextInput: { bare: true, keys: ["sql"] },
+  Checkbox: { bare: true, keys: [] },
+  Slider: { bare: true, keys: [] },
+  DateRange: { bare: false, keys: ["start", "end"] },
+  DateInput: { bare: false, keys: ["value", "start", "end"] },
+};
+
+/** Components that show Evidence's "Dataset is empty" error (a failed build:strict) unless told
+ * what to do with empty data (emptySet / emptyMessage). */
+export const EMPTY_SET_COMPONENTS = new Set([
+  "AreaChart", "BarChart", "BigValue", "BoxPlot", "BubbleChart", "CalendarHeatmap", "Chart", "DataTable", "FunnelChart", "Heatmap",
+  "Histogram", "LineChart", "ReferenceArea", "ReferenceLine", "ReferencePoint", "SankeyDiagram", "ScatterPlot", "Sparkline", "Value",
+]);
 
 /** Props that name a column of the component's data, per component. */
 const COLUMN_PROPS: Record<string, string[]> = {
@@ -158,6 +188,18 @@ export function parsePage(path: string, text: string): ParsedPage {
   const components: PageComponent[] = [];
   const inputs: PageInput[] = [];
   const stack: { name: string; data: string | undefined }[] = [];
+  const blocks = [...prose.matchAll(/\{(#if|:else if|:else|\/if)\s*([^}]*)\}/g)].map((m) => ({ index: m.index ?? 0, kind: m[1]!, cond: m[2]!.trim() }));
+  const guardsAt = (index: number): string[] => {
+    const open: string[][] = [];
+    for (const b of blocks) {
+      if (b.index >= index) break;
+      if (b.kind === "#if") open.push([b.cond]);
+      else if (b.kind === ":else if") open.at(-1)?.splice(0, 1, `!(${open.at(-1)?.[0] ?? ""})`, b.cond);
+      else if (b.kind === ":else") open.at(-1)?.splice(0, open.at(-1)!.length, `!(${open.at(-1)?.at(-1) ?? ""})`);
+      else open.pop();
+    }
+    return open.flat();
+  };
   const tags = /<(\/?)([A-Z][A-Za-z]*)((?:[^>{}]|\{[^}]*\})*?)(\/?)>/g;
   for (const m of prose.matchAll(tags)) {
     const [, closing, name, rawProps, selfClosing] = m as unknown as [string, string, string, string, string];
@@ -176,18 +218,21 @@ export function parsePage(path: string, text: string): ParsedPage {
     const columnsApply = !(name.startsWith("Reference") && own === undefined && parent === undefined);
     if (columnsApply) for (const p of names) if (props[p] !== undefined) for (const c of columnsOf(props[p]!)) columns.push([p, c]);
     const line = at(m.index ?? 0);
-    components.push({ name, props, line, data, columns });
+    components.push({ name, props, line, guards: guardsAt(m.index ?? 0), data, columns });
     if (!selfClosing) stack.push({ name, data });
     const inputName = props["name"];
-    if (typeof inputName === "string" && ["Dropdown", "DateRange", "ButtonGroup", "TextInput", "Checkbox", "Slider"].includes(name)) {
+    const store = INPUT_STORES[name];
+    if (typeof inputName === "string" && store) {
       const defaults: Record<string, string> = {};
       const dv = props["defaultValue"];
       if (typeof dv === "string") defaults["value"] = dv.replace(/^\{\s*['"]?|['"]?\s*\}$/g, "");
-      if (name === "DateRange") {
+      if (name === "DateRange" || name === "DateInput") {
         defaults["start"] = typeof props["start"] === "string" ? props["start"] : "1900-01-01";
         defaults["end"] = typeof props["end"] === "string" ? props["end"] : "2999-12-31";
       }
-      inputs.push({ component: name, name: inputName, line, defaults });
+      if (name === "TextInput") defaults["value"] ??= "";
+      if (name === "Checkbox") defaults["value"] ??= typeof props["defaultValue"] === "string" ? props["defaultValue"] : "false";
+      inputs.push({ component: name, name: inputName, line, store, defaults });
     }
   }
   // ButtonGroupItem default / DropdownOption value fill in an input's default when it has none.
@@ -210,5 +255,6 @@ export function parsePage(path: string, text: string): ParsedPage {
   }
 
   const params = [...path.matchAll(/\[([A-Za-z_]\w*)\]/g)].map((m) => m[1]!);
-  return { path, frontMatter, queries, components, inputs, loopColumns, params };
+  const inputRefs = [...body.matchAll(/\binputs\.([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?/g)].map((m) => ({ name: m[1]!, key: m[2], line: at(m.index ?? 0) }));
+  return { path, frontMatter, queries, components, inputs, loopColumns, params, inputRefs };
 }

@@ -19,14 +19,11 @@ export function npsChangeColumnsSql(): string[] {
     `${z} AS nps_change_z`,
     `${significant} AS nps_change_significant`,
     `coalesce(${comparable}, false) AS comparable`,
-    `CASE WHEN previous_nps IS NULL THEN 'no previous period'` +
-      ` WHEN NOT coalesce(${comparable}, false) THEN 'too few responses to compare'` +
-      ` WHEN ${significant} AND nps > previous_nps THEN 'significant improvement'` +
-      ` WHEN ${significant} AND nps < previous_nps THEN 'significant drop'` +
-      ` ELSE 'no significant change' END AS change_verdict`,
-    `CASE WHEN previous_nps IS NULL THEN 'no previous period to compare with'` +
-      ` WHEN NOT coalesce(${comparable}, false) THEN 'too few responses to compare (minimum sample)'` +
-      ` ELSE printf('%+.1f points vs %s: %s (z = %.2f)', nps - previous_nps, previous_period_label,` +
-      ` CASE WHEN ${significant} THEN 'significant' ELSE 'not significant' END, coalesce(${z}, 0)) END AS change_text`,
+    // Codes, not words: each page says them in its own language.
+    `CASE WHEN previous_nps IS NULL AND previous_responses IS NULL THEN 'no_previous'` +
+      ` WHEN NOT coalesce(${comparable}, false) THEN 'too_few'` +
+      ` WHEN ${significant} AND nps > previous_nps THEN 'improvement'` +
+      ` WHEN ${significant} AND nps < previous_nps THEN 'drop'` +
+      ` ELSE 'no_change' END AS change_verdict`,
   ];
 }

@@ -39,6 +39,10 @@ export interface SourceQuery {
   limit?: number;
   /** ORDER BY of the final result (output columns). */
   orderBy: string[];
+  /** The count column that decides the minimum sample (DESIGN.md): below it every other measure
+   * of the row (score, shares, counts by category, margin of error, change) is NULL, so no page,
+   * chart or table can show or derive a suppressed figure. Omit only for sources of counts. */
+  sample?: string;
 }
 
 const relationship: CubeFilter = { member: "nps.survey_type", operator: "equals", values: ["relationship"] };
@@ -47,8 +51,8 @@ const touchpoint: CubeFilter = { member: "nps.survey_type", operator: "equals", 
 /** Scopes of the NPS sources: relationship NPS overall and per filterable group, and touchpoint
  * NPS overall and per touchpoint (tNPS). */
 const npsScopes: Scope[] = [
-  { scope: "relationship", label: "Relatie-NPS", filters: [relationship] },
-  { scope: "touchpoint_total", label: "Touchpoint-NPS (alle)", filters: [touchpoint] },
+  { scope: "relationship", label: "all", filters: [relationship] },
+  { scope: "touchpoint_total", label: "all", filters: [touchpoint] },
   { scope: "segment", dimension: "nps.segment", filters: [relationship] },
   { scope: "business_unit", dimension: "nps.business_unit", filters: [relationship] },
   { scope: "account_manager", dimension: "nps.account_manager", filters: [relationship] },
@@ -73,7 +77,7 @@ const scopesFor = (view: string, withRelationshipFilter: boolean): Scope[] => {
   const f = (type: string): CubeFilter[] =>
     withRelationshipFilter ? [{ member: `${view}.survey_type`, operator: "equals", values: [type] }] : [];
   return [
-    { scope: "total", label: "Alle klanten" },
+    { scope: "total", label: "all" },
     { scope: "segment", dimension: `${view}.segment`, filters: f("relationship") },
     { scope: "business_unit", dimension: `${view}.business_unit`, filters: f("relationship") },
   ];
@@ -87,6 +91,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     time: { column: "period", dimension: "nps.answered_at", granularity: COMPARISON_GRANULARITY },
     scopes: npsScopes,
     compare: true,
+    sample: "responses",
     orderBy: ["scope", "scope_value", "period"],
   },
   {
@@ -95,6 +100,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     measures: npsMeasures,
     time: { column: "month", dimension: "nps.answered_at", granularity: "month" },
     scopes: npsScopes,
+    sample: "responses",
     orderBy: ["scope", "scope_value", "month"],
   },
   {
@@ -109,6 +115,28 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
       journey_order: "nps.journey_order",
     },
     filters: [touchpoint],
+    sample: "responses",
+    orderBy: ["journey_order", "touchpoint"],
+  },
+  {
+    name: "touchpoint_experience",
+    description: "CSAT and CES per touchpoint over all time (next to all-time tNPS on the journey page).",
+    measures: {
+      csat_responses: "csat.responses",
+      csat_reported: "csat.score_reported",
+    },
+    dimensions: { touchpoint: "csat.touchpoint", journey_order: "csat.journey_order" },
+    filters: [{ member: "csat.survey_type", operator: "equals", values: ["touchpoint"] }],
+    sample: "csat_responses",
+    orderBy: ["journey_order", "touchpoint"],
+  },
+  {
+    name: "touchpoint_effort_all",
+    description: "CES per touchpoint over all time.",
+    measures: { ces_responses: "ces.responses", ces_reported: "ces.score_reported", ces_easy_share: "ces.easy_share" },
+    dimensions: { touchpoint: "ces.touchpoint", journey_order: "ces.journey_order" },
+    filters: [{ member: "ces.survey_type", operator: "equals", values: ["touchpoint"] }],
+    sample: "ces_responses",
     orderBy: ["journey_order", "touchpoint"],
   },
   {
@@ -122,6 +150,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     dimensions: { touchpoint: "csat.touchpoint", journey_order: "csat.journey_order" },
     time: { column: "period", dimension: "csat.answered_at", granularity: COMPARISON_GRANULARITY },
     filters: [{ member: "csat.survey_type", operator: "equals", values: ["touchpoint"] }],
+    sample: "csat_responses",
     orderBy: ["journey_order", "touchpoint", "period"],
   },
   {
@@ -131,6 +160,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     dimensions: { touchpoint: "ces.touchpoint", journey_order: "ces.journey_order" },
     time: { column: "period", dimension: "ces.answered_at", granularity: COMPARISON_GRANULARITY },
     filters: [{ member: "ces.survey_type", operator: "equals", values: ["touchpoint"] }],
+    sample: "ces_responses",
     orderBy: ["journey_order", "touchpoint", "period"],
   },
   {
@@ -139,6 +169,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     measures: { responses: "csat.responses", csat: "csat.score", csat_moe: "csat.score_margin_of_error", csat_reported: "csat.score_reported" },
     time: { column: "period", dimension: "csat.answered_at", granularity: COMPARISON_GRANULARITY },
     scopes: scopesFor("csat", false),
+    sample: "responses",
     orderBy: ["scope", "scope_value", "period"],
   },
   {
@@ -147,6 +178,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     measures: { responses: "ces.responses", ces: "ces.score", ces_easy_share: "ces.easy_share", ces_reported: "ces.score_reported" },
     time: { column: "period", dimension: "ces.answered_at", granularity: COMPARISON_GRANULARITY },
     scopes: scopesFor("ces", false),
+    sample: "responses",
     orderBy: ["scope", "scope_value", "period"],
   },
   {
@@ -165,6 +197,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     },
     time: { column: "period", dimension: "krs.answered_at", granularity: COMPARISON_GRANULARITY },
     scopes: scopesFor("krs", false),
+    sample: "responses",
     orderBy: ["scope", "scope_value", "period"],
   },
   {
@@ -185,11 +218,12 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     measures: { ratings: "drivers.ratings", performance: "drivers.performance", importance: "drivers.importance" },
     dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
     scopes: [
-      { scope: "total", label: "Alle klanten" },
+      { scope: "total", label: "all" },
       { scope: "segment", dimension: "drivers.segment" },
       { scope: "business_unit", dimension: "drivers.business_unit" },
     ],
     matrixSplit: true,
+    sample: "ratings",
     orderBy: ["scope", "scope_value", "driver_order"],
   },
   {
@@ -198,6 +232,7 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
     measures: { ratings: "drivers.ratings", performance: "drivers.performance", importance: "drivers.importance" },
     dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
     time: { column: "period", dimension: "drivers.answered_at", granularity: COMPARISON_GRANULARITY },
+    sample: "ratings",
     orderBy: ["driver_order", "period"],
   },
 ];

@@ -4,6 +4,7 @@
 import { PromotorError } from "../lib/errors.ts";
 import { sqlString } from "../lib/duckdb.ts";
 import type { CubeQuery, Granularity } from "../semantic/types.ts";
+import { DEFAULT_MINIMUM_SAMPLE as MINIMUM_SAMPLE } from "../measures/types.ts";
 import { npsChangeColumnsSql } from "./significance.ts";
 import { cubeQueries, type SourceQuery } from "./source-queries.ts";
 
@@ -39,6 +40,9 @@ function resolveColumn(member: string, available: string[], source: string, gran
   }
   return found;
 }
+
+/** The first day after the data: the end of the last answered day (UTC). */
+const DATA_END_SQL = "SELECT CAST(max(answered_at) AS DATE) + INTERVAL '1 day' FROM marts.fct_nps_responses";
 
 const INTERVAL: Partial<Record<Granularity, string>> = { month: "1 month", quarter: "3 months", year: "1 year" };
 
@@ -79,8 +83,12 @@ export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Pro
     for (const [out, member] of Object.entries(source.dimensions ?? {})) {
       cols.push(`${ident(resolveColumn(member, available, source.name))} AS ${ident(out)}`);
     }
+    const sample = source.sample ? ident(resolveColumn(source.measures[source.sample]!, available, source.name)) : undefined;
     for (const [out, member] of Object.entries(source.measures)) {
-      cols.push(`CAST(${ident(resolveColumn(member, available, source.name))} AS DOUBLE) AS ${ident(out)}`);
+      const value = `CAST(${ident(resolveColumn(member, available, source.name))} AS DOUBLE)`;
+      // The minimum sample (DESIGN.md): below it only the count and the flag survive.
+      const kept = !sample || out === source.sample || out === "meets_minimum_sample";
+      cols.push(kept ? `${value} AS ${ident(out)}` : `CASE WHEN ${sample} >= ${MINIMUM_SAMPLE} THEN ${value} END AS ${ident(out)}`);
     }
     selects.push(`SELECT\n  ${cols.join(",\n  ")}\nFROM ${cte}`);
   }
@@ -94,12 +102,19 @@ export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Pro
   const extras: string[] = [];
   if (source.time) {
     const t = ident(source.time.column);
+    const span = INTERVAL[source.time.granularity] ?? "1 day";
     extras.push(`${periodLabelSql(t, source.time.granularity)} AS ${ident(`${source.time.column}_label`)}`);
-    extras.push(`${t} = max(${t}) OVER () AS is_current_period`);
+    extras.push(`CAST(${t} AS DATE) AS ${ident(`${source.time.column}_start`)}`);
+    extras.push(`CAST(${t} + INTERVAL '${span}' - INTERVAL '1 day' AS DATE) AS ${ident(`${source.time.column}_end`)}`);
+    // The headline period is the last complete one: a quarter with one month of answers is not
+    // compared with a whole quarter. Complete = the data reaches the period's last day.
+    const complete = `${t} + INTERVAL '${span}' <= (${DATA_END_SQL})`;
+    extras.push(`${complete} AS is_complete_period`);
+    extras.push(`${t} = coalesce(max(${t}) FILTER (WHERE ${complete}) OVER (), max(${t}) OVER ()) AS is_current_period`);
+    extras.push(`${t} = max(${t}) OVER () AND NOT (${complete}) AS is_period_to_date`);
   }
   if ("nps" in source.measures && "nps_moe" in source.measures) {
     extras.push("nps - nps_moe AS nps_low", "nps + nps_moe AS nps_high");
-    extras.push(`printf('± %.1f points (95 %%)', nps_moe) AS nps_moe_text`);
   }
   if (source.compare) {
     if (!source.time) throw new PromotorError(`source "${source.name}": compare needs a time dimension`, { file: "src/pages/source-queries.ts" });
@@ -120,6 +135,8 @@ export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Pro
   }
   if (source.matrixSplit) {
     const partition = source.scopes ? "PARTITION BY scope, scope_value" : "";
+    // Codes, not words: each page names the quadrants in its own language.
+
     // DESIGN.md: the matrix splits at the mean importance and mean performance of the drivers shown.
     extras.push("_imp AS importance_split", "_perf AS performance_split");
     ctes.push(
@@ -127,10 +144,11 @@ export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Pro
     );
     last = "split";
     extras.push(
-      `CASE WHEN importance >= _imp AND performance >= _perf THEN 'Sterk punt: behouden (strength, keep)'` +
-        ` WHEN importance >= _imp THEN 'Verbeterpunt: prioriteit (priority to improve)'` +
-        ` WHEN performance >= _perf THEN 'Minder belangrijk: niet overinvesteren (less important, do not over-invest)'` +
-        ` ELSE 'Secundair: monitoren (secondary, monitor)' END AS quadrant`,
+      `CASE WHEN importance IS NULL OR performance IS NULL THEN NULL` +
+        ` WHEN importance >= _imp AND performance >= _perf THEN 'strength'` +
+        ` WHEN importance >= _imp THEN 'priority'` +
+        ` WHEN performance >= _perf THEN 'less_important'` +
+        ` ELSE 'secondary' END AS quadrant`,
     );
   }
   const exclude = source.matrixSplit ? " EXCLUDE (_imp, _perf)" : "";

@@ -2,7 +2,7 @@
  * (dashboard version, git commit, data freshness, semantic model fingerprint) and the release
  * folders with their index, so an earlier board pack can still be opened as it was. */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PromotorError } from "../lib/errors.ts";
 import type { ParsedPage } from "./markdown.ts";
@@ -119,13 +119,19 @@ export function writeStampFile(project: PagesProject, stamp: BuildStamp): string
 
 export interface ReleaseEntry {
   version: string;
+  /** Language of every page of the release. */
+  lang: string;
   built_at: string;
   git_commit: string;
   data_fresh_until: string | null;
   semantic_model: string;
+  /** Folder inside releases/, with a trailing slash: "1.1.0/nl/". */
   path: string;
   pages: PageStamp[];
 }
+
+/** Where a release lives inside releases/ (and, below the base path, on the web server). */
+export const releasePath = (version: string, lang: string): string => `${version}/${lang}/`;
 
 const compareVersions = (a: string, b: string): number => {
   const pa = a.split(".").map(Number);
@@ -147,7 +153,7 @@ export function releaseIndexHtml(releases: ReleaseEntry[]): string {
   const rows = releases
     .map(
       (r) =>
-        `<tr><td><a href="./${escapeHtml(r.version)}/index.html">${escapeHtml(r.version)}</a></td><td>${escapeHtml(r.built_at)}</td>` +
+        `<tr><td><a href="./${escapeHtml(r.path)}">${escapeHtml(r.version)}</a></td><td>${escapeHtml(r.lang ?? "")}</td><td>${escapeHtml(r.built_at)}</td>` +
         `<td><code>${escapeHtml(r.git_commit)}</code></td><td>${escapeHtml(r.data_fresh_until ?? "–")}</td><td><code>${escapeHtml(r.semantic_model)}</code></td>` +
         `<td>${r.pages.map((p) => `${escapeHtml(p.page)} ${escapeHtml(p.version)}`).join("<br>")}</td></tr>`,
     )
@@ -156,41 +162,45 @@ export function releaseIndexHtml(releases: ReleaseEntry[]): string {
 <html lang="en"><head><meta charset="utf-8"><title>Promotor dashboards: releases</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}table{border-collapse:collapse}td,th{border-bottom:1px solid #e5e7eb;padding:.4rem .8rem;text-align:left;vertical-align:top}</style></head>
 <body><h1>Promotor dashboards: releases</h1>
-<p>Every release is the dashboard exactly as it was built. Open one with <code>promotor pages preview --release VERSION</code>
-(Evidence sites are served from the root of their host).</p>
-<table><thead><tr><th>Version</th><th>Built at</th><th>Commit</th><th>Data up to</th><th>Semantic model</th><th>Pages</th></tr></thead>
+<p>Every release is the dashboard exactly as it was built, in one language. Serve this folder as it is with any static
+web server (or <code>promotor pages preview</code>) and open a release below.</p>
+<table><thead><tr><th>Version</th><th>Language</th><th>Built at</th><th>Commit</th><th>Data up to</th><th>Semantic model</th><th>Pages</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></body></html>
 `;
 }
 
-/** Copies a finished Evidence build into releases/<version>/ and updates the release index. A
- * release is immutable: building the same version again from another commit is refused. */
-export function writeRelease(project: PagesProject, buildDir: string, stamp: BuildStamp, options: { force?: boolean } = {}): ReleaseEntry {
+/** Copies a finished Evidence build into releases/<version>/<lang>/ and updates the release
+ * index. A release is immutable: building the same version again from another commit is refused. */
+export function writeRelease(project: PagesProject, buildDir: string, stamp: BuildStamp, options: { force?: boolean; lang?: string } = {}): ReleaseEntry {
   if (!existsSync(buildDir)) throw new PromotorError(`no build at ${buildDir}`, { hint: "run promotor pages build where the DuckDB-WASM parquet extension can be fetched" });
+  const lang = options.lang ?? "nl";
   const releases = readReleaseIndex(project.releasesDir);
-  const existing = releases.find((r) => r.version === stamp.dashboard_version);
+  const path = releasePath(stamp.dashboard_version, lang);
+  const existing = releases.find((r) => r.path === path);
   if (existing && existing.git_commit !== stamp.git_commit && !options.force) {
-    throw new PromotorError(`release ${stamp.dashboard_version} already exists (built from ${existing.git_commit})`, {
+    throw new PromotorError(`release ${stamp.dashboard_version} (${lang}) already exists (built from ${existing.git_commit})`, {
       file: project.changelog.slice(project.root.length + 1),
       hint: "add a new release heading to the dashboards changelog (or pass --force to rebuild it)",
     });
   }
-  const target = join(project.releasesDir, stamp.dashboard_version);
+  const target = join(project.releasesDir, path);
+  rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   cpSync(buildDir, target, { recursive: true });
-  writeFileSync(join(target, "promotor-release.json"), JSON.stringify(stamp, null, 2) + "\n");
+  writeFileSync(join(target, "promotor-release.json"), JSON.stringify({ ...stamp, lang }, null, 2) + "\n");
   const entry: ReleaseEntry = {
     version: stamp.dashboard_version,
+    lang,
     built_at: stamp.built_at,
     git_commit: stamp.git_commit,
     data_fresh_until: stamp.data_fresh_until,
     semantic_model: stamp.semantic_model,
-    path: `${stamp.dashboard_version}/`,
+    path,
     pages: stamp.pages,
   };
-  const next = [...releases.filter((r) => r.version !== entry.version), entry].sort((a, b) => compareVersions(b.version, a.version));
+  const next = [...releases.filter((r) => r.path !== entry.path), entry].sort((a, b) => compareVersions(b.version, a.version) || a.path.localeCompare(b.path));
   writeFileSync(join(project.releasesDir, "index.json"), JSON.stringify({ releases: next }, null, 2) + "\n");
   writeFileSync(join(project.releasesDir, "index.html"), releaseIndexHtml(next));
   return entry;

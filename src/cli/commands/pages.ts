@@ -3,14 +3,19 @@ import { PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { buildPages } from "../../pages/build.ts";
 import { checkPages, type CheckResult } from "../../pages/check.ts";
-import { detectParquetExtension, explainMissingExtension } from "../../pages/extension.ts";
+import { ensureExtensions, explainMissingExtension, extensionCacheDir, installExtensions, missingExtensionFiles, serveExtensions, wasmBuild } from "../../pages/extension.ts";
+import { LANGUAGES, parseLanguage } from "../../pages/localize.ts";
+import { readDashboardSettings } from "../../pages/settings.ts";
+import { stageProject } from "../../pages/stage.ts";
+import { evidenceEnv, runStep } from "../../pages/build.ts";
 import { serveStatic } from "../../pages/preview.ts";
 import { pagesProject } from "../../pages/project.ts";
 import { generateSources, openSemanticLayer, writeSources } from "../../pages/sources.ts";
 import { writeCurrentStamp } from "../../pages/stamp.ts";
 import type { Command, CommandContext } from "../command.ts";
 
-const USAGE = "pages check|build|preview|sources|extension [--force] [--release VERSION] [--port 3000] [--timeout MIN]";
+const USAGE =
+  "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]";
 
 /** Exit status of `pages build` when the Evidence build had to be skipped (asked for explicitly). */
 export const EXIT_EVIDENCE_SKIPPED = 3;
@@ -58,7 +63,8 @@ export const pagesCommand: Command = {
     switch (sub) {
       case "check": {
         await writeCurrentStamp(project, ctx.warehouse);
-        return reportCheck(await checkPages(project, ctx.warehouse), ctx, Date.now() - started);
+        const lang = flag(rest, "lang");
+        return reportCheck(await checkPages(project, ctx.warehouse, { languages: lang ? [parseLanguage(lang)] : LANGUAGES }), ctx, Date.now() - started);
       }
       case "sources": {
         const layer = await openSemanticLayer(ctx.warehouse);
@@ -71,21 +77,57 @@ export const pagesCommand: Command = {
         }
       }
       case "extension": {
-        const status = await detectParquetExtension(ctx.root);
-        if (status.available) {
-          ctx.stdout.write(`parquet extension reachable: ${status.url} (${formatDuration(status.elapsedMs)})\n`);
+        const from = flag(rest, "from");
+        if (from) {
+          const installed = await installExtensions(ctx.root, from);
+          ctx.stdout.write(
+            `DuckDB-WASM ${installed.wasm.duckdbVersion} extensions copied to ${extensionCacheDir(ctx.root)} and loaded by DuckDB-WASM (signatures checked):\n` +
+              installed.files.map((f) => `  ${f}`).join("\n") +
+              `\n(${formatDuration(Date.now() - started)})\n`,
+          );
           return 0;
         }
-        ctx.stderr.write(explainMissingExtension(status) + "\n");
+        const missing = missingExtensionFiles(ctx.root, wasmBuild(ctx.root));
+        if (missing.length === 0) {
+          ctx.stdout.write(`parquet extension ready in ${extensionCacheDir(ctx.root)}: builds and releases use it, nothing is fetched\n`);
+          return 0;
+        }
+        const ensured = await ensureExtensions(ctx.root);
+        if (ensured.ok) {
+          ctx.stdout.write(`parquet extension fetched into ${ensured.dir} (${formatDuration(Date.now() - started)})\n`);
+          return 0;
+        }
+        ctx.stderr.write(explainMissingExtension(ensured.status) + "\n");
         return EXIT_EVIDENCE_SKIPPED;
+      }
+      case "dev": {
+        const lang = parseLanguage(flag(rest, "lang") ?? readDashboardSettings(ctx.root).language);
+        await writeCurrentStamp(project, ctx.warehouse);
+        const ensured = await ensureExtensions(ctx.root);
+        const staged = stageProject(project, { lang, organisation: readDashboardSettings(ctx.root).organisation, basePath: "", ...(ensured.ok ? { extensionsDir: ensured.dir } : {}) });
+        if (!ensured.ok) ctx.stderr.write(explainMissingExtension(ensured.status) + "\n");
+        const served = ensured.ok ? await serveExtensions(ensured.dir) : undefined;
+        const evidence = join(ctx.root, "node_modules", "@evidence-dev", "evidence", "cli.js");
+        const env = { ...evidenceEnv(staged, ctx.warehouse), ...(served ? { PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: served.url, VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled" } : {}) };
+        try {
+          await runStep(process.execPath, [evidence, "sources"], { cwd: staged.root, env, timeoutMs: 15 * 60_000, out: ctx.stdout });
+          ctx.stdout.write(`Evidence dev server on the ${lang === "nl" ? "Dutch" : "English"} pages (edit pages/ and run this again to see changes)\n`);
+          return await runStep(process.execPath, [evidence, "dev", "--host", "127.0.0.1"], { cwd: staged.root, env, timeoutMs: 24 * 3600_000, out: ctx.stdout });
+        } finally {
+          await served?.close();
+        }
       }
       case "build": {
         const minutes = flag(rest, "timeout");
+        const lang = flag(rest, "lang");
+        const basePath = flag(rest, "base-path");
         const result = await buildPages(project, {
           warehouse: ctx.warehouse,
           force: rest.includes("--force"),
           out: ctx.stdout,
           ...(minutes ? { stepTimeoutMs: Number(minutes) * 60_000 } : {}),
+          ...(lang ? { lang: parseLanguage(lang) } : {}),
+          ...(basePath !== undefined ? { basePathPrefix: basePath } : {}),
         });
         if (result.status === "failed-check") return reportCheck(result.check, ctx, Date.now() - started);
         const s = result.stamp;
@@ -94,15 +136,15 @@ export const pagesCommand: Command = {
           ctx.stderr.write(`${result.reason}\n  (detected in ${formatDuration(result.extension.elapsedMs)})\n`);
           return EXIT_EVIDENCE_SKIPPED;
         }
-        ctx.stdout.write(`release ${result.release.version} written to releases/${result.release.path} (index: releases/index.html)\n`);
+        ctx.stdout.write(`release ${result.release.version} (${result.release.lang}) written to releases/${result.release.path} in ${formatDuration(Date.now() - started)}\n`);
+        ctx.stdout.write(`open it: promotor pages preview, then http://127.0.0.1:3000/${result.release.path}\n`);
         return 0;
       }
       case "preview": {
-        const release = flag(rest, "release");
         const port = Number(flag(rest, "port") ?? "3000");
-        const dir = release ? join(project.releasesDir, release) : join(ctx.root, "build");
-        const server = await serveStatic(dir, port);
-        ctx.stdout.write(`serving ${dir} at http://127.0.0.1:${port}/ (Ctrl-C to stop)\n`);
+        // Releases are built for the path they have inside releases/, so serve that folder as is.
+        const server = await serveStatic(project.releasesDir, port);
+        ctx.stdout.write(`serving ${project.releasesDir} at http://127.0.0.1:${port}/ (the release index; Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = (): void => {
             server.close(() => resolve());

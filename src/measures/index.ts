@@ -37,3 +37,7 @@ export function measureModule(minimumSample = DEFAULT_MINIMUM_SAMPLE): string {
     { responseDimensions: responseDimensions() },
   );
 }
+export * from "./intervals.ts";
+export * from "./significance.ts";
+export * from "./shrinkage.ts";
+export * from "./drivers-evidence.ts";

@@ -425,8 +425,12 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
 
     const lineage = `${ingestionId}, ${sqlString(file)}`;
     const plain = special > 0 ? `c.response_id NOT IN (SELECT response_id FROM special_ids)` : "true";
+    // Each row carries its source row, so the load need not keep file order: DuckDB then writes in
+    // parallel (the staging table above did need it: its rowids are the record positions).
+    await connection.run("SET preserve_insertion_order = false");
     await connection.run(`INSERT INTO raw.responses
       SELECT ${finalColumns()}, ${lineage}, ${rowOf(recOf("c"))} FROM checked c WHERE ${valid} AND ${plain}`);
+    await connection.run("RESET preserve_insertion_order");
     if (special > 0) {
       await connection.run(`INSERT INTO raw.responses
         SELECT ${finalColumns()}, ${lineage}, ${rowOf("rec")} FROM classified WHERE outcome = 'load' ORDER BY rec`);

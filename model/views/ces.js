@@ -6,6 +6,7 @@ view(`ces`, {
       join_path: ces_responses,
       includes: [
         `responses`, `easy`, `score`, `easy_share`, `score_reported`, `rating`,
+        `easy_reported`, `easy_share_reported`,
         `answered_at`, `survey_type`, `touchpoint`, `journey_stage`, `journey_order`, `channel`, `language`,
         `segment`, `business_unit`, `account_manager`, `customer_id`,
       ],

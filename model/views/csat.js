@@ -6,6 +6,7 @@ view(`csat`, {
       join_path: csat_responses,
       includes: [
         `responses`, `satisfied`, `score`, `score_margin_of_error`, `score_reported`, `average_rating`, `rating`,
+        `satisfied_reported`, `score_margin_of_error_reported`, `average_rating_reported`,
         `answered_at`, `survey_type`, `touchpoint`, `journey_stage`, `journey_order`, `channel`, `language`,
         `segment`, `business_unit`, `account_manager`, `customer_id`,
       ],

@@ -6,6 +6,9 @@ view(`drivers`, {
       join_path: driver_ratings,
       includes: [
         `ratings`, `performance`, `importance`,
+        // #14: Fisher-z interval and significance of importance, and the minimum-sample twins
+        `importance_low`, `importance_high`, `importance_significant`,
+        `performance_reported`, `importance_reported`, `importance_low_reported`, `importance_high_reported`, `importance_significant_reported`,
         `driver`, `driver_order`,
         `answered_at`, `survey_type`, `touchpoint`, `journey_stage`, `journey_order`, `channel`, `language`,
         `segment`, `business_unit`, `account_manager`, `customer_id`,

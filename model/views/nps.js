@@ -13,6 +13,11 @@ view(`nps`, {
         `responses`, `promoters`, `passives`, `detractors`,
         `promoter_share`, `passive_share`, `detractor_share`,
         `score`, `score_margin_of_error`, `score_reported`, `meets_minimum_sample`, `average_rating`,
+        // #14: adjusted-Wald interval and the minimum-sample (`_reported`) twin of every derived measure
+        `score_interval_low`, `score_interval_high`,
+        `promoters_reported`, `passives_reported`, `detractors_reported`,
+        `promoter_share_reported`, `passive_share_reported`, `detractor_share_reported`,
+        `score_margin_of_error_reported`, `average_rating_reported`, `score_interval_low_reported`, `score_interval_high_reported`,
         ...SHARED, `category`, `recommend_score`,
       ],
     },

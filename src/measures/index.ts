@@ -6,6 +6,7 @@ import { krsMeasures } from "./krs.ts";
 import { npsMeasures } from "./nps.ts";
 import { cesMeasures, csatMeasures } from "./satisfaction.ts";
 import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
+import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
 
 export * from "./types.ts";
 export * from "./formulas.ts";
@@ -19,11 +20,11 @@ export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionS
 /** The measure sets the Cube model imports, by export name (model/cubes/*.js). */
 export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record<string, MeasureSet> {
   return {
-    npsMeasures: npsMeasures({ minimumSample }),
-    driverMeasures: driverMeasures(),
-    krsMeasures: krsMeasures({ minimumSample }),
-    csatMeasures: csatMeasures({ minimumSample }),
-    cesMeasures: cesMeasures({ minimumSample }),
+    npsMeasures: withReportedMembers({ ...npsMeasures({ minimumSample }), ...npsIntervalMeasures() }, "responses", minimumSample),
+    driverMeasures: withReportedMembers({ ...driverMeasures(), ...driverEvidenceMeasures() }, "ratings", minimumSample),
+    krsMeasures: withReportedMembers(krsMeasures({ minimumSample }), "responses", minimumSample),
+    csatMeasures: withReportedMembers(csatMeasures({ minimumSample }), "responses", minimumSample),
+    cesMeasures: withReportedMembers(cesMeasures({ minimumSample }), "responses", minimumSample),
   };
 }
 
@@ -41,3 +42,4 @@ export * from "./intervals.ts";
 export * from "./significance.ts";
 export * from "./shrinkage.ts";
 export * from "./drivers-evidence.ts";
+export { withReportedMembers, npsIntervalMeasures, driverEvidenceMeasures } from "./reported.ts";

@@ -126,7 +126,7 @@ export function npsAdjustedWaldSql(promoters: string, detractors: string, respon
   const p = ratio(`(${promoters} + ${a})`, n);
   const d = ratio(`(${detractors} + ${a})`, n);
   const centre = `(${p} - ${d})`;
-  const half = `${z} * SQRT(GREATEST(0.0, (${p} + ${d}) - POWER(${p} - ${d}, 2)) / ${n})`;
+  const half = `${z} * SQRT(GREATEST(0.0, (${p} + ${d}) - POWER(${p} - ${d}, 2)) / NULLIF(${n}, 0))`;
   const bound = `100.0 * (${centre} ${side < 0 ? "-" : "+"} ${half})`;
   return `CASE WHEN ${responses} > 0 THEN ${side < 0 ? "GREATEST(-100.0, " : "LEAST(100.0, "}${bound}) END`;
 }

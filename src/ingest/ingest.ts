@@ -490,3 +490,56 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   }
 }
 
+
+/**
+ * For a replay with a corrected mapping: reads the export again (it must be unchanged) and
+ * stages the mapped text of every record as TEMP TABLE `reread` (rec = data-record index, as in
+ * ingest, plus the canonical columns and `_nps_group`). Malformed records are not in it.
+ * Returns whether the mapping generates response ids (the export has no id column).
+ */
+export async function stageMappedText(connection: DuckDBConnection, file: string, mapping: Mapping, sheet?: string): Promise<{ generateIds: boolean }> {
+  const detected = detectDialect(file);
+  let readPath = file;
+  let dialect = detected;
+  let cleanup = (): void => undefined;
+  if (detected.format === "xlsx") {
+    const converted = await xlsxToCsv(file, sheet ?? mapping.sheet);
+    readPath = converted.csvPath;
+    cleanup = converted.cleanup;
+    dialect = { format: "csv", delimiter: ",", hasBom: false, crlf: false, header: converted.header, qualtrics: false, label: "xlsx", displayName: file, rowPerLine: true };
+  }
+  try {
+    const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
+    const missing: string[] = [];
+    const select = mappedSelect(mapping, sourceColumns, missing);
+    const generateIds = mapping.constants["response_id"] === undefined && (mapping.columns["response_id"] === undefined || (mapping.name === "canonical" && missing.includes("response_id")));
+    const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required && !(generateIds && m === "response_id"));
+    if (missingRequired.length > 0) {
+      throw new PromotorError(`the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}`, {
+        file,
+        line: 1,
+        hint: `fix the mapping ${mapping.source} and replay again`,
+      });
+    }
+    await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+    if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+    try {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE reread_raw AS
+        WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s)
+        SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM mapped`);
+    } catch (error) {
+      throw await readError(readPath, dialect, error);
+    }
+    await connection.run(`CREATE OR REPLACE TEMP TABLE reread_rej AS
+      SELECT DISTINCT line - 2 AS rec FROM src_rejects`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE reread_rej AS SELECT rec, CAST(row_number() OVER (ORDER BY rec) - 1 AS BIGINT) AS j FROM reread_rej`);
+    const firstRow = (await queryRows(connection, "SELECT CAST(coalesce(min(rowid), 0) AS VARCHAR) AS r FROM reread_raw"))[0]?.["r"];
+    const pos = `(r.rowid - ${String(firstRow ?? "0")})`;
+    await connection.run(`CREATE OR REPLACE TEMP TABLE reread AS
+      SELECT ${pos} + (SELECT count(*) FROM reread_rej x WHERE x.rec - x.j <= ${pos}) AS rec, r.* FROM reread_raw r`);
+    await connection.run("DROP TABLE IF EXISTS reread_raw; DROP TABLE IF EXISTS reread_rej");
+    return { generateIds };
+  } finally {
+    cleanup();
+  }
+}

@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
-import { finalColumns, reasonsSql, referenceTouchpoints, rowHashSql, tuneForIngest, typedSelect } from "./ingest.ts";
+import { finalColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
 import { canonicalMapping, loadMapping, PRESETS, type Mapping } from "./mapping.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -114,6 +114,8 @@ export interface ReplayOptions extends QuarantineFilter {
 
 export interface ReplayFileResult {
   file: string;
+  /** Where the values came from: the export read again with the new mapping, or the stored text. */
+  source: "export" | "stored values";
   replayIngestionId: number | null;
   replayed: number;
   loaded: number;
@@ -147,8 +149,24 @@ export async function replayQuarantine(connection: DuckDBConnection, options: Re
     const [first] = await queryRows(connection, `SELECT mapping, mapping_file, file_sha256 FROM raw.ingestions WHERE ingestion_id = ${root}`);
     const mapping = options.mapping ? loadMapping(options.mapping) : originalMapping(String(first?.["mapping"] ?? "canonical"), (first?.["mapping_file"] as string | null) ?? null);
     const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
-    const result = await replayFile(connection, root, String(f["file"]), String(first?.["file_sha256"] ?? ""), mapping, strict, touchpoints, options);
-    results.push({ ...result, notReplayable: Number(f["malformed"]) });
+    const file = String(f["file"]);
+    const sha = String(first?.["file_sha256"] ?? "");
+    // With a new mapping, read the export again when it is still there, unchanged: a mapping fix
+    // may change which column a value comes from, which the stored values cannot show.
+    let reread: { generateIds: boolean; extra: number } | null = null;
+    if (options.mapping && existsSync(file) && (await sha256File(file)) === sha) {
+      const original = originalMapping(String(first?.["mapping"] ?? "canonical"), (first?.["mapping_file"] as string | null) ?? null);
+      if (original.extraHeaderRows !== mapping.extraHeaderRows) {
+        throw new PromotorError(`the new mapping skips ${mapping.extraHeaderRows} header rows where the first ingest skipped ${original.extraHeaderRows}: the rows would not line up`, {
+          file,
+          hint: "keep extra_header_rows as it was for a replay; a file read with other header rows is a new export: fix it and ingest it as a new file",
+        });
+      }
+      const staged = await stageMappedText(connection, file, mapping);
+      reread = { ...staged, extra: mapping.extraHeaderRows };
+    }
+    const result = await replayFile(connection, root, file, sha, mapping, strict, touchpoints, options, reread);
+    results.push({ ...result, notReplayable: Number(f["malformed"]) - (reread ? result.recoveredMalformed : 0) });
   }
   return results;
 }
@@ -162,23 +180,34 @@ async function replayFile(
   strict: boolean,
   touchpoints: readonly string[],
   filter: QuarantineFilter,
-): Promise<Omit<ReplayFileResult, "notReplayable">> {
+  reread: { generateIds: boolean; extra: number } | null,
+): Promise<Omit<ReplayFileResult, "notReplayable"> & { recoveredMalformed: number }> {
   const n = async (sql: string): Promise<number> => Number(Object.values((await queryRows(connection, sql))[0] ?? {})[0] ?? 0);
   await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
-  const textColumns = CANONICAL_COLUMNS.map((c) => `NULLIF(q.raw_values->>${sqlString(c.name)}, '') AS ${sqlIdent(c.name)}`).join(", ");
-  // The stored text, re-typed and re-checked exactly as ingest does.
+  const textColumns = reread
+    ? CANONICAL_COLUMNS.map((c) => (c.name === "response_id" && reread.generateIds ? "q.response_id" : `t.${sqlIdent(c.name)}`) + ` AS ${sqlIdent(c.name)}`).join(", ") + ", t._nps_group"
+    : CANONICAL_COLUMNS.map((c) => `NULLIF(q.raw_values->>${sqlString(c.name)}, '') AS ${sqlIdent(c.name)}`).join(", ") + ", q.raw_values->>'_nps_group' AS _nps_group";
+  const from = reread
+    ? `raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id JOIN reread t ON t.rec = q.source_row + ${reread.extra} - 1`
+    : "raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id";
+  const newValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}, _nps_group := _nps_group))`;
+  // The stored text (or, with a new mapping, the export read again), re-typed and re-checked
+  // exactly as ingest does.
   await connection.run(`CREATE OR REPLACE TEMP TABLE replay_checked AS
-    WITH src AS (
-      SELECT q.ingestion_id AS from_ingestion, q.source_line, q.source_row, q.reason AS old_reason, q.raw_values AS old_values,
-        ${textColumns}, q.raw_values->>'_nps_group' AS _nps_group
-      FROM raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id
-      WHERE coalesce(i.replay_of, i.ingestion_id) = ${root} AND q.raw_values IS NOT NULL AND ${whereSql(filter)}
+    WITH src0 AS (
+      SELECT q.ingestion_id AS from_ingestion, q.source_line, q.source_row, q.reason AS old_reason, q.raw_values AS stored_values,
+        ${textColumns}
+      FROM ${from}
+      WHERE coalesce(i.replay_of, i.ingestion_id) = ${root} AND ${reread ? "true" : "q.raw_values IS NOT NULL"} AND ${whereSql(filter)}
     ),
+    src AS (SELECT *, ${reread ? newValues : "stored_values"} AS old_values FROM src0),
     typed AS (SELECT *, ${typedSelect(mapping)} FROM src),
     reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false)} AS reason FROM typed)
     SELECT * FROM reasoned`);
   const replayed = await n("SELECT count(*) FROM replay_checked");
-  if (replayed === 0) return { file, replayIngestionId: null, replayed: 0, loaded: 0, duplicates: 0, stillQuarantined: 0 };
+  const source = reread ? ("export" as const) : ("stored values" as const);
+  const recoveredMalformed = reread ? await n("SELECT count(*) FROM replay_checked WHERE stored_values IS NULL") : 0;
+  if (replayed === 0) return { file, source, replayIngestionId: null, replayed: 0, loaded: 0, duplicates: 0, stillQuarantined: 0, recoveredMalformed };
   // Valid rows: the first of each response id (in file order) loads unless the warehouse has it;
   // the same answers again are a duplicate, other answers a conflict.
   await connection.run(`CREATE OR REPLACE TEMP TABLE replay_classified AS
@@ -207,7 +236,7 @@ async function replayFile(
   const changedReasons = await n("SELECT count(*) FROM replay_outcome WHERE outcome NOT IN ('load', 'duplicate') AND reason IS DISTINCT FROM old_reason");
   const still = replayed - loaded - duplicates;
   if (loaded === 0 && duplicates === 0 && changedReasons === 0) {
-    return { file, replayIngestionId: null, replayed, loaded: 0, duplicates: 0, stillQuarantined: still };
+    return { file, source, replayIngestionId: null, replayed, loaded: 0, duplicates: 0, stillQuarantined: still, recoveredMalformed };
   }
   const ingestionId = await n("SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions");
   await connection.run("BEGIN TRANSACTION");
@@ -230,5 +259,6 @@ async function replayFile(
     throw error;
   }
   await connection.run("DROP TABLE IF EXISTS replay_checked; DROP TABLE IF EXISTS replay_classified; DROP TABLE IF EXISTS replay_outcome");
-  return { file, replayIngestionId: ingestionId, replayed, loaded, duplicates, stillQuarantined: still };
+  await connection.run("DROP TABLE IF EXISTS reread");
+  return { file, source, replayIngestionId: ingestionId, replayed, loaded, duplicates, stillQuarantined: still, recoveredMalformed };
 }

@@ -97,6 +97,36 @@ describe("promotor quarantine replay", () => {
     await invariants(path);
   });
 
+  it("after a column-mapping fix: reads the unchanged export again with the new mapping", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const dir = tempDir();
+    const path = join(dir, "w.duckdb");
+    const file = join(dir, "export.csv");
+    writeFileSync(file, "id,started,finished,nps\nA1,2026-05-01T10:00:00,2026-05-01T10:05:00,9\nA2,,2026-05-02T11:05:00,4\nA3,,2026-05-03T12:05:00,10\nA4,,,8\n");
+    const mapping = (column: string) => {
+      const m = join(dir, `${column}.yaml`);
+      writeFileSync(m, `name: ${column}\ncolumns:\n  response_id: id\n  answered_at: ${column}\n  recommend_score: nps\n`);
+      return m;
+    };
+    const [first] = await ingestInto(path, [file], mapping("started"));
+    expect(first).toMatchObject({ rowsRead: 4, loaded: 1, quarantined: 3 });
+    const [result] = await replay(path, { mapping: mapping("finished") });
+    expect(result).toMatchObject({ source: "export", replayed: 3, loaded: 2, stillQuarantined: 1 });
+    const rows = await query(path, "SELECT response_id, strftime(answered_at, '%H:%M') AS t, _ingestion_id FROM raw.responses ORDER BY 1");
+    expect(rows).toEqual([
+      { response_id: "A1", t: "10:00", _ingestion_id: 1 },
+      { response_id: "A2", t: "11:05", _ingestion_id: 2 },
+      { response_id: "A3", t: "12:05", _ingestion_id: 2 },
+    ]);
+    const [left] = await query(path, "SELECT response_id, source_line, reason FROM raw.quarantine");
+    expect(left).toEqual({ response_id: "A4", source_line: 5, reason: "missing answered_at (required)" });
+    await invariants(path);
+    // The same replay again changes nothing.
+    const before = await snapshot(path);
+    expect((await replay(path, { mapping: mapping("finished") }))[0]).toMatchObject({ loaded: 0, replayIngestionId: null });
+    expect(await snapshot(path)).toEqual(before);
+  });
+
   it("counts a replayed row that equals a loaded response as a duplicate, never twice", async () => {
     const dir = tempDir();
     const path = join(dir, "w.duckdb");
@@ -146,6 +176,6 @@ describe("promotor quarantine list | show (CLI)", () => {
     await ingestInto(path, [dutch]);
     const c = capture();
     expect(await main(["quarantine", "replay", "--mapping", join(fixtures, "dutch-timestamps.yaml"), "--warehouse", path], c.io)).toBe(0);
-    expect(c.out()).toMatch(/dutch-timestamps\.csv\s+4\s+3\s+0\s+1\s+0\s+ingestion #2/);
+    expect(c.out()).toMatch(/dutch-timestamps\.csv\s+export\s+4\s+3\s+0\s+1\s+0\s+ingestion #2/);
   });
 });

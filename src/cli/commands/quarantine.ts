@@ -68,8 +68,8 @@ export const quarantineCommand: Command = {
       }
       ctx.stdout.write(
         table(
-          ["file", "replayed", "loaded", "duplicates", "still quarantined", "not replayable", "recorded as"],
-          results.map((r) => [r.file, r.replayed, r.loaded, r.duplicates, r.stillQuarantined, r.notReplayable, r.replayIngestionId === null ? "nothing changed" : `ingestion #${r.replayIngestionId}`]),
+          ["file", "values from", "replayed", "loaded", "duplicates", "still quarantined", "not replayable", "recorded as"],
+          results.map((r) => [r.file, r.source, r.replayed, r.loaded, r.duplicates, r.stillQuarantined, r.notReplayable, r.replayIngestionId === null ? "nothing changed" : `ingestion #${r.replayIngestionId}`]),
         ) + "\n",
       );
       if (results.some((r) => r.notReplayable > 0)) ctx.stdout.write("not replayable: malformed CSV records; fix them in the file and ingest the corrected file\n");

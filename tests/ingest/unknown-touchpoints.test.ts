@@ -52,6 +52,24 @@ describe("touchpoints missing from the journey map", () => {
     expect(String(reasons[0]?.["reason"])).toContain("promotor quarantine replay");
   });
 
+  it("promotor ingest and promotor build list them with their row counts", async () => {
+    const { main } = await import("../../src/cli/main.ts");
+    const { Writable } = await import("node:stream");
+    const path = join(tempDir(), "w.duckdb");
+    const capture = () => {
+      let text = "";
+      return { io: { stdout: new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) }, text: () => text };
+    };
+    const expected = `not in your journey map: ${[...unknownCounts].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n} rows`).join("; ")}`;
+    const ingest = capture();
+    expect(await main(["ingest", fixture, "--warehouse", path], ingest.io)).toBe(0);
+    expect(ingest.text()).toContain(expected);
+    const build = capture();
+    expect(await main(["build", "--warehouse", path], build.io)).toBe(0);
+    expect(build.text()).toContain(expected);
+    expect(build.text()).toContain(`in quarantine: ${badScores} rows from 1 file(s)`);
+  }, 120_000);
+
   describe("in the marts", () => {
     const dir = tempDir();
     const path = join(dir, "w.duckdb");

@@ -22,18 +22,27 @@ interface Toolchain {
   preprocessors: unknown[];
 }
 
-let toolchain: Promise<Toolchain> | undefined;
+const toolchains = new Map<string, Promise<Toolchain>>();
 
 /** Loads Evidence's preprocessors and Svelte from the project's node_modules (once). */
 function loadToolchain(root: string): Promise<Toolchain> {
-  toolchain ??= (async () => {
-    const require = createRequire(join(root, "package.json"));
+  const cached = toolchains.get(root);
+  if (cached) return cached;
+  const toolchain = (async () => {
+    // Evidence and Svelte as installed with Promotor; the components are the project's own.
+    const require = createRequire(import.meta.url);
     const load = (id: string): Promise<Record<string, unknown>> => import(require.resolve(id)) as Promise<Record<string, unknown>>;
     const [preprocessModule, sdk, svelte] = await Promise.all([load("@evidence-dev/preprocess"), load("@evidence-dev/sdk/build/svelte"), load("svelte/compiler")]);
     const evidencePreprocess = (preprocessModule["default"] ?? preprocessModule) as (dev: boolean) => unknown[];
     const injectComponents = sdk["injectComponents"] as () => unknown;
-    return { svelte: svelte as unknown as SvelteCompiler, preprocessors: [...evidencePreprocess(true), injectComponents()] };
+    // Evidence auto-imports the project's own components/ (as ../../components from its template);
+    // the same auto-importer, pointed at the project's folder, does that here.
+    const sdkRequire = createRequire(require.resolve("@evidence-dev/sdk/build/svelte"));
+    const autoImport = ((await import(sdkRequire.resolve("sveltekit-autoimport"))) as { default: (o: unknown) => { markup: unknown } }).default;
+    const own = autoImport({ include: ["**/*.(svelte|md)"], components: [{ directory: join(root, "components"), flat: true }] });
+    return { svelte: svelte as unknown as SvelteCompiler, preprocessors: [...evidencePreprocess(true), injectComponents(), { markup: own.markup }] };
   })();
+  toolchains.set(root, toolchain);
   return toolchain;
 }
 

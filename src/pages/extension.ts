@@ -10,7 +10,7 @@
  * release, whose pages load it from their own origin. DuckDB verifies each file's signature when
  * it loads it; nothing here disables that. */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -43,8 +43,9 @@ export interface ExtensionStatus {
 const KNOWN_WASM: Record<string, string> = { "1.32.0": "v1.4.3", "1.29.0": "v1.1.3" };
 
 /** Asks the installed DuckDB-WASM (in a child process, 20 s at most) for its version and platform. */
-export function wasmBuild(root: string): WasmBuild {
-  const require = createRequire(join(root, "package.json"));
+export function wasmBuild(_root?: string): WasmBuild {
+  // DuckDB-WASM as installed with Promotor (Evidence's copy: one version in the lock file).
+  const require = createRequire(import.meta.url);
   let pkgDir: string;
   try {
     pkgDir = dirname(dirname(require.resolve("@duckdb/duckdb-wasm")));
@@ -124,8 +125,12 @@ export function explainMissingExtension(status: ExtensionStatus): string {
 export const EXTENSIONS = ["parquet"] as const;
 export const PLATFORMS = ["wasm_eh", "wasm_mvp"] as const;
 
+/** Env var naming another folder for the local copy (default .promotor/duckdb-extensions). */
+export const EXTENSIONS_DIR_ENV = "PROMOTOR_DUCKDB_EXTENSIONS_DIR";
+
 /** The project's local copy of the extension repository. */
-export const extensionCacheDir = (root: string): string => join(root, ".promotor", "duckdb-extensions");
+export const extensionCacheDir = (root: string, env: NodeJS.ProcessEnv = process.env): string =>
+  env[EXTENSIONS_DIR_ENV] || join(root, ".promotor", "duckdb-extensions");
 
 const extensionFile = (dir: string, duckdbVersion: string, platform: string, extension: string): string =>
   join(dir, duckdbVersion, platform, `${extension}.duckdb_extension.wasm`);
@@ -183,7 +188,13 @@ export async function installExtensions(root: string, from: string, options: { t
       files.push(target);
     }
   }
-  await verifyExtensions(root, wasm);
+  try {
+    await verifyExtensions(root, wasm);
+  } catch (error) {
+    // A file DuckDB refuses must not be used by a later build.
+    for (const f of files) rmSync(f, { force: true });
+    throw error;
+  }
   return { dir, files, wasm };
 }
 
@@ -217,7 +228,7 @@ export async function serveExtensions(dir: string): Promise<{ url: string; close
  * DuckDB checks the signature, and a refused or unreadable file is named with the fix. */
 export async function verifyExtensions(root: string, wasm: WasmBuild = wasmBuild(root), timeoutMs = 60_000): Promise<void> {
   const dir = extensionCacheDir(root);
-  const require = createRequire(join(root, "package.json"));
+  const require = createRequire(import.meta.url);
   const dist = dirname(require.resolve("@duckdb/duckdb-wasm"));
   const served = await serveExtensions(dir);
   try {

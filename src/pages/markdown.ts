@@ -82,6 +82,7 @@ const COLUMN_PROPS: Record<string, string[]> = {
   Histogram: ["x"],
   FunnelChart: ["nameCol", "valueCol"],
   Column: ["id"],
+  BandChart: ["x", "y", "low", "high"],
   Dropdown: ["value", "label"],
   ButtonGroup: ["value", "label"],
   DateRange: ["dates"],

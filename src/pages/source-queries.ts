@@ -3,6 +3,8 @@
  * generator only renames columns, stacks scopes (total, per segment, ...) and lines periods up
  * for comparison. Pages select from these sources; they never compute a metric themselves. */
 import type { CubeFilter, CubeQuery, Granularity } from "../semantic/types.ts";
+import { correlationMember, MODEL_DRIVERS, MODEL_OUTCOME } from "../measures/driver-model.ts";
+import type { SourceStatistics } from "./statistics-sql.ts";
 
 /** The period the headline numbers compare: this quarter against the previous one. */
 export const COMPARISON_GRANULARITY: Granularity = "quarter";
@@ -16,6 +18,9 @@ export interface Scope {
   /** Label in `scope_value` for a total. */
   label?: string;
   filters?: CubeFilter[];
+  /** Dimension whose most frequent value per scope_value names the group's family (an account
+   * manager's business unit): the unit a statistics stage shrinks toward. */
+  family?: string;
 }
 
 export interface SourceQuery {
@@ -43,6 +48,10 @@ export interface SourceQuery {
    * of the row (score, shares, counts by category, margin of error, change) is NULL, so no page,
    * chart or table can show or derive a suppressed figure. Omit only for sources of counts. */
   sample?: string;
+  /** #14 statistics stage (src/pages/statistics-sql.ts): rolling windows with intervals, shrinkage,
+   * group-vs-rest and change between windows, or the drivers' regression model. It applies the
+   * minimum sample itself, to window and group totals. */
+  statistics?: SourceStatistics;
 }
 
 const relationship: CubeFilter = { member: "nps.survey_type", operator: "equals", values: ["relationship"] };
@@ -83,7 +92,7 @@ const scopesFor = (view: string, withRelationshipFilter: boolean): Scope[] => {
   ];
 };
 
-export const SOURCE_QUERIES: readonly SourceQuery[] = [
+const SOURCE_QUERIES_BASE: SourceQuery[] = [
   {
     name: "nps_periods",
     description: "NPS per quarter for every scope, with the previous quarter and whether the change is significant.",
@@ -237,12 +246,75 @@ export const SOURCE_QUERIES: readonly SourceQuery[] = [
   },
 ];
 
+/** Quarters in a rolling window of the small-group sources (nps_rolling): the last four complete
+ * quarters. Change it here and run `promotor pages sources`. */
+export const ROLLING_WINDOW_QUARTERS = 4;
+
+const countsOnly = {
+  responses: "nps.responses",
+  promoters: "nps.promoters",
+  passives: "nps.passives",
+  detractors: "nps.detractors",
+};
+
+/** Groups over rolling windows and over single quarters, each with the #14 statistics. */
+const rollingScopes: Scope[] = [
+  { scope: "segment", dimension: "nps.segment", filters: [relationship] },
+  { scope: "business_unit", dimension: "nps.business_unit", filters: [relationship] },
+  { scope: "account_manager", dimension: "nps.account_manager", family: "nps.business_unit", filters: [relationship] },
+  { scope: "touchpoint", dimension: "nps.touchpoint", filters: [touchpoint] },
+];
+
+const driverModelMeasures: Record<string, string> = { responses: "driver_responses.responses" };
+MODEL_DRIVERS.forEach((a, i) => {
+  for (const b of [...MODEL_DRIVERS.slice(i + 1), MODEL_OUTCOME]) driverModelMeasures[correlationMember(a, b)] = `driver_responses.${correlationMember(a, b)}`;
+});
+
+const SOURCE_QUERIES_14: SourceQuery[] = [
+  {
+    name: "nps_rolling",
+    description: `NPS per group (segment, business unit, account manager, touchpoint) over rolling windows of the last ${ROLLING_WINDOW_QUARTERS} complete quarters: adjusted-Wald interval, estimate shrunk toward the unit, each group against the rest (Holm), change against the previous window.`,
+    measures: countsOnly,
+    time: { column: "period", dimension: "nps.answered_at", granularity: "quarter" },
+    scopes: rollingScopes,
+    sample: "responses",
+    statistics: { kind: "rolling", quarters: ROLLING_WINDOW_QUARTERS },
+    orderBy: ["scope", "scope_value", "window_quarter"],
+  },
+  {
+    name: "nps_quarter_groups",
+    description: "NPS per group and single quarter with the same statistics as nps_rolling (each group against the rest with Holm, adjusted-Wald intervals, change against the previous quarter).",
+    measures: countsOnly,
+    time: { column: "period", dimension: "nps.answered_at", granularity: "quarter" },
+    scopes: rollingScopes,
+    sample: "responses",
+    statistics: { kind: "rolling", quarters: 1 },
+    orderBy: ["scope", "scope_value", "window_quarter"],
+  },
+  {
+    name: "driver_evidence",
+    description: "Driver importance with its Fisher-z 95 % interval and significance, and relative importance (Shapley decomposition of the R² of the recommend score on the four drivers), total and per segment and business unit, over all time.",
+    measures: driverModelMeasures,
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "segment", dimension: "driver_responses.segment" },
+      { scope: "business_unit", dimension: "driver_responses.business_unit" },
+    ],
+    sample: "responses",
+    statistics: { kind: "driver_model" },
+    orderBy: ["scope", "scope_value", "driver_order"],
+  },
+];
+
+export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14];
+
 /** The Cube queries of one source, one per scope (a single one without scopes). */
 export function cubeQueries(source: SourceQuery): { scope: Scope | undefined; query: CubeQuery }[] {
   const scopes: (Scope | undefined)[] = source.scopes ?? [undefined];
   return scopes.map((scope) => {
     const dimensions = [...Object.values(source.dimensions ?? {})];
     if (scope?.dimension) dimensions.push(scope.dimension);
+    if (scope?.family) dimensions.push(scope.family);
     const query: CubeQuery = { measures: Object.values(source.measures), dimensions };
     if (source.time) query.timeDimensions = [{ dimension: source.time.dimension, granularity: source.time.granularity }];
     const filters = [...(source.filters ?? []), ...(scope?.filters ?? [])];

@@ -37,10 +37,11 @@ export const stageRoot = (project: PagesProject, lang: Language): string => join
 
 const escapeAttr = (s: string): string => s.replace(/[&<>"'{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The header: the organisation's logo and name instead of Evidence's wordmark. */
-export function layoutSvelte(organisation: Organisation, lang: Language, logoFile: string | undefined): string {
+/** The header: the organisation's logo (or a wordmark of its name) instead of Evidence's, and
+ * none of Evidence's English navigation aids (breadcrumbs, "On this page"), which it cannot
+ * translate: every word on a page is in the build's language. */
+export function layoutSvelte(organisation: Organisation, lang: Language, logoFile: string): string {
   const home = lang === "nl" ? "Overzicht" : "Overview";
-  const logo = logoFile ? `logo={addBasePath(${JSON.stringify(`/${logoFile}`)})}` : "";
   return `<script>
 \t// Written by promotor pages build (src/pages/stage.ts): the organisation's header.
 \timport '@evidence-dev/tailwind/fonts.css';
@@ -52,10 +53,9 @@ export function layoutSvelte(organisation: Organisation, lang: Language, logoFil
 
 <svelte:head>
 \t<title>${escapeAttr(organisation.name)}</title>
-\t<html lang="${lang}" />
 </svelte:head>
 
-<EvidenceDefaultLayout {data} ${logo} ${logoFile ? "" : `title="${escapeAttr(organisation.name)}"`} homePageName="${home}" builtWithEvidence={false} hideBreadcrumbs={false}>
+<EvidenceDefaultLayout {data} logo={addBasePath(${JSON.stringify(`/${logoFile}`)})} homePageName="${home}" builtWithEvidence={false} hideBreadcrumbs={true} hideTOC={true}>
 \t<slot slot="content" />
 </EvidenceDefaultLayout>
 `;
@@ -90,6 +90,7 @@ export function stageProject(project: PagesProject, options: StageOptions): Stag
     if (existsSync(join(project.root, dir))) cpSync(join(project.root, dir), join(root, dir), { recursive: true });
   }
 
+  mkdirSync(join(root, "pages"), { recursive: true });
   const logoFile = stageLogo(project, root, options.organisation);
   writeFileSync(join(root, "pages", "+layout.svelte"), layoutSvelte(options.organisation, options.lang, logoFile));
 

@@ -6,6 +6,7 @@ import { krsMeasures } from "./krs.ts";
 import { npsMeasures } from "./nps.ts";
 import { cesMeasures, csatMeasures } from "./satisfaction.ts";
 import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
+import { driverModelMeasures } from "./driver-model.ts";
 import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
 
 export * from "./types.ts";
@@ -25,6 +26,7 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
     krsMeasures: withReportedMembers(krsMeasures({ minimumSample }), "responses", minimumSample),
     csatMeasures: withReportedMembers(csatMeasures({ minimumSample }), "responses", minimumSample),
     cesMeasures: withReportedMembers(cesMeasures({ minimumSample }), "responses", minimumSample),
+    driverModelMeasures: driverModelMeasures(),
   };
 }
 
@@ -43,3 +45,4 @@ export * from "./significance.ts";
 export * from "./shrinkage.ts";
 export * from "./drivers-evidence.ts";
 export { withReportedMembers, npsIntervalMeasures, driverEvidenceMeasures } from "./reported.ts";
+export { driverModelMeasures, correlationMember, MODEL_DRIVERS, MODEL_OUTCOME } from "./driver-model.ts";

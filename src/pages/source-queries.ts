@@ -304,6 +304,27 @@ const SOURCE_QUERIES_14: SourceQuery[] = [
     statistics: { kind: "driver_model" },
     orderBy: ["scope", "scope_value", "driver_order"],
   },
+  {
+    name: "driver_matrix_evidence",
+    description: "driver_matrix plus the 95 % interval of each driver's importance (Fisher z) and whether it is significant.",
+    measures: {
+      ratings: "drivers.ratings",
+      performance: "drivers.performance",
+      importance: "drivers.importance",
+      importance_low: "drivers.importance_low",
+      importance_high: "drivers.importance_high",
+      importance_significant: "drivers.importance_significant",
+    },
+    dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "segment", dimension: "drivers.segment" },
+      { scope: "business_unit", dimension: "drivers.business_unit" },
+    ],
+    matrixSplit: true,
+    sample: "ratings",
+    orderBy: ["scope", "scope_value", "driver_order"],
+  },
 ];
 
 export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14];

@@ -236,7 +236,7 @@ FROM sweep_${steps.steps.length}
     "scope_value",
     "driver",
     "driver_order",
-    "responses AS model_responses",
+    "responses",
     `CASE WHEN ${ok} THEN 1 ELSE 0 END AS meets_minimum_sample`,
     shown("r", "importance"),
     shown(fisherBoundSql("r", "responses", -1), "importance_low"),

@@ -1,15 +1,99 @@
-import type { Command } from "./command.ts";
-import { buildCommand } from "./commands/build.ts";
-import { generateCommand } from "./commands/generate.ts";
-import { ingestCommand } from "./commands/ingest.ts";
-import { queryCommand } from "./commands/query.ts";
-import { pagesCommand } from "./commands/pages.ts";
-import { startCommand } from "./commands/start.ts";
-import { chartsCommand } from "./commands/charts.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { tokenCommand } from "./commands/token.ts";
-import { benchCommand } from "./commands/bench.ts";
-import { quarantineCommand } from "./commands/quarantine.ts";
+/** Every CLI command, in the order `promotor help` lists them. Names, summaries and usage live
+ * here so that `promotor --help` loads no command; a command's module (and what it imports:
+ * Cube, DuckDB, dbt glue, Evidence) is imported only when that command runs.
+ * tests/cli/registry.test.ts checks each entry against its module's own Command. */
+import type { Command, CommandContext } from "./command.ts";
 
-/** Every CLI command, in the order `promotor help` lists them. */
-export const commands: readonly Command[] = [startCommand, ingestCommand, quarantineCommand, buildCommand, queryCommand, generateCommand, serveCommand, tokenCommand, chartsCommand, pagesCommand, benchCommand];
+interface LazyCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  load(): Promise<Command>;
+}
+
+const entries: readonly LazyCommand[] = [
+  {
+    name: "start",
+    summary: "build everything from the sample data and show where to look (npm start)",
+    usage: "start [--fresh]",
+    load: async () => (await import("./commands/start.ts")).startCommand,
+  },
+  {
+    name: "ingest",
+    summary: "raw survey exports -> raw.responses / raw.quarantine",
+    usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--strict-touchpoints]",
+    load: async () => (await import("./commands/ingest.ts")).ingestCommand,
+  },
+  {
+    name: "quarantine",
+    summary: "list, show and replay rows in raw.quarantine",
+    usage:
+      "quarantine list [--file F] [--reason TEXT] [--rows] [--limit N]\n  quarantine show <ingestion:row | response_id>\n" +
+      "  quarantine replay [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]",
+    load: async () => (await import("./commands/quarantine.ts")).quarantineCommand,
+  },
+  {
+    name: "build",
+    summary: "dbt build (seeds, models, tests) -> marts",
+    usage: "build [--full-refresh] [--select SELECTOR]   (--full-refresh also re-tests every row)",
+    load: async () => (await import("./commands/build.ts")).buildCommand,
+  },
+  {
+    name: "query",
+    summary: "run a Cube query through the semantic layer (table, JSON or CSV; --sql shows Cube's SQL)",
+    usage:
+      "query '<Cube JSON query>' [--sql] [--format table|json|csv] [--role executive|business_unit|account_manager] " +
+      "[--business-unit BU] [--account-manager AM] [--token JWT] [--no-pre-aggregations] [--members] [--model DIR] " +
+      "| query --repl | query --batch FILE|-",
+    load: async () => (await import("./commands/query.ts")).queryCommand,
+  },
+  {
+    name: "generate",
+    summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
+    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE]",
+    load: async () => (await import("./commands/generate.ts")).generateCommand,
+  },
+  {
+    name: "serve",
+    summary: "Cube REST API (default 127.0.0.1:4000) and SQL API (Postgres protocol, 15432) over the warehouse",
+    usage: "serve [--host 127.0.0.1] [--port 4000] [--sql-port 15432] [--no-sql-api] [--cors-origin URL,...] [--reload-interval 10] [--no-reload] [--check]",
+    load: async () => (await import("./commands/serve.ts")).serveCommand,
+  },
+  {
+    name: "token",
+    summary: "print a short-lived JWT for the Cube API and live embeds (signed with CUBEJS_API_SECRET)",
+    usage: "token --role executive|business_unit|account_manager [--business-unit X] [--account-manager NAME] [--expires 15m]",
+    load: async () => (await import("./commands/token.ts")).tokenCommand,
+  },
+  {
+    name: "charts",
+    summary: "render the standard charts to SVG files with a gallery page (no server needed)",
+    usage: "charts --out DIR [--business-unit X] [--date-range 'last 12 months'] [--min-sample 30] [--base-url URL]",
+    load: async () => (await import("./commands/charts.ts")).chartsCommand,
+  },
+  {
+    name: "pages",
+    summary: "Evidence dashboards: check pages and sources, build a versioned release, preview it",
+    usage: "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]",
+    load: async () => (await import("./commands/pages.ts")).pagesCommand,
+  },
+  {
+    name: "bench",
+    summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL",
+    usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 1] [--increment 100k|0] [--no-queries] [--dir DIR] [--update-docs]",
+    load: async () => (await import("./commands/bench.ts")).benchCommand,
+  },
+];
+
+/** What the help lists and what `load()` must match (tests/cli/registry.test.ts). */
+export const commandEntries: readonly Pick<LazyCommand, "name" | "summary" | "usage" | "load">[] = entries;
+
+/** The commands, each importing its module on first run. */
+export const commands: readonly Command[] = entries.map((entry) => ({
+  name: entry.name,
+  summary: entry.summary,
+  usage: entry.usage,
+  async run(args: string[], ctx: CommandContext): Promise<number> {
+    return (await entry.load()).run(args, ctx);
+  },
+}));

@@ -1,8 +1,16 @@
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Project root: two levels above src/lib. */
-export const projectRoot: string = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Project root: the nearest folder above this module with a package.json (src/lib/ when run
+ * as TypeScript, dist/node/src/lib/ when run compiled; bin/dist.mjs). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return resolve(from, "..", "..");
+  }
+}
+export const projectRoot: string = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 export const DEFAULT_WAREHOUSE = join("warehouse", "promotor.duckdb");
 

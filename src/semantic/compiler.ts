@@ -10,8 +10,9 @@ import { PromotorDuckDBQuery } from "./dialect.ts";
 
 const require = createRequire(import.meta.url);
 
-/** Where Cube names pre-aggregation tables (attached as an in-memory catalog by the executor). */
-export const PRE_AGGREGATIONS_SCHEMA = "prod_pre_aggregations";
+import { PRE_AGGREGATIONS_SCHEMA } from "./session.ts";
+
+export { PRE_AGGREGATIONS_SCHEMA };
 
 export interface PreAggregationDescription {
   preAggregationId: string;

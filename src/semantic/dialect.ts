@@ -21,5 +21,4 @@ export class PromotorDuckDBQuery extends DuckDBQuery {
   }
 }
 
-/** DuckDB session settings every executor of Cube's SQL needs. */
-export const SESSION_SQL = "SET TimeZone = 'UTC'";
+export { SESSION_SQL } from "./session.ts";

@@ -5,8 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { existsSync } from "node:fs";
 import { PromotorError } from "../lib/errors.ts";
 import { sqlString } from "../lib/duckdb.ts";
-import { PRE_AGGREGATIONS_SCHEMA } from "./compiler.ts";
-import { SESSION_SQL } from "./dialect.ts";
+import { PRE_AGGREGATIONS_SCHEMA, SESSION_SQL } from "./session.ts";
 
 export interface Executor {
   query(sql: string): Promise<Record<string, unknown>[]>;

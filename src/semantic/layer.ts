@@ -3,13 +3,15 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
-import { createCompilerApi, type CubeCompilerApi, type CubeMetaConfig, type CubeSqlResult } from "./compiler.ts";
+import type { CubeCompilerApi, CubeMetaConfig, CubeSqlResult } from "./compiler.ts";
 import { openExecutor, type Executor } from "./executor.ts";
 import { inlineParams } from "./inline.ts";
+import { PlanCache, type CachedPlan } from "./plan-cache.ts";
 import { PreAggregationStore } from "./preaggregations.ts";
 import { DEFAULT_MODEL_DIR, PromotorSchemaRepository } from "./repository.ts";
 import { EXECUTIVE, normalizeSecurityContext } from "./security.ts";
 import { closeMatches } from "./suggest.ts";
+import { installTranspileCache, transpileCacheFor } from "./transpile-cache.ts";
 import type {
   CubeQuery,
   LoadResult,
@@ -31,9 +33,16 @@ interface GatewayQueryModule {
 interface AnnotationModule {
   prepareAnnotation(meta: CubeMetaConfig[], query: unknown): ResultAnnotation;
 }
-// Cube's API gateway helpers: the same query validation/normalisation and annotations as the REST API.
-const gatewayQuery = require("@cubejs-backend/api-gateway/dist/src/query.js") as GatewayQueryModule;
-const annotations = require("@cubejs-backend/api-gateway/dist/src/helpers/prepare-annotation.js") as AnnotationModule;
+// Cube's API gateway helpers: the same query validation/normalisation and annotations as the REST
+// API. Loaded on first use: a query answered from the plan cache loads nothing of Cube.
+let gatewayModules: { query: GatewayQueryModule; annotations: AnnotationModule } | undefined;
+function gateway(): { query: GatewayQueryModule; annotations: AnnotationModule } {
+  gatewayModules ??= {
+    query: require("@cubejs-backend/api-gateway/dist/src/query.js") as GatewayQueryModule,
+    annotations: require("@cubejs-backend/api-gateway/dist/src/helpers/prepare-annotation.js") as AnnotationModule,
+  };
+  return gatewayModules;
+}
 
 /** A preAggregationId no rollup has: makes Cube's matcher pick none (SQL over the marts). */
 const NO_PRE_AGGREGATION = "__promotor_no_pre_aggregation__";
@@ -43,7 +52,30 @@ const BUILT_IN_GRANULARITIES: readonly string[] = ["second", "minute", "hour", "
 
 interface PreparedQuery {
   normalized: Record<string, unknown>;
-  sqlResult: CubeSqlResult;
+  sqlResult: Pick<CubeSqlResult, "sql" | "preAggregations" | "aliasNameToMember">;
+  /** Kept with plans from the disk cache (src/semantic/plan-cache.ts); computed otherwise. */
+  annotation?: ResultAnnotation;
+}
+
+/** Cube's compilers for a layer, compiled on first use. */
+export interface CompilerSource {
+  /** The compiler (rollups as the layer was created). */
+  compiler(): Promise<CubeCompilerApi>;
+  /** A second, rollup-free compiler (Cube caches the chosen rollup per query shape). */
+  raw(): Promise<CubeCompilerApi>;
+  /** Whether either was asked for. */
+  loaded(): boolean;
+  dispose(): void;
+}
+
+/** Only plain data survives the disk: Cube's deny filter is a function, so such plans stay in
+ * memory (an undefined property is dropped, as it would be in Cube's REST answer). */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || value === undefined || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isPlainJson);
+  return false;
 }
 
 function cubeTimestamp(date: Date): string {
@@ -85,24 +117,29 @@ export class InProcessSemanticLayer implements SemanticLayer {
    * alone took ~5 ms per query, more than DuckDB needs to answer from a rollup (docs/benchmarks.md). */
   private readonly prepared = new Map<string, Promise<PreparedQuery>>();
   private metaCache: Promise<CubeMetaConfig[]> | undefined;
-  /** Cube caches the chosen rollup per query shape (the preAggregationId is not in its cache
-   * key), so SQL that must ignore rollups gets its own compiler when this layer uses them. */
-  private rawCompilerApi: CubeCompilerApi | undefined;
 
   constructor(
-    private readonly compilerApi: CubeCompilerApi,
+    private readonly compilers: CompilerSource,
     private readonly executor: Executor,
     private readonly usePreAggregations: boolean,
-    private readonly createRawCompilerApi: () => CubeCompilerApi,
+    /** Prepared queries on disk (the CLI's); undefined: in memory only. */
+    private readonly planCache?: PlanCache,
   ) {
     this.preAggregations = new PreAggregationStore(executor);
   }
 
-  private compilerFor(usePreAggregations: boolean): CubeCompilerApi {
-    if (usePreAggregations === this.usePreAggregations) return this.compilerApi;
+  /** Whether Cube was loaded and the model compiled in this layer (not when every question so
+   * far came from the plan cache). */
+  get cubeLoaded(): boolean {
+    return this.compilers.loaded();
+  }
+
+  /** Cube caches the chosen rollup per query shape (the preAggregationId is not in its cache
+   * key), so SQL that must ignore rollups gets its own compiler when this layer uses them. */
+  private compilerFor(usePreAggregations: boolean): Promise<CubeCompilerApi> {
+    if (usePreAggregations === this.usePreAggregations) return this.compilers.compiler();
     if (usePreAggregations) throw new PromotorError("this semantic layer was created with preAggregations: false");
-    this.rawCompilerApi ??= this.createRawCompilerApi();
-    return this.rawCompilerApi;
+    return this.compilers.raw();
   }
 
   private context(security: SecurityContext | undefined) {
@@ -110,7 +147,7 @@ export class InProcessSemanticLayer implements SemanticLayer {
   }
 
   private async metaConfig(): Promise<CubeMetaConfig[]> {
-    this.metaCache ??= this.compilerApi.metaConfig({ securityContext: EXECUTIVE, requestId: "meta" }, { skipVisibilityPatch: true });
+    this.metaCache ??= this.compilers.compiler().then((api) => api.metaConfig({ securityContext: EXECUTIVE, requestId: "meta" }, { skipVisibilityPatch: true }));
     return this.metaCache;
   }
 
@@ -151,11 +188,30 @@ export class InProcessSemanticLayer implements SemanticLayer {
       this.prepared.set(key, hit);
       return hit;
     }
-    const compiled = this.compile(query, security, usePreAggregations);
+    const compiled = this.fromDisk(key, query, security, usePreAggregations);
     this.prepared.set(key, compiled);
     compiled.catch(() => this.prepared.delete(key));
     if (this.prepared.size > PREPARED_CACHE_SIZE) this.prepared.delete(this.prepared.keys().next().value as string);
     return compiled;
+  }
+
+  /** The plan from the disk cache, or compiled by Cube and then kept there. */
+  private async fromDisk(key: string, query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
+    const cached = this.planCache?.get(key);
+    if (cached) return cached;
+    const prepared = await this.compile(query, security, usePreAggregations);
+    if (this.planCache) {
+      const plan: CachedPlan = {
+        normalized: prepared.normalized,
+        sqlResult: { sql: prepared.sqlResult.sql, preAggregations: prepared.sqlResult.preAggregations, aliasNameToMember: prepared.sqlResult.aliasNameToMember },
+        annotation: gateway().annotations.prepareAnnotation(await this.metaConfig(), prepared.normalized),
+      };
+      if (isPlainJson(plan)) {
+        this.planCache.set(key, plan);
+        prepared.annotation = plan.annotation;
+      }
+    }
+    return prepared;
   }
 
   private async compile(query: CubeQuery, security: SecurityContext | undefined, usePreAggregations: boolean): Promise<PreparedQuery> {
@@ -164,10 +220,11 @@ export class InProcessSemanticLayer implements SemanticLayer {
     }
     try {
       const context = this.context(security);
+      const compilerApi = await this.compilerFor(usePreAggregations);
+      const gatewayQuery = gateway().query;
       const normalized = gatewayQuery.normalizeQuery(structuredClone({ timezone: "UTC", ...query }), false);
       // Row-level security exactly as Cube's API gateway applies it: access policies of the
       // cubes behind the queried views, groups from contextToGroups (src/semantic/security.ts).
-      const compilerApi = this.compilerFor(usePreAggregations);
       const secured = await compilerApi.applyRowLevelSecurity(normalized, structuredClone(normalized), context);
       const adapterQuery = gatewayQuery.remapToQueryAdapterFormat(secured.query);
       if (!usePreAggregations) adapterQuery["preAggregationId"] = NO_PRE_AGGREGATION;
@@ -185,7 +242,7 @@ export class InProcessSemanticLayer implements SemanticLayer {
   }
 
   async load(query: CubeQuery, security?: SecurityContext): Promise<LoadResult> {
-    const { normalized, sqlResult } = await this.prepare(query, security, this.usePreAggregations);
+    const { normalized, sqlResult, annotation: kept } = await this.prepare(query, security, this.usePreAggregations);
     const rollup = sqlResult.preAggregations[0];
     if (rollup) await this.preAggregations.ensure(rollup);
     const sql = inlineParams(sqlResult.sql[0], sqlResult.sql[1]);
@@ -213,7 +270,7 @@ export class InProcessSemanticLayer implements SemanticLayer {
       }
       return out;
     });
-    const annotation = annotations.prepareAnnotation(await this.metaConfig(), normalized);
+    const annotation = kept ?? gateway().annotations.prepareAnnotation(await this.metaConfig(), normalized);
     // A copy: the prepared query is shared by every later load of the same question.
     const result: LoadResult = { data, sql, annotation, query: copyPlain(normalized) };
     if (rollup) result.preAggregation = rollup.preAggregationId;
@@ -245,25 +302,69 @@ export class InProcessSemanticLayer implements SemanticLayer {
   }
 
   async close(): Promise<void> {
-    this.compilerApi.dispose();
-    this.rawCompilerApi?.dispose();
+    this.compilers.dispose();
     this.executor.close();
   }
 }
 
+/** Cube's compilers over the repository, each created and compiled on first use. */
+function compilerSource(repository: PromotorSchemaRepository): CompilerSource {
+  let main: Promise<CubeCompilerApi> | undefined;
+  let raw: Promise<CubeCompilerApi> | undefined;
+  const made: CubeCompilerApi[] = [];
+  const make = async (): Promise<CubeCompilerApi> => {
+    const { createCompilerApi } = await import("./compiler.ts");
+    const api = createCompilerApi(repository);
+    made.push(api);
+    try {
+      installTranspileCache();
+      repository.transpileCache ??= transpileCacheFor(await repository.dataSchemaFiles());
+      await api.getCompilers();
+      repository.transpileCache?.save();
+    } catch (error) {
+      throw new PromotorError(`the Cube model in ${repository.modelDir} does not compile: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        file: repository.modelDir,
+        hint: "fix the model file named in the message (model/cubes, model/views) or the measure library (src/measures)",
+      });
+    }
+    return api;
+  };
+  return {
+    compiler: () => (main ??= make()),
+    raw: () => (raw ??= make()),
+    loaded: () => main !== undefined || raw !== undefined,
+    dispose: () => {
+      for (const api of made) api.dispose();
+    },
+  };
+}
+
 export async function createSemanticLayer(options: SemanticLayerOptions): Promise<SemanticLayer> {
   const repository = new PromotorSchemaRepository(options.model ?? DEFAULT_MODEL_DIR);
-  const compilerApi = createCompilerApi(repository);
-  try {
-    await compilerApi.getCompilers();
-  } catch (error) {
-    compilerApi.dispose();
-    throw new PromotorError(`the Cube model in ${repository.modelDir} does not compile: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      file: repository.modelDir,
-      hint: "fix the model file named in the message (model/cubes, model/views) or the measure library (src/measures)",
-    });
+  const compilers = compilerSource(repository);
+  let planCache: PlanCache | undefined;
+  if (options.planCache) {
+    const { chosenPlanner } = await import("./native.ts");
+    planCache = PlanCache.open(await repository.dataSchemaFiles(), [chosenPlanner(), options.preAggregations ?? true]);
   }
-  const executor = await openExecutor(options.warehouse);
-  return new InProcessSemanticLayer(compilerApi, executor, options.preAggregations ?? true, () => createCompilerApi(repository));
+  // Compile now (a model that does not compile fails here), unless the plan cache knows this
+  // model compiled: then Cube is loaded only for a question it has not seen.
+  if (!planCache?.compiled) {
+    try {
+      await compilers.compiler();
+      planCache?.markCompiled();
+    } catch (error) {
+      compilers.dispose();
+      throw error;
+    }
+  }
+  let executor: Executor;
+  try {
+    executor = await openExecutor(options.warehouse);
+  } catch (error) {
+    compilers.dispose();
+    throw error;
+  }
+  return new InProcessSemanticLayer(compilers, executor, options.preAggregations ?? true, planCache);
 }

@@ -41,18 +41,22 @@ export function chosenPlanner(env: NodeJS.ProcessEnv = process.env): "tesseract"
 /** For the Cube server (which reads the environment): without the native module select Cube's
  * JavaScript planner. An explicit CUBEJS_TESSERACT_SQL_PLANNER setting is respected. */
 export function configurePlanner(env: NodeJS.ProcessEnv = process.env): "tesseract" | "javascript" {
-  if (env["CUBEJS_TESSERACT_SQL_PLANNER"] === undefined && !hasCubeNative()) {
-    env["CUBEJS_TESSERACT_SQL_PLANNER"] = "false";
-    if (env === process.env) silenceLegacyPlannerWarning();
-  }
+  if (env["CUBEJS_TESSERACT_SQL_PLANNER"] === undefined && !hasCubeNative()) env["CUBEJS_TESSERACT_SQL_PLANNER"] = "false";
   const value = (env["CUBEJS_TESSERACT_SQL_PLANNER"] ?? "true").toLowerCase();
-  return value === "false" || value === "0" ? "javascript" : "tesseract";
+  const planner = value === "false" || value === "0" ? "javascript" : "tesseract";
+  // Also when the variable came from outside (a child of a process that set it): the warning
+  // would otherwise land in `promotor query --format csv` output.
+  if (planner === "javascript" && env === process.env) silenceLegacyPlannerWarning();
+  return planner;
 }
 
 /** Cube prints "Tesseract planner is a default one …" to stdout the first time it reads the
  * setting, which would corrupt `promotor query --format json|csv`. Read it once with console
  * output swallowed; Cube then never repeats it. The choice is documented in docs/semantic.md. */
+let silenced = false;
 function silenceLegacyPlannerWarning(): void {
+  if (silenced) return;
+  silenced = true;
   const { getEnv } = require("@cubejs-backend/shared") as { getEnv(name: string): unknown };
   const saved = { log: console.log, warn: console.warn };
   console.log = () => undefined;

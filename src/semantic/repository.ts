@@ -7,6 +7,7 @@ import { MEASURE_MODULE_FILE, measureModule } from "../measures/index.ts";
 import { DEFAULT_MINIMUM_SAMPLE } from "../measures/types.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { PromotorError } from "../lib/errors.ts";
+import type { TranspileCache } from "./transpile-cache.ts";
 
 export interface SchemaFile {
   fileName: string;
@@ -44,6 +45,9 @@ function listJsFiles(dir: string): string[] {
 }
 
 export class PromotorSchemaRepository implements SchemaFileRepository {
+  /** Transpiled model files on disk, read by Cube's compiler (src/semantic/transpile-cache.ts). */
+  transpileCache: TranspileCache | undefined;
+
   constructor(
     readonly modelDir: string = DEFAULT_MODEL_DIR,
     readonly minimumSample: number = minimumSampleFromEnv(),

@@ -127,6 +127,10 @@ export interface SemanticLayerOptions {
   model?: string;
   /** Build and use pre-aggregations (rollups kept in DuckDB memory). Default true. */
   preAggregations?: boolean;
+  /** Keep prepared queries on disk (.promotor/cache/plans, keyed by the model's fingerprint), so
+   * that a later process answers a question asked before without loading Cube. Default false;
+   * `promotor query` turns it on. */
+  planCache?: boolean;
 }
 
 export interface SqlOptions {

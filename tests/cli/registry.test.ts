@@ -1,0 +1,38 @@
+/** `promotor --help` lists the commands from the registry without importing any command module;
+ * each entry must say exactly what its module's Command says. */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { commandEntries, commands } from "../../src/cli/registry.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+
+describe("command registry", () => {
+  it("each entry's name, summary and usage are its module's own", async () => {
+    for (const entry of commandEntries) {
+      const command = await entry.load();
+      expect({ name: command.name, summary: command.summary, usage: command.usage }, `src/cli/registry.ts entry "${entry.name}"`).toEqual({
+        name: entry.name,
+        summary: entry.summary,
+        usage: entry.usage,
+      });
+    }
+    expect(commands.map((c) => c.name)).toEqual(commandEntries.map((e) => e.name));
+  });
+
+  it("help comes from the registry alone: no command module, no Cube, no DuckDB is loaded", () => {
+    const script = `
+      const { main } = await import(${JSON.stringify(join(root, "src", "cli", "main.ts"))});
+      let out = "";
+      const code = await main(["--help"], { stdout: { write: (s) => (out += s) }, stderr: process.stderr });
+      const { createRequire } = await import("node:module");
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("@cubejs-backend") || k.includes("@duckdb"));
+      console.log(JSON.stringify({ code, out, loaded }));`;
+    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { code, out, loaded } = JSON.parse(r.stdout.trim().split("\n").pop()!) as { code: number; out: string; loaded: string[] };
+    expect(code).toBe(0);
+    for (const e of commandEntries) expect(out).toContain(`promotor ${e.usage.split("\n")[0]}`);
+    expect(loaded).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import type { CubeQuery, Granularity } from "../semantic/types.ts";
 import { DEFAULT_MINIMUM_SAMPLE as MINIMUM_SAMPLE } from "../measures/types.ts";
 import { npsChangeColumnsSql } from "./significance.ts";
 import { driverModelSql, rollingSql } from "./statistics-sql.ts";
+import { minimumSampleFromEnv } from "../semantic/repository.ts";
 import { cubeQueries, type SourceQuery } from "./source-queries.ts";
 
 /** First line of every generated source file; `pages check` and the tests look for it. */
@@ -59,7 +60,8 @@ export function periodLabelSql(column: string, granularity: Granularity): string
 /** The body of sources/promotor/<name>.sql. */
 export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Promise<string> {
   const parts = cubeQueries(source);
-  const minimum = input.minimumSample ?? MINIMUM_SAMPLE;
+  // The same minimum as the semantic layer (PROMOTOR_MINIMUM_SAMPLE, default 30).
+  const minimum = input.minimumSample ?? minimumSampleFromEnv() ?? MINIMUM_SAMPLE;
   const withFamily = (source.scopes ?? []).some((s) => s.family);
   const ctes: string[] = [];
   const selects: string[] = [];
@@ -97,6 +99,11 @@ export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Pro
       // The minimum sample (DESIGN.md): below it only the count and the flag survive.
       // A statistics stage (src/pages/statistics-sql.ts) sums counts over windows first and applies the rule to the sums.
       const kept = !sample || out === source.sample || out === "meets_minimum_sample" || source.statistics !== undefined;
+      if (out === "meets_minimum_sample" && sample) {
+        // Decided here from the count, at the same minimum as every other column of the row.
+        cols.push(`CASE WHEN ${sample} >= ${minimum} THEN 1.0 ELSE 0.0 END AS ${ident(out)}`);
+        continue;
+      }
       cols.push(kept ? `${value} AS ${ident(out)}` : `CASE WHEN ${sample} >= ${minimum} THEN ${value} END AS ${ident(out)}`);
     }
     selects.push(`SELECT\n  ${cols.join(",\n  ")}\nFROM ${cte}`);

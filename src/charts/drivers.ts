@@ -63,8 +63,9 @@ export function renderDriverMatrix(drivers: DriverPoint[], ctx: ChartContext): s
       const cy = y(d.performance!);
       const right = cx < (m.left + width - m.right) / 2;
       return (
-        `<g class="driver" data-key="${esc(d.key)}"><circle class="point" cx="${px(cx)}" cy="${px(cy)}" r="6" fill="${COLORS.neutral}" data-key="${esc(d.key)}" data-importance="${dataNumber(d.importance)}" data-performance="${dataNumber(d.performance)}" data-n="${d.responses}">` +
-        `<title>${esc(d.label)}: importance r = ${d.importance!.toFixed(2)}, performance ${d.performance!.toFixed(1)} / 10, n = ${thousands(d.responses)}</title></circle>` +
+        // A hollow point: importance not significantly different from 0 (Fisher z, 95 %).
+        `<g class="driver" data-key="${esc(d.key)}"><circle class="point${d.significant === false ? " not-significant" : ""}" cx="${px(cx)}" cy="${px(cy)}" r="6" fill="${d.significant === false ? "#ffffff" : COLORS.neutral}" stroke="${COLORS.neutral}" stroke-width="2" data-key="${esc(d.key)}" data-importance="${dataNumber(d.importance)}" data-performance="${dataNumber(d.performance)}" data-n="${d.responses}"${d.significant === undefined || d.significant === null ? "" : ` data-significant="${d.significant}"`}>` +
+        `<title>${esc(d.label)}: importance r = ${d.importance!.toFixed(2)}${d.significant === false ? " (not significant)" : ""}, performance ${d.performance!.toFixed(1)} / 10, n = ${thousands(d.responses)}</title></circle>` +
         `<text x="${px(cx + (right ? 10 : -10))}" y="${px(labelY.get(d.key) ?? cy)}" dy="0.32em" text-anchor="${right ? "start" : "end"}" font-size="12" fill="${COLORS.text}">${esc(d.label)}</text></g>`
       );
     })
@@ -79,7 +80,8 @@ export function renderDriverMatrix(drivers: DriverPoint[], ctx: ChartContext): s
       ? "No driver has enough ratings to be scored."
       : "Drivers by importance (correlation with the recommendation score) and performance (mean rating 0–10): " +
         shown.map((d) => `${d.label} r = ${d.importance!.toFixed(2)}, ${d.performance!.toFixed(1)}`).join("; ") +
-        ". Dashed lines split at the means of the drivers shown.";
+        ". Dashed lines split at the means of the drivers shown." +
+        (shown.some((d) => d.significant === false) ? " Hollow points: importance not significantly different from 0 (95 %)." : "");
   const body = [
     yAxis(y, m.left, width - m.right),
     xAxis(x, m.top, plotBottom, { format: (t) => t.toFixed(2).replace(/0$/, "") }),

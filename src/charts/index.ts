@@ -6,6 +6,7 @@ import {
   dataDateFromRows,
   driversFromRows,
   krsFromRows,
+  measure,
   num,
   touchpointsFromRows,
   trendFromRows,
@@ -53,11 +54,11 @@ export function renderFromRows(kind: ChartKind, rows: Row[], dataDateRows: Row[]
       return renderKrs(krsFromRows(rows), ctx);
     case "tile": {
       const r = rows[0] ?? {};
-      const moe = num(r["nps.score_margin_of_error"]);
+      const moe = measure(r, "nps.score_margin_of_error");
       return renderTile(
         {
           label: options.title ?? "NPS",
-          value: num(r["nps.score"]),
+          value: measure(r, "nps.score"),
           kind: "NPS",
           responses: num(r["nps.responses"]) ?? 0,
           ...(moe !== null ? { note: `± ${moe.toFixed(1)} points (95 %)` } : {}),

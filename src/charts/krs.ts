@@ -22,7 +22,8 @@ export function renderKrs(data: KrsData, ctx: ChartContext): string {
   const plotBottom = height - m.bottom;
   const y = scaleLinear().domain([0, 10]).range([plotBottom, m.top]);
   const x = scaleBand<string>().domain(KRS_COMPONENTS.map((c) => c.key)).range([m.left, width - m.right]).padding(0.35);
-  const enough = data.responses >= ctx.minSample;
+  // A null score (the semantic layer's `_reported` members below its minimum) is "too few" too.
+  const enough = data.responses >= ctx.minSample && data.score !== null;
   const bars = KRS_COMPONENTS.map((c) => {
     const v = data[c.key];
     const left = x(c.key) ?? m.left;

@@ -35,11 +35,14 @@ const withFilters = (q: CubeQuery, sel: Selection, extra: CubeFilter[] = []): Cu
   return filters.length ? { ...q, filters } : q;
 };
 
+/** Charts ask for the `_reported` members (src/measures/reported.ts): the semantic layer itself
+ * returns null below its minimum sample, so no chart or embed can draw a suppressed figure,
+ * whatever min-sample a page asks for (a larger one hides more). */
 export const chartQueries = {
   trend: (sel: Selection = {}): CubeQuery =>
     withFilters(
       {
-        measures: ["nps.score", "nps.score_margin_of_error", "nps.responses"],
+        measures: ["nps.score_reported", "nps.score_margin_of_error_reported", "nps.responses"],
         timeDimensions: [timeDimension("nps", "month", sel)],
         order: { "nps.answered_at": "asc" },
       },
@@ -48,7 +51,7 @@ export const chartQueries = {
   touchpoints: (sel: Selection = {}): CubeQuery =>
     withFilters(
       {
-        measures: ["nps.score", "nps.responses"],
+        measures: ["nps.score_reported", "nps.responses"],
         dimensions: ["nps.touchpoint", "nps.touchpoint_label_en", "nps.journey_order"],
         ...(sel.dateRange ? { timeDimensions: [{ dimension: "nps.answered_at", dateRange: sel.dateRange }] } : {}),
         order: { "nps.journey_order": "asc", "nps.touchpoint": "asc" },
@@ -59,7 +62,7 @@ export const chartQueries = {
   drivers: (sel: Selection = {}): CubeQuery =>
     withFilters(
       {
-        measures: ["drivers.importance", "drivers.performance", "drivers.ratings"],
+        measures: ["drivers.importance_reported", "drivers.performance_reported", "drivers.importance_significant_reported", "drivers.ratings"],
         dimensions: ["drivers.driver", "drivers.driver_label_en", "drivers.driver_order"],
         ...(sel.dateRange ? { timeDimensions: [{ dimension: "drivers.answered_at", dateRange: sel.dateRange }] } : {}),
         order: { "drivers.driver_order": "asc" },
@@ -69,7 +72,7 @@ export const chartQueries = {
   krs: (sel: Selection = {}): CubeQuery =>
     withFilters(
       {
-        measures: ["krs.satisfaction", "krs.trust", "krs.love", "krs.score", "krs.responses"],
+        measures: ["krs.satisfaction_reported", "krs.trust_reported", "krs.love_reported", "krs.score_reported", "krs.responses"],
         ...(sel.dateRange ? { timeDimensions: [{ dimension: "krs.answered_at", dateRange: sel.dateRange }] } : {}),
       },
       sel,
@@ -78,7 +81,7 @@ export const chartQueries = {
   npsTotal: (sel: Selection = {}): CubeQuery =>
     withFilters(
       {
-        measures: ["nps.score", "nps.score_margin_of_error", "nps.responses"],
+        measures: ["nps.score_reported", "nps.score_margin_of_error_reported", "nps.responses"],
         ...(sel.dateRange ? { timeDimensions: [{ dimension: "nps.answered_at", dateRange: sel.dateRange }] } : {}),
       },
       sel,
@@ -104,6 +107,13 @@ export function num(value: unknown): number | null {
 }
 
 const count = (value: unknown): number => num(value) ?? 0;
+
+/** A measure's value from a row: its `_reported` twin when the query asked for it (the standard
+ * queries do), else the plain member (rows from other queries, tests). */
+export function measure(r: Row, member: string): number | null {
+  const reportedKey = `${member}_reported`;
+  return num(reportedKey in r ? r[reportedKey] : r[member]);
+}
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value : undefined);
 
 /** "2026-01-01T00:00:00.000" -> "2026-01" (month) or "2026-01-01" (day). */
@@ -120,8 +130,8 @@ export function humanize(key: string): string {
 export function trendFromRows(rows: Row[]): TrendPoint[] {
   return rows.map((r) => ({
     period: period(r["nps.answered_at.month"] ?? r["nps.answered_at"], "month"),
-    nps: num(r["nps.score"]),
-    marginOfError: num(r["nps.score_margin_of_error"]),
+    nps: measure(r, "nps.score"),
+    marginOfError: measure(r, "nps.score_margin_of_error"),
     responses: count(r["nps.responses"]),
   }));
 }
@@ -132,7 +142,7 @@ export function touchpointsFromRows(rows: Row[], labels: Record<string, string> 
     .map((r) => {
       const key = String(r["nps.touchpoint"]);
       const label = labels[key] ?? text(r["nps.touchpoint_label_en"]) ?? humanize(key);
-      return { key, label, value: num(r["nps.score"]), responses: count(r["nps.responses"]) };
+      return { key, label, value: measure(r, "nps.score"), responses: count(r["nps.responses"]) };
     });
 }
 
@@ -142,8 +152,12 @@ export function driversFromRows(rows: Row[], labels: Record<string, string> = {}
     return {
       key,
       label: labels[key] ?? text(r["drivers.driver_label_en"]) ?? humanize(key),
-      importance: num(r["drivers.importance"]),
-      performance: num(r["drivers.performance"]),
+      importance: measure(r, "drivers.importance"),
+      performance: measure(r, "drivers.performance"),
+      significant: (() => {
+        const s = measure(r, "drivers.importance_significant");
+        return s === null ? null : s === 1;
+      })(),
       responses: count(r["drivers.ratings"]),
     };
   });
@@ -152,10 +166,10 @@ export function driversFromRows(rows: Row[], labels: Record<string, string> = {}
 export function krsFromRows(rows: Row[]): KrsData {
   const r = rows[0] ?? {};
   return {
-    satisfaction: num(r["krs.satisfaction"]),
-    trust: num(r["krs.trust"]),
-    love: num(r["krs.love"]),
-    score: num(r["krs.score"]),
+    satisfaction: measure(r, "krs.satisfaction"),
+    trust: measure(r, "krs.trust"),
+    love: measure(r, "krs.love"),
+    score: measure(r, "krs.score"),
     responses: count(r["krs.responses"]),
   };
 }

@@ -37,6 +37,8 @@ export interface DriverPoint {
   importance: number | null;
   /** Mean rating 0–10. */
   performance: number | null;
+  /** Importance differs significantly from 0 (Fisher z, 95 %); null/undefined when unknown. */
+  significant?: boolean | null;
   responses: number;
 }
 

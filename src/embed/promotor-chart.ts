@@ -92,7 +92,9 @@ export class PromotorChartElement extends HTMLElement {
       const height = num("height");
       const title = this.getAttribute("title");
       const svg = renderFromRows(kind, main.rawData() as Row[], date.rawData() as Row[], {
-        minSample: Number.isInteger(minSample) && minSample > 0 ? minSample : DEFAULT_MINIMUM_SAMPLE,
+        // A page may raise the minimum sample, never lower it; the server's `_reported` members
+        // are null below its own minimum anyway (src/charts/queries.ts).
+        minSample: Number.isInteger(minSample) && minSample > DEFAULT_MINIMUM_SAMPLE ? minSample : DEFAULT_MINIMUM_SAMPLE,
         idPrefix: this.idPrefix,
         ...(width ? { width } : {}),
         ...(height ? { height } : {}),

@@ -154,7 +154,7 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
 /** A text timestamp as UTC TIMESTAMP: the mapping's formats, then Excel serial dates (when
  * `excel` is among them, rounded to the second), then ISO 8601. Wall-clock times are in the session time zone, which
  * ingest sets to the mapping's `timezone`; an explicit offset wins. */
-export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFormats" | "excelSerial">): string {
+export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFormats" | "excelSerial" | "timezone">): string {
   const col = sqlIdent(column);
   const tries: string[] = [];
   if (mapping.strptimeFormats.length > 0) tries.push(`CAST(try_strptime(${col}, [${mapping.strptimeFormats.map(sqlString).join(", ")}]) AS TIMESTAMPTZ)`);
@@ -163,7 +163,15 @@ export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFor
       THEN CAST(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${col} AS DOUBLE) * 86400) AS BIGINT) * 1000000) AS TIMESTAMPTZ) END`);
   }
   tries.push(`TRY_CAST(${col} AS TIMESTAMPTZ)`);
-  return `timezone('UTC', ${tries.length === 1 ? tries[0] : `coalesce(${tries.join(", ")})`})`;
+  const general = `timezone('UTC', ${tries.length === 1 ? tries[0] : `coalesce(${tries.join(", ")})`})`;
+  // Fast path for the common case, ISO 8601 to the second without offset in a UTC mapping
+  // ("2026-10-31T23:58:39": 19 characters, ':' before the seconds): a plain cast, ~5 × cheaper
+  // than the time-zone-aware one. Everything else (offsets, fractions, other layouts) takes the
+  // general path.
+  if (mapping.timezone === "UTC" && mapping.strptimeFormats.length === 0) {
+    return `CASE WHEN length(${col}) = 19 AND substr(${col}, 17, 1) = ':' THEN TRY_CAST(${col} AS TIMESTAMP) ELSE ${general} END`;
+  }
+  return general;
 }
 
 /** The export column a mapping names: its header text (case and white space ignored), or with

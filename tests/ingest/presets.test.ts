@@ -4,7 +4,9 @@
 import { join } from "node:path";
 import readXlsxFile from "read-excel-file/node";
 import { describe, expect, it } from "vitest";
-import { loadMapping, PRESETS, resolveTimestampFormats } from "../../src/ingest/mapping.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { canonicalMapping, loadMapping, PRESETS, resolveTimestampFormats } from "../../src/ingest/mapping.ts";
+import { timestampSql } from "../../src/ingest/ingest.ts";
 import { parseCsv } from "../helpers/csv.ts";
 import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
 
@@ -103,5 +105,24 @@ describe("presets for survey tools", () => {
     expect(resolveTimestampFormats(["D-M-YYYY HH:MM", "excel"], "m.yaml")).toMatchObject({ excel: true, strptime: ["%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S"] });
     expect(resolveTimestampFormats("%d.%m.%Y", "m.yaml").strptime).toEqual(["%d.%m.%Y"]);
     expect(() => resolveTimestampFormats("DD.MM.YYYY", "m.yaml")).toThrow(/not a known layout/);
+  });
+
+  it("UTC mapping: the plain-cast fast path never ignores an offset", async () => {
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run("SET TimeZone = 'UTC'");
+    const cases: [string, string | null][] = [
+      ["2025-04-01T09:15:00", "2025-04-01 09:15:00"],
+      ["2025-04-01T9:15:00Z", "2025-04-01 09:15:00"], // 19 characters, no colon at 17: general path
+      ["2025-04-01T09:15:00+02:00", "2025-04-01 07:15:00"],
+      ["2025-04-01 09:15:00Z", "2025-04-01 09:15:00"],
+      ["2025-02-31T09:15:00", null],
+    ];
+    for (const [text, expected] of cases) {
+      const r = await c.runAndReadAll(`SELECT strftime(${timestampSql("t", canonicalMapping())}, '%Y-%m-%d %H:%M:%S') FROM (SELECT '${text}' AS t)`);
+      expect([text, r.getRows()[0]?.[0] ?? null]).toEqual([text, expected]);
+    }
+    c.closeSync();
+    db.closeSync();
   });
 });

@@ -7,7 +7,7 @@ OUT="${1:-seeds/sample}"
 gen() { node bin/promotor.mjs generate --out "$OUT" --customers 1200 --start 2025-01-01 --end 2026-10-31 --quiet "$@"; }
 
 # Relationship survey as Excel saves it in a Dutch locale, with 7 deliberate bad rows (one of each kind).
-gen --name relationship-survey-2025-2026 --format excel-nl --survey-type relationship --responses 1500 --seed 101 --bad-rows 7
+gen --name relationship-survey-2025-2026 --format excel-nl --survey-type relationship --responses 4000 --seed 101 --bad-rows 7
 # Touchpoint surveys as a Qualtrics "Export Data > CSV" (three header rows).
 gen --name touchpoint-surveys-qualtrics --format qualtrics --survey-type touchpoint --responses 2500 --seed 202
 # In-app feedback (touchpoint app) as typed Parquet.

@@ -213,6 +213,7 @@ SELECT
   CASE WHEN tested THEN vs_rest_p_holm END AS vs_rest_p_holm,
   CASE WHEN NOT tested THEN 'too_few' WHEN vs_rest_p_holm < 0.05 AND vs_rest_difference > 0 THEN 'above' WHEN vs_rest_p_holm < 0.05 THEN 'below' ELSE 'no_difference' END AS vs_rest_verdict,
   CASE WHEN previous_window_quarter IS NOT NULL THEN concat(year(previous_window_quarter - INTERVAL '12 months' + INTERVAL '3 months'), ' Q', quarter(previous_window_quarter - INTERVAL '12 months' + INTERVAL '3 months')) || ' – ' || concat(year(previous_window_quarter), ' Q', quarter(previous_window_quarter)) END AS previous_window_label,
+  CASE WHEN previous_window_quarter IS NOT NULL THEN previous_window_quarter - INTERVAL '12 months' + INTERVAL '3 months' >= (SELECT q0 FROM first_quarter) END AS is_previous_window_full,
   coalesce(previous_responses, 0) AS previous_responses,
   CASE WHEN ok AND coalesce(previous_ok, false) THEN previous_raw END AS previous_nps,
   CASE WHEN ok AND coalesce(previous_ok, false) THEN raw - previous_raw END AS nps_change,

@@ -5,9 +5,9 @@ import { Clock } from "./clock.ts";
 import { cumulate, fmix32, hashFloat, hashNormal, pickCumulative, type Sfc32 } from "./prng.ts";
 import { buildPhraseBook, sentimentIndex, type PhraseBook } from "./reasons.ts";
 import {
-  ACCOUNT_MANAGERS, BUSINESS_UNIT_EFFECT, BUSINESS_UNIT_WEIGHTS, DRIVERS, DUTCH_SHARE, KRS_ITEMS,
-  LATENT_CENTRE, MONTH_EFFECT, RELATIONSHIP, RELATIONSHIP_SHARE, SEGMENT_EFFECT, SEGMENT_WEIGHTS,
-  TOUCHPOINTS, ZAKELIJK_MANAGERS,
+  ACCOUNT_MANAGER_PORTFOLIO, ACCOUNT_MANAGER_UNITS, ACCOUNT_MANAGERS, BUSINESS_UNIT_EFFECT, BUSINESS_UNIT_WEIGHTS,
+  DRIVERS, DUTCH_SHARE, KRS_ITEMS, LATENT_CENTRE, MONTH_EFFECT, RELATIONSHIP, RELATIONSHIP_BUSINESS_SHARE,
+  RELATIONSHIP_SHARE, SEGMENT_EFFECT, SEGMENT_WEIGHTS, TOUCHPOINTS,
 } from "./vocabulary.ts";
 
 export type SurveyMix = "mixed" | "relationship" | "touchpoint";
@@ -80,6 +80,14 @@ export class ResponseModel {
   private readonly channelCum: Float64Array[];
   private readonly themeCum: Float64Array[];
   private readonly managerEffect: number[] = ACCOUNT_MANAGERS.map((_, m) => 0.5 * hashNormal(m, POPULATION + 7));
+  /** Per business unit: the managers of that unit and the cumulative weights of their portfolios. */
+  private readonly unitManagers: number[][] = BUSINESS_UNIT_WEIGHTS.map((_, u) => ACCOUNT_MANAGERS.map((_, m) => m).filter((m) => ACCOUNT_MANAGER_UNITS[m] === u));
+  private readonly unitManagerCum: Float64Array[] = this.unitManagers.map((ms) => cumulate(ms.map((m) => ACCOUNT_MANAGER_PORTFOLIO[m]!)));
+
+  /** Business customers (mkb, zakelijk) have an account manager. */
+  private isBusiness(c: number): boolean {
+    return pickCumulative(this.segmentCum, hashFloat(c, POPULATION + 1)) >= 2;
+  }
 
   constructor(private readonly clock: Clock, private readonly options: ModelOptions) {
     this.seedTag = (fmix32(options.seed ^ 0x5eed5eed) % 1_679_616).toString(36).padStart(4, "0");
@@ -116,8 +124,15 @@ export class ResponseModel {
     row.idValue = this.idValue(index);
     row.t = this.clock.secondsAt(x);
 
+    // Which survey; relationship surveys mostly reach business customers' contacts.
+    const relationship = this.options.mix === "relationship" || (this.options.mix === "mixed" && rng.float() < RELATIONSHIP_SHARE);
+    row.relationship = relationship;
+
     // The customer and what is fixed about them.
-    const c = rng.int(this.options.customers);
+    let c = rng.int(this.options.customers);
+    if (relationship && rng.float() < RELATIONSHIP_BUSINESS_SHARE) {
+      for (let tries = 0; tries < 64 && !this.isBusiness(c); tries++) c = rng.int(this.options.customers);
+    }
     row.customer = c;
     const segment = pickCumulative(this.segmentCum, hashFloat(c, POPULATION + 1));
     const unit = pickCumulative(this.unitCum, hashFloat(c, POPULATION + 2));
@@ -125,12 +140,9 @@ export class ResponseModel {
     row.unit = unit;
     row.language = hashFloat(c, POPULATION + 3) < DUTCH_SHARE ? 0 : 1;
     const m = hashFloat(c, POPULATION + 4);
-    row.manager = segment === 3 ? Math.floor(m * ZAKELIJK_MANAGERS) : segment === 2 ? ZAKELIJK_MANAGERS + Math.floor(m * (ACCOUNT_MANAGERS.length - ZAKELIJK_MANAGERS)) : -1;
+    row.manager = segment >= 2 ? this.unitManagers[unit]![pickCumulative(this.unitManagerCum[unit]!, m)]! : -1;
     const customerEffect = 0.9 * hashNormal(c, POPULATION + 5);
 
-    // Which survey.
-    const relationship = this.options.mix === "relationship" || (this.options.mix === "mixed" && rng.float() < RELATIONSHIP_SHARE);
-    row.relationship = relationship;
     let profile = RELATIONSHIP;
     row.touchpoint = -1;
     if (!relationship) {

@@ -18,14 +18,29 @@ export const LANGUAGES = ["nl", "en"] as const;
 /** Share of customers answering in Dutch. */
 export const DUTCH_SHARE = 0.8;
 
-/** One fixed manager per business customer; the first 8 serve zakelijk, the rest mkb. */
+/** One fixed manager per business customer (mkb and zakelijk), from the customer's business unit. */
 export const ACCOUNT_MANAGERS = [
   "Sanne de Vries", "Daan Jansen", "Emma Bakker", "Lucas Visser", "Sophie Smit",
   "Thijs Meijer", "Julia de Boer", "Bram Mulder", "Lotte de Groot", "Ruben Bos",
   "Fleur Vos", "Jesse Peters", "Anouk Hendriks", "Niels van Leeuwen", "Iris Dekker",
   "Joost Brouwer", "Maud de Wit", "Koen Dijkstra", "Eva Smits", "Sem van Dijk",
 ] as const;
-export const ZAKELIJK_MANAGERS = 8;
+/** Business unit (BUSINESS_UNITS index) of each account manager: schade 7, leven 3,
+ * hypotheken 4, bankieren 6 — roughly the units' shares of business customers. */
+export const ACCOUNT_MANAGER_UNITS = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3];
+/** Relative portfolio size of each manager within their unit: most carry a full book, a few
+ * (new, part-time, a specialist desk) a small one, so their relationship responses stay below
+ * the minimum sample even over a year. */
+export const ACCOUNT_MANAGER_PORTFOLIO = [
+  1.2, 1.0, 0.9, 1.3, 0.15, 1.1, 0.8,
+  1.3, 0.25, 0.8,
+  1.1, 0.9, 1.4, 0.2,
+  1.0, 1.2, 0.8, 1.1, 0.9, 1.3,
+];
+/** Share of relationship surveys answered by business (account-managed) customers: a business
+ * customer's relationship survey goes to several contacts, so they answer far more often than
+ * their share of customers. */
+export const RELATIONSHIP_BUSINESS_SHARE = 0.8;
 
 /** Month-of-year shift of relationship scores: January's premium indexation hurts. */
 export const MONTH_EFFECT = [-0.45, -0.15, 0, 0.05, 0.1, 0.15, 0.1, 0, 0.05, 0, -0.05, 0.15];

@@ -199,6 +199,7 @@ LEFT JOIN vs p ON p.scope = c.scope AND p.scope_value = c.scope_value AND p.wind
     shown("vs_rest_p_holm", "vs_rest_p_holm", "tested"),
     `CASE WHEN NOT tested THEN 'too_few' WHEN vs_rest_p_holm < 0.05 AND vs_rest_difference > 0 THEN 'above' WHEN vs_rest_p_holm < 0.05 THEN 'below' ELSE 'no_difference' END AS vs_rest_verdict`,
     `CASE WHEN previous_window_quarter IS NOT NULL THEN ${quarterLabel(`previous_window_quarter - ${span} + INTERVAL '3 months'`)} || ' – ' || ${quarterLabel("previous_window_quarter")} END AS previous_window_label`,
+    `CASE WHEN previous_window_quarter IS NOT NULL THEN previous_window_quarter - ${span} + INTERVAL '3 months' >= (SELECT q0 FROM first_quarter) END AS is_previous_window_full`,
     "coalesce(previous_responses, 0) AS previous_responses",
     shown("previous_raw", "previous_nps", both),
     shown("raw - previous_raw", "nps_change", both),

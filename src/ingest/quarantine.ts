@@ -53,12 +53,12 @@ export async function quarantineSummary(connection: DuckDBConnection, filter: Qu
   const rows = await queryRows(
     connection,
     `SELECT source_file, ${REASON_KIND} AS kind, count(*) AS n,
-       string_agg(CAST(coalesce(source_line, source_row) AS VARCHAR), ', ' ORDER BY coalesce(source_line, source_row)) AS lines
+       array_to_string(list(CAST(coalesce(source_line, source_row) AS VARCHAR) ORDER BY coalesce(source_line, source_row))[1:8], ', ') AS lines
      FROM raw.quarantine q WHERE ${whereSql(filter)} GROUP BY ALL ORDER BY source_file, n DESC, kind`,
   );
   return rows.map((r) => {
-    const lines = String(r["lines"]).split(", ");
-    return { file: String(r["source_file"]), reason: String(r["kind"]), rows: Number(r["n"]), lines: lines.length > 8 ? `${lines.slice(0, 8).join(", ")}, … (${lines.length})` : lines.join(", ") };
+    const n = Number(r["n"]);
+    return { file: String(r["source_file"]), reason: String(r["kind"]), rows: n, lines: n > 8 ? `${String(r["lines"])}, …` : String(r["lines"]) };
   });
 }
 

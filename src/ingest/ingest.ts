@@ -65,6 +65,26 @@ export async function sha256File(path: string): Promise<string> {
 
 export const scoreName = (c: CanonicalColumn): string => `${c.name}__int`;
 
+/** canonical column -> where it comes from in the export: its column (1-based number, or the
+ * letter in an .xlsx sheet) and header text. */
+export type ExportColumns = Record<string, { position: string; header: string }>;
+
+const columnLetter = (n: number): string => (n <= 0 ? "" : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+
+/** Where each mapped canonical column is in the export. */
+function exportColumnsOf(mapping: Mapping, sourceColumns: Map<string, string>, letters = false): ExportColumns {
+  const headers = [...sourceColumns.values()];
+  const out: ExportColumns = {};
+  for (const c of CANONICAL_COLUMNS) {
+    const wanted = mapping.constants[c.name] === undefined ? mapping.columns[c.name] : undefined;
+    const actual = wanted === undefined ? undefined : findColumn(sourceColumns, wanted);
+    if (actual === undefined) continue;
+    const n = headers.indexOf(actual) + 1;
+    out[c.name] = { position: letters ? columnLetter(n) : String(n), header: actual.length > 60 ? `${actual.slice(0, 57)}...` : actual };
+  }
+  return out;
+}
+
 /** One validation rule: when `fails` is true, `message` says why (both SQL over a mapped row). */
 interface Check {
   fails: string;
@@ -73,27 +93,31 @@ interface Check {
 
 /** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. One
  * boolean test decides; the messages are built only for the rows that fail it. */
-export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean): string {
+export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean, columns: ExportColumns = {}): string {
   const checks: Check[] = [];
   for (const c of CANONICAL_COLUMNS) {
     const col = sqlIdent(c.name);
-    if (c.required && !(generateIds && c.name === "response_id")) checks.push({ fails: `${col} IS NULL`, message: `'missing ${c.name} (required)'` });
+    // The export's own column, when it is not called like the canonical one: `recommend_score
+    // (column 2 "How likely …")`, so a person finds the cell.
+    const where = columns[c.name];
+    const name = (where && normalizeHeader(where.header) !== c.name ? `${c.name} (column ${where.position} "${where.header}")` : c.name).replaceAll("'", "''");
+    if (c.required && !(generateIds && c.name === "response_id")) checks.push({ fails: `${col} IS NULL`, message: `'missing ${name} (required)'` });
     if (c.kind === "score" && c.scale) {
       const scale = `${c.scale.min}–${c.scale.max}`;
       const typed = sqlIdent(scoreName(c));
       checks.push({
         fails: `${col} IS NOT NULL AND (${typed} IS NULL OR ${typed} NOT BETWEEN ${c.scale.min} AND ${c.scale.max})`,
-        message: `CASE WHEN ${typed} IS NULL THEN format('{} ''{}'' is not a whole number on the ${scale} scale', '${c.name}', ${col})
-          ELSE format('{} {} is outside the ${scale} scale', '${c.name}', ${col}) END`,
+        message: `CASE WHEN ${typed} IS NULL THEN format('{} ''{}'' is not a whole number on the ${scale} scale', '${name}', ${col})
+          ELSE format('{} {} is outside the ${scale} scale', '${name}', ${col}) END`,
       });
     }
     if (c.kind === "timestamp") {
       const hint = mapping.timestampFormat ? `the format ${mapping.timestampFormat.replaceAll("'", "''")} or ISO 8601` : "ISO 8601 (YYYY-MM-DDTHH:MM:SS); set timestamp_format in the mapping for other layouts";
-      checks.push({ fails: `${col} IS NOT NULL AND answered_at__ts IS NULL`, message: `format('{} ''{}'' is not a timestamp in ${hint}', '${c.name}', ${col})` });
+      checks.push({ fails: `${col} IS NOT NULL AND answered_at__ts IS NULL`, message: `format('{} ''{}'' is not a timestamp in ${hint}', '${name}', ${col})` });
     }
     if (c.values) {
       const list = c.values.map(sqlString).join(", ");
-      checks.push({ fails: `${col} IS NOT NULL AND ${col} NOT IN (${list})`, message: `format('{} ''{}'' is not one of ${c.values.join(", ")}', '${c.name}', ${col})` });
+      checks.push({ fails: `${col} IS NOT NULL AND ${col} NOT IN (${list})`, message: `format('{} ''{}'' is not one of ${c.values.join(", ")}', '${name}', ${col})` });
     }
   }
   const known = touchpoints.map(sqlString).join(", ");
@@ -364,6 +388,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
     );
   }
   const extra = mapping.extraHeaderRows;
+  const exportColumns = exportColumnsOf(mapping, sourceColumns, dialect.rowPerLine === true);
   const ingestionId = await count(connection, "SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions");
   const hadResponses = (await count(connection, "SELECT count(*) FROM (SELECT 1 FROM raw.responses LIMIT 1)")) > 0;
 
@@ -386,7 +411,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
       WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s),
       typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
       inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
-      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds)} AS reason FROM inferred)
+      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds, exportColumns)} AS reason FROM inferred)
       SELECT ${kept.join(", ")}, answered_at__ts, reason, CASE WHEN reason IS NOT NULL THEN ${rawValues} END AS raw_values
       FROM reasoned`);
   } catch (error) {
@@ -483,9 +508,10 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
       throw new PromotorError(`internal error: ${rowsRead} rows read but ${loaded} loaded + ${quarantined} quarantined + ${duplicates} duplicates`, { file });
     }
     await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
-        rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file)
+        rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file, export_columns)
       VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
-      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP, ${generatedIds}, ${sqlString(mapping.source)})`);
+      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP, ${generatedIds}, ${sqlString(mapping.source)},
+      ${sqlString(JSON.stringify(exportColumns))})`);
     const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, touchpoints);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
     await connection.run("COMMIT");
@@ -505,7 +531,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
  * ingest, plus the canonical columns and `_nps_group`). Malformed records are not in it.
  * Returns whether the mapping generates response ids (the export has no id column).
  */
-export async function stageMappedText(connection: DuckDBConnection, file: string, mapping: Mapping, sheet?: string): Promise<{ generateIds: boolean }> {
+export async function stageMappedText(connection: DuckDBConnection, file: string, mapping: Mapping, sheet?: string): Promise<{ generateIds: boolean; columns: ExportColumns }> {
   const detected = detectDialect(file);
   let readPath = file;
   let dialect = detected;
@@ -546,7 +572,7 @@ export async function stageMappedText(connection: DuckDBConnection, file: string
     await connection.run(`CREATE OR REPLACE TEMP TABLE reread AS
       SELECT ${pos} + (SELECT count(*) FROM reread_rej x WHERE x.rec - x.j <= ${pos}) AS rec, r.* FROM reread_raw r`);
     await connection.run("DROP TABLE IF EXISTS reread_raw; DROP TABLE IF EXISTS reread_rej");
-    return { generateIds };
+    return { generateIds, columns: exportColumnsOf(mapping, sourceColumns, dialect.rowPerLine === true) };
   } finally {
     cleanup();
   }

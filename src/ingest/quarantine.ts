@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
-import { finalColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
+import { finalColumns, type ExportColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
 import { canonicalMapping, loadMapping, PRESETS, type Mapping } from "./mapping.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -146,14 +146,14 @@ export async function replayQuarantine(connection: DuckDBConnection, options: Re
   const results: ReplayFileResult[] = [];
   for (const f of files) {
     const root = Number(f["root"]);
-    const [first] = await queryRows(connection, `SELECT mapping, mapping_file, file_sha256 FROM raw.ingestions WHERE ingestion_id = ${root}`);
+    const [first] = await queryRows(connection, `SELECT mapping, mapping_file, file_sha256, export_columns FROM raw.ingestions WHERE ingestion_id = ${root}`);
     const mapping = options.mapping ? loadMapping(options.mapping) : originalMapping(String(first?.["mapping"] ?? "canonical"), (first?.["mapping_file"] as string | null) ?? null);
     const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
     const file = String(f["file"]);
     const sha = String(first?.["file_sha256"] ?? "");
     // With a new mapping, read the export again when it is still there, unchanged: a mapping fix
     // may change which column a value comes from, which the stored values cannot show.
-    let reread: { generateIds: boolean; extra: number } | null = null;
+    let reread: { generateIds: boolean; extra: number; columns: ExportColumns } | null = null;
     if (options.mapping && existsSync(file) && (await sha256File(file)) === sha) {
       const original = originalMapping(String(first?.["mapping"] ?? "canonical"), (first?.["mapping_file"] as string | null) ?? null);
       if (original.extraHeaderRows !== mapping.extraHeaderRows) {
@@ -165,7 +165,9 @@ export async function replayQuarantine(connection: DuckDBConnection, options: Re
       const staged = await stageMappedText(connection, file, mapping);
       reread = { ...staged, extra: mapping.extraHeaderRows };
     }
-    const result = await replayFile(connection, root, file, sha, mapping, strict, touchpoints, options, reread);
+    // Reasons name the export's columns as the first ingest saw them (a new mapping may move them).
+    const columns = reread?.columns ?? (JSON.parse(String(first?.["export_columns"] ?? "{}")) as ExportColumns);
+    const result = await replayFile(connection, root, file, sha, mapping, strict, touchpoints, options, reread, columns);
     results.push({ ...result, notReplayable: Number(f["malformed"]) - (reread ? result.recoveredMalformed : 0) });
   }
   return results;
@@ -181,6 +183,7 @@ async function replayFile(
   touchpoints: readonly string[],
   filter: QuarantineFilter,
   reread: { generateIds: boolean; extra: number } | null,
+  columns: ExportColumns,
 ): Promise<Omit<ReplayFileResult, "notReplayable"> & { recoveredMalformed: number }> {
   const n = async (sql: string): Promise<number> => Number(Object.values((await queryRows(connection, sql))[0] ?? {})[0] ?? 0);
   await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
@@ -202,7 +205,7 @@ async function replayFile(
     ),
     src AS (SELECT *, ${reread ? newValues : "stored_values"} AS old_values FROM src0),
     typed AS (SELECT *, ${typedSelect(mapping)} FROM src),
-    reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false)} AS reason FROM typed)
+    reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false, columns)} AS reason FROM typed)
     SELECT * FROM reasoned`);
   const replayed = await n("SELECT count(*) FROM replay_checked");
   const source = reread ? ("export" as const) : ("stored values" as const);

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS response_ids_generated BIGINT DEFAULT 0;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS mapping_file VARCHAR;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS rows_replayed BIGINT DEFAULT 0;
-ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS replay_of INTEGER;`);
+ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS replay_of INTEGER;
+ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS export_columns VARCHAR;`);
   // Warehouses from before 0.1.1 stored a per-row hash for duplicate checks; it is now computed
   // only for the few rows it compares, and writing it cost a third of the load (docs/benchmarks.md).
   const legacy = await connection.runAndReadAll(

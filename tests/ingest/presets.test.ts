@@ -47,7 +47,7 @@ describe("presets for survey tools", () => {
     // 11/1/2019 8:51:12 CET (UTC+1); 3/31/2019 1:30 is still CET (the clock moves at 2:00).
     expect(rows[0]).toMatchObject({ utc: "2019-11-01 07:51:12", customer_id: "anna@example.nl", recommend_reason: "Quick, friendly help" });
     expect(rows.at(-1)).toMatchObject({ utc: "2019-03-31 00:30:00", recommend_reason: 'Fine, "mostly"' });
-    expect(quarantine).toEqual([{ source_line: fixture.rows.findIndex((r) => !isScore(r[scoreColumn])) + 2, reason: "missing recommend_score (required)" }]);
+    expect(quarantine).toEqual([{ source_line: fixture.rows.findIndex((r) => !isScore(r[scoreColumn])) + 2, reason: `missing recommend_score (column 2 "${scoreColumn.slice(0, 57)}...") (required)` }]);
   });
 
   it("SurveyMonkey: two header rows, MM/DD/YYYY hh:mm:ss AM/PM", async () => {
@@ -61,7 +61,7 @@ describe("presets for survey tools", () => {
     expect(rows.map((r) => r["response_id"])).toEqual(valid.map((r) => r["Respondent ID"]));
     expect(rows[0]).toMatchObject({ utc: "2020-11-18 14:34:15", recommend_score: 10 }); // 03:34:15 PM CET
     expect(rows.at(-1)).toMatchObject({ utc: "2020-11-20 21:05:00" }); // 10:05:00 PM CET
-    expect(quarantine).toEqual([{ source_line: 7, reason: "recommend_score '7,5' is not a whole number on the 0–10 scale" }]);
+    expect(quarantine).toEqual([{ source_line: 7, reason: `recommend_score (column 10 "${scoreColumn.slice(0, 57)}...") '7,5' is not a whole number on the 0–10 scale` }]);
   });
 
   it("Typeform: # as response id, Submit Date (UTC), hidden field customer_id", async () => {
@@ -89,7 +89,8 @@ describe("presets for survey tools", () => {
       ["6", "2026-07-01 07:00:00"], // serial 46204.375 = 2026-07-01 09:00 CEST
     ]);
     expect(rows.find((r) => r["response_id"] === "1")?.["customer_id"]).toBeNull(); // "anonymous"
-    expect(quarantine).toEqual([{ source_line: 5, reason: "recommend_score '7.5' is not a whole number on the 0–10 scale" }]);
+    // Excel row 5, column F: where a person finds the cell.
+    expect(quarantine).toEqual([{ source_line: 5, reason: `recommend_score (column F "${String(sheet!.data[0]![5]).slice(0, 57)}...") '7.5' is not a whole number on the 0–10 scale` }]);
   });
 
   it("a folder of exports from several tools ingests in one go, each with its preset", async () => {

@@ -119,11 +119,21 @@ describe("promotor quarantine replay", () => {
       { response_id: "A3", t: "12:05", _ingestion_id: 2 },
     ]);
     const [left] = await query(path, "SELECT response_id, source_line, reason FROM raw.quarantine");
-    expect(left).toEqual({ response_id: "A4", source_line: 5, reason: "missing answered_at (required)" });
+    expect(left).toEqual({ response_id: "A4", source_line: 5, reason: 'missing answered_at (column 3 "finished") (required)' });
     await invariants(path);
     // The same replay again changes nothing.
     const before = await snapshot(path);
     expect((await replay(path, { mapping: mapping("finished") }))[0]).toMatchObject({ loaded: 0, replayIngestionId: null });
+    expect(await snapshot(path)).toEqual(before);
+  });
+
+  it("a replay of a tool export that still fails keeps the reason, naming the export's column, and records nothing", async () => {
+    const path = join(tempDir(), "w.duckdb");
+    await ingestInto(path, [join(fixtures, "presets", "surveymonkey.csv")]);
+    const before = await snapshot(path);
+    expect(String(before[0]?.["reasons"])).toMatch(/^recommend_score \(column 10 "How likely/);
+    const [result] = await replay(path);
+    expect(result).toMatchObject({ source: "stored values", replayed: 1, loaded: 0, replayIngestionId: null });
     expect(await snapshot(path)).toEqual(before);
   });
 

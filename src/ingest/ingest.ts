@@ -181,7 +181,23 @@ function mappedSelect(mapping: Mapping, sourceColumns: Map<string, string>, miss
 export function timestampSql(column: string, mapping: Pick<Mapping, "strptimeFormats" | "excelSerial" | "timezone">): string {
   const col = sqlIdent(column);
   const tries: string[] = [];
-  if (mapping.strptimeFormats.length > 0) tries.push(`CAST(try_strptime(${col}, [${mapping.strptimeFormats.map(sqlString).join(", ")}]) AS TIMESTAMPTZ)`);
+  // Formats without an offset give wall-clock times (the session time zone applies); formats with
+  // %z carry their offset. Kept in separate calls: in one list, DuckDB would read every result as UTC.
+  const wallClock = mapping.strptimeFormats.filter((f) => !f.includes("%z"));
+  const withOffset = mapping.strptimeFormats.filter((f) => f.includes("%z"));
+  if (wallClock.length > 0) tries.push(`CAST(try_strptime(${col}, [${wallClock.map(sqlString).join(", ")}]) AS TIMESTAMPTZ)`);
+  if (withOffset.length > 0) {
+    // "GMT-4", "GMT+5:30", "GMT" (as Google Forms writes offsets) become -04:00, +05:30, +00:00 for %z.
+    let text = col;
+    for (const [from, to] of [
+      [" (GMT|UTC)([+-])([0-9]):([0-9]{2})$", " \\20\\3:\\4"],
+      [" (GMT|UTC)([+-])([0-9]{2}):([0-9]{2})$", " \\2\\3:\\4"],
+      [" (GMT|UTC)([+-])([0-9])$", " \\20\\3:00"],
+      [" (GMT|UTC)([+-])([0-9]{2})$", " \\2\\3:00"],
+      [" (GMT|UTC)$", " +00:00"],
+    ]) text = `regexp_replace(${text}, ${sqlString(from!)}, ${sqlString(to!)})`;
+    tries.push(`try_strptime(${text}, [${withOffset.map(sqlString).join(", ")}])`);
+  }
   if (mapping.excelSerial) {
     tries.push(`CASE WHEN regexp_full_match(${col}, '[0-9]{1,6}(\\.[0-9]+)?')
       THEN CAST(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${col} AS DOUBLE) * 86400) AS BIGINT) * 1000000) AS TIMESTAMPTZ) END`);

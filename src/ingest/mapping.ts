@@ -51,6 +51,8 @@ export const NAMED_TIMESTAMP_FORMATS: Record<string, string[]> = {
   "D-M-YYYY HH:MM": ["%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S"],
   "D/M/YYYY HH:MM:SS": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"],
   "YYYY-MM-DD HH:MM:SS": ["%Y-%m-%d %H:%M:%S"],
+  // Google Forms' own CSV download: 2020/04/15 10:27:58 AM GMT-4 (the offset is read as written).
+  "YYYY/MM/DD H:MM:SS AM/PM GMT+H": ["%Y/%m/%d %I:%M:%S %p %z"],
 };
 
 /** Resolves `timestamp_format` (one name/strptime format or a list of them; `excel` = serial dates). */

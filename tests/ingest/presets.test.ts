@@ -47,6 +47,9 @@ describe("presets for survey tools", () => {
     // 11/1/2019 8:51:12 CET (UTC+1); 3/31/2019 1:30 is still CET (the clock moves at 2:00).
     expect(rows[0]).toMatchObject({ utc: "2019-11-01 07:51:12", customer_id: "anna@example.nl", recommend_reason: "Quick, friendly help" });
     expect(rows.at(-1)).toMatchObject({ utc: "2019-03-31 00:30:00", recommend_reason: 'Fine, "mostly"' });
+    // Google Forms' own download writes the offset: 10:27:58 AM GMT+1 and 3:05 PM GMT-4.
+    expect(rows.find((r) => r["recommend_reason"] === "Downloaded from Forms itself")?.["utc"]).toBe("2019-11-06 09:27:58");
+    expect(rows.find((r) => r["recommend_reason"] === "Offset west of UTC")?.["utc"]).toBe("2019-11-06 19:05:00");
     expect(quarantine).toEqual([{ source_line: fixture.rows.findIndex((r) => !isScore(r[scoreColumn])) + 2, reason: `missing recommend_score (column 2 "${scoreColumn.slice(0, 57)}...") (required)` }]);
   });
 

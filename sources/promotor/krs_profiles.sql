@@ -6,7 +6,7 @@
 WITH
 cube_1 AS (
 SELECT
-      "krs_responses".relationship_profile "krs__relationship_profile", "krs_responses".relationship_profile_label_nl "krs__relationship_profile_label_nl", "krs_responses".relationship_profile_label_en "krs__relationship_profile_label_en", DATE_TRUNC('quarter', "krs_responses".answered_at) "krs__answered_at_quarter", count("krs_responses".response_id) "krs__responses"
+      "krs_responses".relationship_profile "krs__relationship_profile", "krs_responses".relationship_profile_label_nl "krs__relationship_profile_label_nl", "krs_responses".relationship_profile_label_en "krs__relationship_profile_label_en", DATE_TRUNC('quarter', "krs_responses".answered_at) "krs__answered_at_quarter", count(*) "krs__responses"
     FROM
       marts.fct_krs_responses AS "krs_responses"  GROUP BY 1, 2, 3, 4 ORDER BY 4 ASC LIMIT 50000
 ),

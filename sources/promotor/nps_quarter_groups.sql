@@ -9,25 +9,25 @@
 WITH
 cube_1 AS (
 SELECT
-      "nps_responses".segment "nps__segment", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count("nps_responses".response_id) "nps__responses", count(CASE WHEN ("nps_responses".is_promoter = 1) THEN "nps_responses".response_id END) "nps__promoters", count(CASE WHEN ("nps_responses".is_passive = 1) THEN "nps_responses".response_id END) "nps__passives", count(CASE WHEN ("nps_responses".is_detractor = 1) THEN "nps_responses".response_id END) "nps__detractors"
+      "nps_responses".segment "nps__segment", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count(*) "nps__responses", COALESCE(count_if(("nps_responses".is_promoter = 1)), 0) "nps__promoters", COALESCE(count_if(("nps_responses".is_passive = 1)), 0) "nps__passives", COALESCE(count_if(("nps_responses".is_detractor = 1)), 0) "nps__detractors"
     FROM
       marts.fct_nps_responses AS "nps_responses"  WHERE ("nps_responses".survey_type = 'relationship') AND ("nps_responses".segment IS NOT NULL) GROUP BY 1, 2 ORDER BY 2 ASC LIMIT 50000
 ),
 cube_2 AS (
 SELECT
-      "nps_responses".business_unit "nps__business_unit", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count("nps_responses".response_id) "nps__responses", count(CASE WHEN ("nps_responses".is_promoter = 1) THEN "nps_responses".response_id END) "nps__promoters", count(CASE WHEN ("nps_responses".is_passive = 1) THEN "nps_responses".response_id END) "nps__passives", count(CASE WHEN ("nps_responses".is_detractor = 1) THEN "nps_responses".response_id END) "nps__detractors"
+      "nps_responses".business_unit "nps__business_unit", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count(*) "nps__responses", COALESCE(count_if(("nps_responses".is_promoter = 1)), 0) "nps__promoters", COALESCE(count_if(("nps_responses".is_passive = 1)), 0) "nps__passives", COALESCE(count_if(("nps_responses".is_detractor = 1)), 0) "nps__detractors"
     FROM
       marts.fct_nps_responses AS "nps_responses"  WHERE ("nps_responses".survey_type = 'relationship') AND ("nps_responses".business_unit IS NOT NULL) GROUP BY 1, 2 ORDER BY 2 ASC LIMIT 50000
 ),
 cube_3 AS (
 SELECT
-      "nps_responses".account_manager "nps__account_manager", "nps_responses".business_unit "nps__business_unit", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count("nps_responses".response_id) "nps__responses", count(CASE WHEN ("nps_responses".is_promoter = 1) THEN "nps_responses".response_id END) "nps__promoters", count(CASE WHEN ("nps_responses".is_passive = 1) THEN "nps_responses".response_id END) "nps__passives", count(CASE WHEN ("nps_responses".is_detractor = 1) THEN "nps_responses".response_id END) "nps__detractors"
+      "nps_responses".account_manager "nps__account_manager", "nps_responses".business_unit "nps__business_unit", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count(*) "nps__responses", COALESCE(count_if(("nps_responses".is_promoter = 1)), 0) "nps__promoters", COALESCE(count_if(("nps_responses".is_passive = 1)), 0) "nps__passives", COALESCE(count_if(("nps_responses".is_detractor = 1)), 0) "nps__detractors"
     FROM
       marts.fct_nps_responses AS "nps_responses"  WHERE ("nps_responses".survey_type = 'relationship') AND ("nps_responses".account_manager IS NOT NULL) GROUP BY 1, 2, 3 ORDER BY 3 ASC LIMIT 50000
 ),
 cube_4 AS (
 SELECT
-      "nps_responses".touchpoint "nps__touchpoint", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count("nps_responses".response_id) "nps__responses", count(CASE WHEN ("nps_responses".is_promoter = 1) THEN "nps_responses".response_id END) "nps__promoters", count(CASE WHEN ("nps_responses".is_passive = 1) THEN "nps_responses".response_id END) "nps__passives", count(CASE WHEN ("nps_responses".is_detractor = 1) THEN "nps_responses".response_id END) "nps__detractors"
+      "nps_responses".touchpoint "nps__touchpoint", DATE_TRUNC('quarter', "nps_responses".answered_at) "nps__answered_at_quarter", count(*) "nps__responses", COALESCE(count_if(("nps_responses".is_promoter = 1)), 0) "nps__promoters", COALESCE(count_if(("nps_responses".is_passive = 1)), 0) "nps__passives", COALESCE(count_if(("nps_responses".is_detractor = 1)), 0) "nps__detractors"
     FROM
       marts.fct_nps_responses AS "nps_responses"  WHERE ("nps_responses".survey_type = 'touchpoint') AND ("nps_responses".touchpoint IS NOT NULL) GROUP BY 1, 2 ORDER BY 2 ASC LIMIT 50000
 ),

@@ -6,7 +6,7 @@
 WITH
 cube_1 AS (
 SELECT
-      "ces_responses".touchpoint "ces__touchpoint", "ces_responses".journey_order "ces__journey_order", count(CASE WHEN ("ces_responses".ces IS NOT NULL) THEN "ces_responses".response_id END) "ces__responses", CASE WHEN count(CASE WHEN ("ces_responses".ces IS NOT NULL) THEN "ces_responses".response_id END) >= 30 THEN CAST(sum("ces_responses".ces) AS DOUBLE) / NULLIF(count(CASE WHEN ("ces_responses".ces IS NOT NULL) THEN "ces_responses".response_id END), 0) END "ces__score_reported", 100.0 * CAST(count(CASE WHEN ("ces_responses".is_ces_easy = 1) THEN "ces_responses".response_id END) AS DOUBLE) / NULLIF(count(CASE WHEN ("ces_responses".ces IS NOT NULL) THEN "ces_responses".response_id END), 0) "ces__easy_share"
+      "ces_responses".touchpoint "ces__touchpoint", "ces_responses".journey_order "ces__journey_order", COALESCE(count_if(("ces_responses".ces IS NOT NULL)), 0) "ces__responses", CASE WHEN COALESCE(count_if(("ces_responses".ces IS NOT NULL)), 0) >= 30 THEN CAST(sum("ces_responses".ces) AS DOUBLE) / NULLIF(COALESCE(count_if(("ces_responses".ces IS NOT NULL)), 0), 0) END "ces__score_reported", 100.0 * CAST(COALESCE(count_if(("ces_responses".is_ces_easy = 1)), 0) AS DOUBLE) / NULLIF(COALESCE(count_if(("ces_responses".ces IS NOT NULL)), 0), 0) "ces__easy_share"
     FROM
       marts.fct_csat_ces AS "ces_responses"  WHERE ("ces_responses".survey_type = 'touchpoint') GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50000
 ),

@@ -6,7 +6,7 @@
 WITH
 cube_1 AS (
 SELECT
-      "csat_responses".touchpoint "csat__touchpoint", "csat_responses".journey_order "csat__journey_order", count(CASE WHEN ("csat_responses".csat IS NOT NULL) THEN "csat_responses".response_id END) "csat__responses", CASE WHEN count(CASE WHEN ("csat_responses".csat IS NOT NULL) THEN "csat_responses".response_id END) >= 30 THEN 100.0 * CAST(count(CASE WHEN ("csat_responses".is_csat_satisfied = 1) THEN "csat_responses".response_id END) AS DOUBLE) / NULLIF(count(CASE WHEN ("csat_responses".csat IS NOT NULL) THEN "csat_responses".response_id END), 0) END "csat__score_reported"
+      "csat_responses".touchpoint "csat__touchpoint", "csat_responses".journey_order "csat__journey_order", COALESCE(count_if(("csat_responses".csat IS NOT NULL)), 0) "csat__responses", CASE WHEN COALESCE(count_if(("csat_responses".csat IS NOT NULL)), 0) >= 30 THEN 100.0 * CAST(COALESCE(count_if(("csat_responses".is_csat_satisfied = 1)), 0) AS DOUBLE) / NULLIF(COALESCE(count_if(("csat_responses".csat IS NOT NULL)), 0), 0) END "csat__score_reported"
     FROM
       marts.fct_csat_ces AS "csat_responses"  WHERE ("csat_responses".survey_type = 'touchpoint') GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50000
 ),

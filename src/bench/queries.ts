@@ -1,10 +1,14 @@
-/** The fixed dashboard questions of the benchmark: each as a Cube query through the semantic
- * layer and as the same question written by hand in DuckDB SQL over raw.responses. */
+/** The fixed questions of the benchmark: each as a Cube query through the semantic layer and as
+ * the same question written by hand in DuckDB SQL over raw.responses. The dashboard questions are
+ * served by rollups; the analyst questions are ones no rollup covers. */
 import type { CubeQuery } from "../semantic/types.ts";
 
 export interface DashboardQuery {
   id: string;
   title: string;
+  /** "dashboard": a question the dashboards ask (rollups serve it); "analyst": an ad-hoc question
+   * no rollup covers, answered from the mart views (issue 13). Default dashboard. */
+  kind?: "dashboard" | "analyst";
   cube: CubeQuery;
   /** Hand-written DuckDB SQL over the raw table (no marts, no semantic layer). */
   handSql: string;
@@ -99,3 +103,86 @@ GROUP BY ALL`,
     values: [["drivers.importance", "importance"], ["drivers.performance", "performance"], ["drivers.ratings", "ratings"]],
   },
 ];
+
+/** Ad-hoc questions an analyst asks that no rollup covers: they always run on the mart views. */
+export const ANALYST_QUERIES: readonly DashboardQuery[] = [
+  {
+    id: "nps_channel_language",
+    kind: "analyst",
+    title: "NPS by channel × language",
+    cube: {
+      measures: ["nps.score", "nps.promoter_share", "nps.responses"],
+      dimensions: ["nps.channel", "nps.language"],
+    },
+    handSql: `
+SELECT channel, language,
+  100.0 * (count_if(recommend_score >= 9) - count_if(recommend_score <= 6)) / count(*) AS nps,
+  100.0 * count_if(recommend_score >= 9) / count(*) AS promoter_share,
+  count(*) AS responses
+FROM raw.responses
+GROUP BY ALL`,
+    keys: [["nps.channel", "channel"], ["nps.language", "language"]],
+    values: [["nps.score", "nps"], ["nps.promoter_share", "promoter_share"], ["nps.responses", "responses"]],
+  },
+  {
+    id: "csat_touchpoint_week",
+    kind: "analyst",
+    title: "CSAT by touchpoint by week",
+    cube: {
+      measures: ["csat.score", "csat.responses"],
+      dimensions: ["csat.touchpoint"],
+      timeDimensions: [{ dimension: "csat.answered_at", granularity: "week" }],
+    },
+    handSql: `
+SELECT touchpoint, date_trunc('week', answered_at) AS week,
+  100.0 * count_if(csat >= 4) / NULLIF(count(csat), 0) AS csat, count(csat) AS responses
+FROM raw.responses
+WHERE csat IS NOT NULL OR ces IS NOT NULL -- the rows of the CSAT fact: a week with only CES answers has 0 CSAT responses
+GROUP BY ALL`,
+    keys: [["csat.touchpoint", "touchpoint"], ["csat.answered_at.week", "week"]],
+    values: [["csat.score", "csat"], ["csat.responses", "responses"]],
+  },
+  {
+    id: "ces_business_unit_survey_type",
+    kind: "analyst",
+    title: "CES and easy share by business unit × survey type",
+    cube: {
+      measures: ["ces.score", "ces.easy_share", "ces.responses"],
+      dimensions: ["ces.business_unit", "ces.survey_type"],
+    },
+    handSql: `
+SELECT business_unit, survey_type, avg(ces) AS ces, 100.0 * count_if(ces >= 5) / NULLIF(count(ces), 0) AS easy_share, count(ces) AS responses
+FROM raw.responses
+WHERE csat IS NOT NULL OR ces IS NOT NULL -- the rows of the CES fact: a group without CES answers has 0 responses
+GROUP BY ALL`,
+    keys: [["ces.business_unit", "business_unit"], ["ces.survey_type", "survey_type"]],
+    values: [["ces.score", "ces"], ["ces.easy_share", "easy_share"], ["ces.responses", "responses"]],
+  },
+  {
+    id: "nps_account_manager_quarter_moe",
+    kind: "analyst",
+    title: "NPS ± margin of error per account manager, one quarter, relationship survey",
+    cube: {
+      measures: ["nps.score", "nps.score_margin_of_error", "nps.responses"],
+      dimensions: ["nps.account_manager"],
+      timeDimensions: [{ dimension: "nps.answered_at", dateRange: ["2026-07-01", "2026-09-30"] }],
+      filters: [{ member: "nps.survey_type", operator: "equals", values: ["relationship"] }],
+    },
+    handSql: `
+WITH groups AS (
+  SELECT account_manager, count(*) AS n,
+    count_if(recommend_score >= 9) / count(*) AS p,
+    count_if(recommend_score <= 6) / count(*) AS d
+  FROM raw.responses
+  WHERE answered_at >= TIMESTAMP '2026-07-01' AND answered_at < TIMESTAMP '2026-10-01' AND survey_type = 'relationship'
+  GROUP BY ALL
+)
+SELECT account_manager, 100 * (p - d) AS nps, 100 * 1.96 * sqrt((p + d - (p - d) ^ 2) / n) AS margin_of_error, n AS responses
+FROM groups`,
+    keys: [["nps.account_manager", "account_manager"]],
+    values: [["nps.score", "nps"], ["nps.score_margin_of_error", "margin_of_error"], ["nps.responses", "responses"]],
+  },
+];
+
+/** Every question the benchmark times. */
+export const BENCH_QUERIES: readonly DashboardQuery[] = [...DASHBOARD_QUERIES, ...ANALYST_QUERIES];

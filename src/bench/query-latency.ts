@@ -4,12 +4,14 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "../lib/duckdb.ts";
 import { createSemanticLayer } from "../semantic/index.ts";
 import { compareAnswers } from "./compare.ts";
-import { DASHBOARD_QUERIES, type DashboardQuery } from "./queries.ts";
+import { BENCH_QUERIES, type DashboardQuery } from "./queries.ts";
 import { median } from "./stats.ts";
 
 export interface QueryMeasurement {
   id: string;
   title: string;
+  /** "dashboard" (rollups serve it) or "analyst" (no rollup covers it). */
+  kind: "dashboard" | "analyst";
   /** The rollup that served the semantic query, or null when it ran on the marts. */
   preAggregation: string | null;
   /** First call through the layer: compiling the model and building any rollup. */
@@ -59,7 +61,7 @@ export interface QueryBenchOptions {
 
 export async function measureQueries(options: QueryBenchOptions): Promise<QueryMeasurement[]> {
   const repeat = Math.max(1, options.repeat ?? 10);
-  const queries = options.queries ?? DASHBOARD_QUERIES;
+  const queries = options.queries ?? BENCH_QUERIES;
   const layer = await createSemanticLayer({ warehouse: options.warehouse });
   const noRollup = await createSemanticLayer({ warehouse: options.warehouse, preAggregations: false });
   const hand = await openHand(options.warehouse);
@@ -73,7 +75,12 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
       const first = await timed(() => layer.load(q.cube));
       const handFirst = await runHand(q);
       const comparison = compareAnswers(q, first.value.data, handFirst);
-      await noRollup.load(q.cube);
+      // The answer without a rollup must be the same too (row by row).
+      const plain = compareAnswers(q, (await noRollup.load(q.cube)).data, handFirst);
+      if (!plain.equal) {
+        comparison.equal = false;
+        comparison.differences.push(...plain.differences.map((d) => `no rollup: ${d}`));
+      }
       const semanticMs: number[] = [];
       const handMs: number[] = [];
       const ratios: number[] = [];
@@ -100,6 +107,7 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryM
       results.push({
         id: q.id,
         title: q.title,
+        kind: q.kind ?? "dashboard",
         preAggregation: first.value.preAggregation ?? null,
         firstMs: first.ms,
         semanticMs: median(semanticMs),

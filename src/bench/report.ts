@@ -8,11 +8,15 @@ export const TARGETS = {
   ingestRatio: 1.5,
   xlsxMs: 10_000,
   xlsxRows: 100_000,
-  fullLoadMs: 60_000,
+  /** Issue 13: 10M ingest + build < 30 s (issue 6 asked < 60 s); +100k ingest + incremental build < 5 s. */
+  fullLoadMs: 30_000,
   peakBytes: 2 * 1024 ** 3,
   ratio: 1.2,
+  /** Issue 13: without a rollup, every query within 1.2 × the hand SQL at these sizes. */
+  noRollupRatio: 1.2,
+  noRollupSizes: [1_000_000, 10_000_000] as readonly number[],
   preAggregatedMs: 100,
-  incrementalBuildMs: 10_000,
+  incrementalMs: 5_000,
   atResponses: 10_000_000,
 } as const;
 
@@ -50,7 +54,7 @@ function queryRows(sizes: readonly SizeResult[]): Cell[][] {
     s.queries.map((q) => [
       count(s.responses),
       q.title,
-      q.preAggregation ?? "marts",
+      q.preAggregation ?? (q.kind === "analyst" ? "marts (analyst question)" : "marts"),
       millis(q.firstMs),
       millis(q.semanticMs),
       millis(q.handMs),
@@ -69,7 +73,7 @@ function targetRows(result: BenchResult): Cell[][] {
   const at = count(TARGETS.atResponses);
   const rows: Cell[][] = [];
   const fullMs = big ? big.full.ingest.elapsedMs + big.full.build.elapsedMs : null;
-  rows.push([`${at}: ingest + dbt build < 60 s`, fullMs === null ? "–" : seconds(fullMs), verdict(fullMs === null ? null : fullMs < TARGETS.fullLoadMs)]);
+  rows.push([`${at}: ingest + dbt build < 30 s`, fullMs === null ? "–" : seconds(fullMs), verdict(fullMs === null ? null : fullMs < TARGETS.fullLoadMs)]);
   const peak = big ? Math.max(big.full.ingest.peakRssBytes, big.full.build.peakRssBytes) : null;
   rows.push([`${at}: peak memory < 2 GiB`, peak === null ? "–" : mib(peak), verdict(peak === null ? null : peak < TARGETS.peakBytes)]);
   for (const s of result.sizes) {
@@ -81,11 +85,27 @@ function targetRows(result: BenchResult): Cell[][] {
     rows.push([`.xlsx ${count(x.rows)} rows: ingest < 10 s`, `${seconds(x.elapsedMs)} (${formatBytes(x.bytes)}, peak ${mib(x.peakRssBytes)})`, x.rows >= TARGETS.xlsxRows ? verdict(x.elapsedMs < TARGETS.xlsxMs) : "not measured at 100k"]);
   }
   const inc = big?.incremental ?? null;
-  rows.push([`${at} + ${inc ? count(inc.responses) : "100k"}: incremental dbt build < 10 s`, inc ? seconds(inc.build.elapsedMs) : "–", verdict(inc ? inc.build.elapsedMs < TARGETS.incrementalBuildMs : null)]);
+  const incMs = inc ? inc.ingest.elapsedMs + inc.build.elapsedMs : null;
+  rows.push([
+    `${at} + ${inc ? count(inc.responses) : "100k"}: ingest + incremental dbt build < 5 s`,
+    incMs === null ? "–" : `${seconds(incMs)} (${seconds(inc!.ingest.elapsedMs)} + ${seconds(inc!.build.elapsedMs)})`,
+    verdict(incMs === null ? null : incMs < TARGETS.incrementalMs),
+  ]);
   for (const s of result.sizes) {
     if (s.queries.length === 0) continue;
-    const worst = s.queries.reduce((a, q) => (q.ratio > a.ratio ? q : a));
-    rows.push([`${count(s.responses)}: semantic ≤ 1.2 × hand SQL, every query`, `worst ${worst.ratio.toFixed(2)} × (${worst.title})`, verdict(worst.ratio <= TARGETS.ratio)]);
+    const dashboard = s.queries.filter((q) => q.kind !== "analyst");
+    if (dashboard.length > 0) {
+      const worst = dashboard.reduce((a, q) => (q.ratio > a.ratio ? q : a));
+      rows.push([`${count(s.responses)}: semantic ≤ 1.2 × hand SQL, every dashboard query`, `worst ${worst.ratio.toFixed(2)} × (${worst.title})`, verdict(worst.ratio <= TARGETS.ratio)]);
+    }
+    if (TARGETS.noRollupSizes.includes(s.responses)) {
+      const worstRaw = s.queries.reduce((a, q) => (q.noRollupRatio > a.noRollupRatio ? q : a));
+      rows.push([
+        `${count(s.responses)}: without a rollup ≤ 1.2 × hand SQL, every query (dashboard and analyst)`,
+        `worst ${worstRaw.noRollupRatio.toFixed(2)} × (${worstRaw.title}); ${s.queries.filter((q) => q.noRollupRatio <= TARGETS.noRollupRatio).length} of ${s.queries.length} within`,
+        verdict(worstRaw.noRollupRatio <= TARGETS.noRollupRatio),
+      ]);
+    }
     const served = s.queries.filter((q) => q.preAggregation !== null);
     if (served.length > 0) {
       const slowest = served.reduce((a, q) => (q.semanticMs > a.semanticMs ? q : a));
@@ -135,9 +155,9 @@ export function textReport(result: BenchResult): string {
     table(t.pipeline.headers, t.pipeline.rows, { align: right(t.pipeline.headers.length) }),
     "",
     ...(t.queries.rows.length > 0
-      ? ["Dashboard queries (semantic layer vs hand-written DuckDB SQL over raw.responses)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
+      ? ["Queries (semantic layer vs hand-written DuckDB SQL over raw.responses, the floor; dashboard questions are served by rollups, analyst questions by the marts)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
       : []),
-    "Targets (issues 6 and 12)",
+    "Targets (issues 6, 12 and 13)",
     table(t.targets.headers, t.targets.rows, { align: ["left", "left", "left"] }),
     "",
   ].join("\n");

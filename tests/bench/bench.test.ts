@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareAnswers } from "../../src/bench/compare.ts";
 import { runMeasured } from "../../src/bench/process-tree.ts";
-import { DASHBOARD_QUERIES } from "../../src/bench/queries.ts";
+import { BENCH_QUERIES, DASHBOARD_QUERIES } from "../../src/bench/queries.ts";
 import { DOCS_END, DOCS_START, updateDocs } from "../../src/bench/report.ts";
 import { median } from "../../src/bench/stats.ts";
 import { parseBenchArgs } from "../../src/cli/commands/bench.ts";
@@ -94,22 +94,36 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     // Issue 12: the ingest / read_csv ratio and the .xlsx ingest (2,000 rows in a smoke run).
     expect(text).toMatch(/2k: ingest ≤ 1\.5 × DuckDB read_csv of the same files\s+[\d.]+ × \([\d.]+ s vs [\d.]+ s\)\s+(met|MISSED)/);
     expect(text).toMatch(/\.xlsx 2k rows: ingest < 10 s\s+[\d.]+ s .*not measured at 100k/);
-    const queryRows = lines.filter((l) => /^\s*2k\s{2,}(NPS|KRS|Driver)/.test(l));
-    expect(queryRows).toHaveLength(DASHBOARD_QUERIES.length);
+    const queryRows = lines.filter((l) => /^\s*2k\s{2,}(NPS|KRS|Driver|CSAT|CES)/.test(l));
+    expect(queryRows).toHaveLength(BENCH_QUERIES.length);
     // first, semantic, hand SQL, ratio, no rollup, its ratio, same answer
     for (const row of queryRows) expect(row).toMatch(/[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ×\s+[\d.]+ ms\s+[\d.]+ ×\s+yes$/);
-    expect(text).toMatch(/10M: ingest \+ dbt build < 60 s\s+–\s+not measured/);
+    expect(text).toMatch(/10M: ingest \+ dbt build < 30 s\s+–\s+not measured/);
+    expect(text).toMatch(/10M \+ 100k: ingest \+ incremental dbt build < 5 s\s+–\s+not measured/);
     const file = /^figures: (.+\.json)$/m.exec(text)?.[1];
     expect(file && existsSync(file)).toBe(true);
-    const json = JSON.parse(readFileSync(file!, "utf8")) as { sizes: { responses: number; incremental: { responses: number } | null; queries: unknown[] }[] };
+    // The documented shape (docs/benchmarks.md "Results JSON"): sizes[].full.ingest/build.elapsedMs,
+    // sizes[].queries[].semanticMs, handMs, noRollupRatio …
+    const json = JSON.parse(readFileSync(file!, "utf8")) as {
+      sizes: { responses: number; full: { ingest: { elapsedMs: number }; build: { elapsedMs: number } }; incremental: { responses: number } | null; queries: unknown[] }[];
+    };
     expect(json.sizes[0]).toMatchObject({ responses: 2000, incremental: { responses: 500 } });
-    expect(json.sizes[0]!.queries).toHaveLength(4);
-    for (const q of json.sizes[0]!.queries as { preAggregation: string | null; noRollupMs: number; noRollupRatio: number }[]) {
-      // Every dashboard question is served by a rollup, and also timed with rollups off.
-      expect(q.preAggregation).not.toBeNull();
+    expect(json.sizes[0]!.full.ingest.elapsedMs).toBeGreaterThan(0);
+    expect(json.sizes[0]!.full.build.elapsedMs).toBeGreaterThan(0);
+    expect(json.sizes[0]!.queries).toHaveLength(BENCH_QUERIES.length);
+    const queries = json.sizes[0]!.queries as { id: string; kind: string; preAggregation: string | null; semanticMs: number; handMs: number; noRollupMs: number; noRollupRatio: number; equal: boolean }[];
+    for (const q of queries) {
+      // Dashboard questions are served by a rollup, analyst questions by the marts; both are
+      // also timed with rollups off, against the hand SQL, with the same answers.
+      if (q.kind === "dashboard") expect(q.preAggregation, q.id).not.toBeNull();
+      else expect(q.preAggregation, q.id).toBeNull();
+      expect(q.semanticMs).toBeGreaterThan(0);
+      expect(q.handMs).toBeGreaterThan(0);
       expect(q.noRollupMs).toBeGreaterThan(0);
       expect(q.noRollupRatio).toBeGreaterThan(0);
+      expect(q.equal, q.id).toBe(true);
     }
+    expect(queries.filter((q) => q.kind === "analyst").length).toBeGreaterThanOrEqual(4);
   });
 
   describe("hand-written SQL and the semantic layer agree on the benchmark warehouse (2,500 responses)", () => {
@@ -142,13 +156,13 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
       expect(r).toEqual({ n: 2500n, ids: 2500n });
     });
 
-    for (const q of DASHBOARD_QUERIES) {
+    for (const q of BENCH_QUERIES) {
       it(`${q.title}: every row and number`, async () => {
         const semantic = (await layer.load(q.cube)).data;
         const handRows = await hand(q.handSql);
         expect(semantic.length).toBe(handRows.length);
         expect(semantic.length).toBeGreaterThan(0);
-        const key = (row: Record<string, unknown>, side: 0 | 1): string => q.keys.map((k) => (k[1] === "month" || k[1] === "quarter" ? day(row[k[side]]) : String(row[k[side]] ?? "∅"))).join("|");
+        const key = (row: Record<string, unknown>, side: 0 | 1): string => q.keys.map((k) => (k[1] === "month" || k[1] === "quarter" || k[1] === "week" ? day(row[k[side]]) : String(row[k[side]] ?? "∅"))).join("|");
         const byKey = new Map(handRows.map((r) => [key(r, 1), r]));
         for (const s of semantic) {
           const h = byKey.get(key(s, 0));

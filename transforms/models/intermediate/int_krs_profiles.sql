@@ -1,11 +1,10 @@
-{#- KlantRelatieScore per respondent: component strengths and the relationship profile. -#}
+{#- KlantRelatieScore per respondent: component strengths and the relationship profile. The
+    profile's name, labels and interpretation are written in as CASE expressions over the three
+    strengths (macros/reference_lookup.sql), not joined per row. -#}
+-- depends_on: {{ ref('stg_reference__relationship_profiles') }}
 with responses as (
     select * from {{ ref('int_responses_enriched') }}
     where krs_satisfaction is not null and krs_trust is not null and krs_love is not null
-),
-
-profiles as (
-    select * from {{ ref('stg_reference__relationship_profiles') }}
 ),
 
 strengths as (
@@ -20,13 +19,9 @@ strengths as (
 
 select
     strengths.*,
-    profiles.relationship_profile,
-    profiles.profile_label_nl,
-    profiles.profile_label_en,
-    profiles.interpretation_nl,
-    profiles.interpretation_en
+    {{ relationship_profile_lookup('relationship_profile') }} as relationship_profile,
+    {{ relationship_profile_lookup('profile_label_nl') }} as profile_label_nl,
+    {{ relationship_profile_lookup('profile_label_en') }} as profile_label_en,
+    {{ relationship_profile_lookup('interpretation_nl') }} as interpretation_nl,
+    {{ relationship_profile_lookup('interpretation_en') }} as interpretation_en
 from strengths
-left join profiles
-    on strengths.satisfaction_strong = profiles.satisfaction_strong
-    and strengths.trust_strong = profiles.trust_strong
-    and strengths.love_strong = profiles.love_strong

@@ -26,8 +26,9 @@ export interface IngestResult {
   loaded: number;
   quarantined: number;
   duplicates: number;
-  /** Set when the file was ingested before (same SHA-256): nothing was changed. */
-  alreadyIngested: { ingestionId: number; ingestedAt: string } | null;
+  /** Set when the file was ingested before (same SHA-256): nothing was changed. `quarantined`:
+   * its rows still in quarantine (replayable after a fix). */
+  alreadyIngested: { ingestionId: number; ingestedAt: string; quarantined?: number } | null;
   /** Mapped columns the file does not have (filled with NULL). */
   missingOptionalColumns: string[];
   reasons: ReasonCount[];
@@ -345,10 +346,12 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
   await ensureRawSchema(connection);
   const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
   if (seen[0]) {
+    const id = Number(seen[0]["ingestion_id"]);
+    const stillQuarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id}`);
     return {
       file, format: detected.label, mapping: mapping.name, missingOptionalColumns: [], reasons: [], unknownTouchpoints: [], generatedIds: 0,
       ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0,
-      alreadyIngested: { ingestionId: Number(seen[0]["ingestion_id"]), ingestedAt: String(seen[0]["ingested_at"]) },
+      alreadyIngested: { ingestionId: id, ingestedAt: String(seen[0]["ingested_at"]), quarantined: stillQuarantined },
     };
   }
   try {

@@ -181,6 +181,15 @@ describe("promotor quarantine list | show (CLI)", () => {
     expect(missing.err()).toContain("no quarantined row 9:9");
   });
 
+  it("ingesting the same file again points to replay for its quarantined rows", async () => {
+    const path = join(tempDir(), "w.duckdb");
+    await ingestInto(path, [dutch]);
+    const c = capture();
+    expect(await main(["ingest", dutch, "--warehouse", path], c.io)).toBe(0);
+    expect(c.err()).toContain("already ingested as #1");
+    expect(c.err()).toContain(`4 of its rows are in quarantine: after fixing the journey map or the mapping, bring them back with promotor quarantine replay --file ${dutch}`);
+  });
+
   it("replay through the CLI reports per file and exits 0", async () => {
     const path = join(tempDir(), "w.duckdb");
     await ingestInto(path, [dutch]);

@@ -35,7 +35,10 @@ export const ingestCommand: Command = {
           results.push(result);
           ctx.stderr.write(
             result.alreadyIngested
-              ? `already ingested as #${result.alreadyIngested.ingestionId} on ${result.alreadyIngested.ingestedAt.slice(0, 19)}: nothing changed\n`
+              ? `already ingested as #${result.alreadyIngested.ingestionId} on ${result.alreadyIngested.ingestedAt.slice(0, 19)}: nothing changed\n` +
+                  (result.alreadyIngested.quarantined
+                    ? `  ${result.alreadyIngested.quarantined} of its rows are in quarantine: after fixing the journey map or the mapping, bring them back with promotor quarantine replay --file ${file}${values.mapping ? ` --mapping ${values.mapping}` : ""}\n`
+                    : "")
               : `${result.rowsRead.toLocaleString("en-US")} rows in ${formatDuration(performance.now() - started)}\n`,
           );
           if (!result.alreadyIngested && result.mapping !== "canonical") ctx.stderr.write(`  mapping: ${result.mapping}\n`);

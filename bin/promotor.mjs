@@ -36,11 +36,7 @@ async function run() {
   process.exitCode = await main(args);
 }
 
-// Help needs no Cube and no Node >= 22: answer it here, without starting the pinned runtime.
-const helpOnly = args.filter((a) => !a.startsWith("--warehouse")).length === 0 || ["help", "--help", "-h"].includes(args[0] ?? "");
-if (major < 22 && helpOnly && existsSync(join(root, "dist", "node"))) {
-  await run();
-} else if (major < 22) {
+if (major < 22) {
   const pinned = join(root, "node_modules", "node", "bin", "node");
   if (!existsSync(pinned)) {
     console.error(

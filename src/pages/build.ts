@@ -68,6 +68,9 @@ export function evidenceEnv(project: PagesProject, warehouse: string, base: Node
     ...base,
     [`EVIDENCE_SOURCE__${project.sourceName}__filename`]: relative(project.sourceDir, warehouse),
     EVIDENCE_DISABLE_TELEMETRY: "true",
+    // An inherited NODE_ENV (development, test) makes Vite build in dev mode: the header then links
+    // Evidence's explore pages, whose prerender fails build:strict.
+    NODE_ENV: "production",
   };
 }
 

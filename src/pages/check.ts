@@ -285,7 +285,8 @@ export async function checkPages(project: PagesProject, warehouse: string, optio
           perLanguage.push(found);
           continue;
         }
-        if (i === 0) found.push(...versionProblems(page, changelog, project));
+        // The version is the page's, not a language's: said once, untagged.
+        if (i === 0) result.problems.push(...versionProblems(page, changelog, project));
         found.push(...structureProblems(page));
         if (!options.skipCompile) for (const p of await compilePage(project.root, file, text)) found.push({ file, line: p.line, query: "compile", message: p.message });
         const sink: CheckResult = { problems: found, sources: result.sources, pages: [] };

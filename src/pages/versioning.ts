@@ -159,7 +159,7 @@ export function releaseIndexHtml(releases: ReleaseEntry[]): string {
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Promotor dashboards: releases</title>
+<html lang="en"><head><meta charset="utf-8"><title>Promotor dashboards: releases</title><link rel="icon" href="data:,">
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}table{border-collapse:collapse}td,th{border-bottom:1px solid #e5e7eb;padding:.4rem .8rem;text-align:left;vertical-align:top}</style></head>
 <body><h1>Promotor dashboards: releases</h1>
 <p>Every release is the dashboard exactly as it was built, in one language. Serve this folder as it is with any static

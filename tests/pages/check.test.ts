@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/lib/paths.ts";
 import { checkPages } from "../../src/pages/check.ts";
 import { pagesProject } from "../../src/pages/project.ts";
+import { SOURCE_QUERIES } from "../../src/pages/source-queries.ts";
 import { writeCurrentStamp } from "../../src/pages/stamp.ts";
 import { cli, tempDir, warehouseFrom } from "./helpers.ts";
 
@@ -51,12 +52,13 @@ describe("pages check", () => {
     const r = await cli(["--warehouse", generated, "pages", "check"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/pages check: 7 pages and 13 sources OK/);
+    expect(r.stdout).toContain(`pages check: 7 pages and ${SOURCE_QUERIES.length + 3} sources OK`);
   });
 
   it("fails with the page, the query name and the database error", async () => {
     const root = tempDir("promotor-pages-broken-");
     cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
+    cpSync(join(projectRoot, "components"), join(root, "components"), { recursive: true });
     mkdirSync(join(root, "pages"));
     mkdirSync(join(root, "docs"));
     cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
@@ -64,8 +66,8 @@ describe("pages check", () => {
     // index.md: a bad column in a component, a query with an SQL error, an unknown query.
     const broken = readFileSync(join(projectRoot, "pages", "index.md"), "utf8")
       .replace("<BigValue data={headline} value=responses", "<BigValue data={headline} value=respondents")
-      .replace("select * from promotor.krs_periods where scope = 'total'", "select * from promotor.krs_periods where scop = 'total'")
-      .replace("<DataTable data={drops}>", "<DataTable data={dropped}>");
+      .replace("select * from promotor.krs_periods where scope_value", "select * from promotor.krs_periods where scop")
+      .replace("<DataTable data={drops} ", "<DataTable data={dropped} ");
     writeFileSync(join(root, "pages", "index.md"), broken);
     writeFileSync(join(root, "pages", "unversioned.md"), "# x\n\n```sql q\nselect 1 as a\n```\n\n<BigValue data={q} value=a />\n");
     const p = pagesProject(root);
@@ -73,7 +75,7 @@ describe("pages check", () => {
     const result = await checkPages(p, sample, { skipStaleness: false });
     const text = result.problems.map((x) => `${x.file}:${x.line ?? ""} [${x.query ?? ""}] ${x.message}`);
     // Staleness: the copied generated sources do not match this (model-less) project.
-    expect(text.filter((t) => t.includes("generated source is stale"))).toHaveLength(11);
+    expect(text.filter((t) => t.includes("generated source is stale"))).toHaveLength(SOURCE_QUERIES.length);
     expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[headline\] <BigValue value=respondents>: query "headline" has no column "respondents"/));
     expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[krs_now\] .*Binder Error.*scop/));
     expect(text).toContainEqual(expect.stringMatching(/^pages\/index\.md:\d+ \[dropped\] <DataTable> reads query "dropped", which this page does not define/));

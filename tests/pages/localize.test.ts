@@ -151,3 +151,13 @@ describe("the build copy of one language", () => {
     expect(listFiles(projectRoot, join(projectRoot, "components"))).toContain("components/BandChart.svelte");
   });
 });
+
+describe("the environment Evidence builds in", () => {
+  it("is production whatever NODE_ENV the caller has (a dev-mode build links Evidence's explore pages and fails build:strict)", async () => {
+    const { evidenceEnv } = await import("../../src/pages/build.ts");
+    const env = evidenceEnv(project, join(projectRoot, "warehouse", "promotor.duckdb"), { NODE_ENV: "test", PATH: "/bin" });
+    expect(env["NODE_ENV"]).toBe("production");
+    expect(env["EVIDENCE_SOURCE__promotor__filename"]).toBe(join("..", "..", "warehouse", "promotor.duckdb"));
+    expect(env["EVIDENCE_DISABLE_TELEMETRY"]).toBe("true");
+  });
+});

@@ -2,7 +2,7 @@
  * defaults, loops, and ${...} resolution as Evidence does it. */
 import { describe, expect, it } from "vitest";
 import { resolvePageSql } from "../../src/pages/check.ts";
-import { columnsOf, parsePage, parseProps } from "../../src/pages/markdown.ts";
+import { columnsOf, INPUT_STORES, parsePage, parseProps, type PageInput } from "../../src/pages/markdown.ts";
 
 const PAGE = `---
 title: T
@@ -84,18 +84,27 @@ describe("parsePage", () => {
 
 describe("resolvePageSql", () => {
   const queries = new Map([["base", "select 1 as a"], ["mid", "select * from ${base}"], ["loop", "select * from ${loop}"]]);
-  const inputs = new Map<string, Record<string, string>>([["pick", { value: "it's" }], ["range", { start: "2025-01-01", end: "2025-12-31" }]]);
+  const input = (component: string, name: string, defaults: Record<string, string>): PageInput => ({ component, name, line: 1, store: INPUT_STORES[component]!, defaults });
+  const inputs = new Map<string, PageInput>([
+    ["pick", input("Dropdown", "pick", { value: "it's" })],
+    ["range", input("DateRange", "range", { start: "2025-01-01", end: "2025-12-31" })],
+    ["who", input("ButtonGroup", "who", { value: "detractor" })],
+    ["half", input("DateRange", "half", { start: "2025-01-01" })],
+  ]);
 
   it("inlines queries, input defaults and route params (quotes escaped)", () => {
     expect(resolvePageSql("select * from ${mid} where x = '${inputs.pick.value}' and d >= '${inputs.range.start}'", queries, inputs, {})).toBe(
       "select * from (select * from (select 1 as a)) where x = 'it's' and d >= '2025-01-01'",
     );
     expect(resolvePageSql("where m = '${params.account_manager}'", queries, inputs, { account_manager: "O'Neil" })).toBe("where m = 'O''Neil'");
+    expect(resolvePageSql("where c = '${inputs.who}'", queries, inputs, {})).toBe("where c = 'detractor'");
   });
 
   it("names what is wrong: unknown query, input without default, cycles", () => {
     expect(() => resolvePageSql("${nope}", queries, inputs, {})).toThrow(/no query of that name/);
-    expect(() => resolvePageSql("${inputs.pick.end}", queries, inputs, {})).toThrow(/has no default for .end/);
+    expect(() => resolvePageSql("${inputs.half.end}", queries, inputs, {})).toThrow(/has no default for .end/);
+    expect(() => resolvePageSql("${inputs.pick.end}", queries, inputs, {})).toThrow(/<Dropdown> stores \{ value, label \}, so \.end is always empty/);
+    expect(() => resolvePageSql("${inputs.who.value}", queries, inputs, {})).toThrow(/<ButtonGroup> stores a plain value/);
     expect(() => resolvePageSql("${inputs.other.value}", queries, inputs, {})).toThrow(/no input named "other"/);
     expect(() => resolvePageSql("${loop}", queries, inputs, {})).toThrow(/cycle/);
     expect(() => resolvePageSql("${params.x}", queries, inputs, {})).toThrow(/no route parameter "x"/);

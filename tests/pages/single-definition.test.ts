@@ -10,6 +10,7 @@ import { projectRoot } from "../../src/lib/paths.ts";
 import { npsChange } from "../../src/measures/formulas.ts";
 import { parsePage } from "../../src/pages/markdown.ts";
 import { pageFiles, pagesProject, sourceFiles } from "../../src/pages/project.ts";
+import { SOURCE_QUERIES } from "../../src/pages/source-queries.ts";
 import { GENERATED_MARKER } from "../../src/pages/source-sql.ts";
 import { generateSources, openSemanticLayer, staleSources } from "../../src/pages/sources.ts";
 import { writeCurrentStamp } from "../../src/pages/stamp.ts";
@@ -175,17 +176,46 @@ describe("every figure equals promotor query for the same question", () => {
       return e ? { promoters: Number(e["nps.promoters"]), passives: Number(e["nps.passives"]), detractors: Number(e["nps.detractors"]) } : null;
     };
     let compared = 0;
-    for (const row of rows.filter((r) => r["scope"] === "segment" && r["previous_nps"] !== null)) {
+    let suppressed = 0;
+    for (const row of rows.filter((r) => r["scope"] === "segment" && r["previous_responses"] !== null)) {
       const period = day(row["period"]);
       const prev = new Date(period);
       prev.setUTCMonth(prev.getUTCMonth() - 3);
+      if (Number(row["responses"]) < 30 || Number(row["previous_responses"]) < 30) {
+        // The minimum sample: no change, z or verdict is derived from a suppressed quarter.
+        expect(row["nps_change"]).toBeNull();
+        expect(row["nps_change_z"]).toBeNull();
+        expect(row["change_verdict"]).toBe("too_few");
+        suppressed++;
+        continue;
+      }
       const c = npsChange(counts(String(row["scope_value"]), period)!, counts(String(row["scope_value"]), day(prev))!)!;
       expectClose(row["nps_change"], c.change, "change");
       if (c.z !== null) expect(Math.abs(Number(row["nps_change_z"]) - c.z)).toBeLessThan(1e-6);
       expect(row["nps_change_significant"]).toBe(c.significant);
+      expect(row["change_verdict"]).toBe(!c.significant ? "no_change" : c.change > 0 ? "improvement" : "drop");
       compared++;
     }
+    expect(suppressed, "small segments exercise the suppression").toBeGreaterThan(0);
     expect(compared).toBeGreaterThan(3);
+  });
+});
+
+describe("the minimum sample holds in every generated source", () => {
+  it("below 30 responses every figure but the count is null: scores, shares, counts by category, margins, bounds, changes", async () => {
+    let rowsChecked = 0;
+    for (const q of SOURCE_QUERIES) {
+      if (!q.sample) continue;
+      const rows = await source(q.name);
+      const derived = ["nps_low", "nps_high", "nps_change", "nps_change_z", "nps_change_significant", "quadrant"];
+      const guarded = [...Object.keys(q.measures).filter((m) => m !== q.sample && m !== "meets_minimum_sample"), ...derived];
+      for (const row of rows) {
+        if (Number(row[q.sample]) >= 30) continue;
+        rowsChecked++;
+        for (const column of guarded) if (column in row) expect(row[column], `${q.name}.${column} at ${q.sample} = ${String(row[q.sample])}`).toBeNull();
+      }
+    }
+    expect(rowsChecked, "the sample has small groups in several sources").toBeGreaterThan(50);
   });
 });
 
@@ -233,7 +263,7 @@ describe("pages and sources never write a metric formula", () => {
       handWritten.push(file);
       for (const f of formulaFindings(sql.replace(/--.*$/gm, ""))) findings.push(`${file}: ${f}`);
     }
-    expect(handWritten.sort()).toEqual(["sources/promotor/build_stamp.sql", "sources/promotor/verbatims.sql"]);
+    expect(handWritten.sort()).toEqual(["sources/promotor/build_stamp.sql", "sources/promotor/labels.sql", "sources/promotor/verbatims.sql"]);
     expect(findings).toEqual([]);
   });
 
@@ -242,7 +272,8 @@ describe("pages and sources never write a metric formula", () => {
     const layer = await openSemanticLayer(warehouse);
     try {
       const generated = await generateSources(project, warehouse, layer);
-      expect(generated.length).toBe(11);
+      expect(generated.length).toBe(SOURCE_QUERIES.length);
+      expect(generated.length).toBeGreaterThanOrEqual(13);
       for (const g of generated) expect(readFileSync(g.file, "utf8"), g.file).toBe(g.sql);
     } finally {
       await layer.close();

@@ -8,7 +8,7 @@ import { projectRoot } from "../../src/lib/paths.ts";
 import { parsePage } from "../../src/pages/markdown.ts";
 import { modelFingerprint, pageFiles, pagesProject } from "../../src/pages/project.ts";
 import {
-  dashboardVersion, gitCommit, makeStamp, pageId, readChangelog, readReleaseIndex, stampRows, versionProblems, writeRelease, writeStampFile,
+  dashboardVersion, gitCommit, makeStamp, pageId, readChangelog, readReleaseIndex, releasePath, stampRows, versionProblems, writeRelease, writeStampFile,
 } from "../../src/pages/versioning.ts";
 import { tempDir } from "./helpers.ts";
 
@@ -116,19 +116,29 @@ describe("releases and their index", () => {
     const build = join(root, "build");
     mkdirSync(build);
     writeFileSync(join(build, "index.html"), "<html>Q3 board pack</html>");
-    writeRelease(project, build, stampFor("1.0.0", "aaa"));
+    writeRelease(project, build, stampFor("1.0.0", "aaa"), { lang: "nl" });
     writeFileSync(join(build, "index.html"), "<html>Q4 board pack</html>");
-    writeRelease(project, build, stampFor("1.1.0", "bbb"));
+    writeRelease(project, build, stampFor("1.1.0", "bbb"), { lang: "nl" });
+    writeFileSync(join(build, "index.html"), "<html>Q4 board pack (en)</html>");
+    writeRelease(project, build, stampFor("1.1.0", "bbb"), { lang: "en" });
 
-    // The earlier release is still there, as it was built.
-    expect(readFileSync(join(root, "releases", "1.0.0", "index.html"), "utf8")).toBe("<html>Q3 board pack</html>");
-    expect(readFileSync(join(root, "releases", "1.1.0", "index.html"), "utf8")).toBe("<html>Q4 board pack</html>");
-    expect(JSON.parse(readFileSync(join(root, "releases", "1.0.0", "promotor-release.json"), "utf8")).git_commit).toBe("aaa");
+    // The earlier release is still there, as it was built; each language has its own folder.
+    expect(readFileSync(join(root, "releases", "1.0.0", "nl", "index.html"), "utf8")).toBe("<html>Q3 board pack</html>");
+    expect(readFileSync(join(root, "releases", "1.1.0", "nl", "index.html"), "utf8")).toBe("<html>Q4 board pack</html>");
+    expect(readFileSync(join(root, "releases", "1.1.0", "en", "index.html"), "utf8")).toBe("<html>Q4 board pack (en)</html>");
+    expect(JSON.parse(readFileSync(join(root, "releases", "1.0.0", "nl", "promotor-release.json"), "utf8"))).toMatchObject({ git_commit: "aaa", lang: "nl" });
     const index = readReleaseIndex(project.releasesDir);
-    expect(index.map((r) => [r.version, r.git_commit, r.path])).toEqual([["1.1.0", "bbb", "1.1.0/"], ["1.0.0", "aaa", "1.0.0/"]]);
+    expect(index.map((r) => [r.version, r.lang, r.git_commit, r.path])).toEqual([
+      ["1.1.0", "en", "bbb", "1.1.0/en/"],
+      ["1.1.0", "nl", "bbb", "1.1.0/nl/"],
+      ["1.0.0", "nl", "aaa", "1.0.0/nl/"],
+    ]);
+    // Links are relative, to the folder each release was built for: releases/ served as is works.
     const html = readFileSync(join(root, "releases", "index.html"), "utf8");
-    expect(html).toContain('<a href="./1.0.0/index.html">1.0.0</a>');
-    expect(html.indexOf("1.1.0")).toBeLessThan(html.indexOf("./1.0.0/"));
+    expect(html).toContain('<a href="./1.0.0/nl/">1.0.0</a>');
+    expect(html).toContain('<a href="./1.1.0/en/">1.1.0</a>');
+    expect(html.indexOf("./1.1.0/")).toBeLessThan(html.indexOf("./1.0.0/"));
+    expect(releasePath("2.0.0", "en")).toBe("2.0.0/en/");
   });
 
   it("refuses to overwrite a release built from another commit (unless forced); 1.10.0 sorts after 1.9.0", () => {
@@ -138,7 +148,7 @@ describe("releases and their index", () => {
     mkdirSync(build);
     writeFileSync(join(build, "index.html"), "x");
     writeRelease(project, build, stampFor("1.9.0", "aaa"));
-    expect(() => writeRelease(project, build, stampFor("1.9.0", "ccc"))).toThrow(/release 1.9.0 already exists \(built from aaa\)/);
+    expect(() => writeRelease(project, build, stampFor("1.9.0", "ccc"))).toThrow(/release 1.9.0 \(nl\) already exists \(built from aaa\)/);
     writeRelease(project, build, stampFor("1.9.0", "aaa")); // same commit: a rebuild is fine
     writeRelease(project, build, stampFor("1.9.0", "ccc"), { force: true });
     writeRelease(project, build, { ...stampFor("1.9.0", "ddd"), dashboard_version: "1.10.0" });

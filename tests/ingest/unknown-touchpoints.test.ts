@@ -90,8 +90,13 @@ describe("touchpoints missing from the journey map", () => {
       ]);
       const tnps = await query(path, "SELECT touchpoint, count(*) n, min(journey_order) o FROM marts.fct_touchpoint_responses WHERE touchpoint = 'call_center' GROUP BY 1");
       expect(tnps).toEqual([{ touchpoint: "call_center", n: unknownCounts.get("call_center"), o: maxKnown + 1 }]);
-      const quality = await query(path, "SELECT check_name, subject, rows, message FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map' ORDER BY subject");
-      expect(quality[0]).toEqual({ check_name: "touchpoint_not_in_journey_map", subject: "call_center", rows: unknownCounts.get("call_center"), message: `not in your journey map: call_center, ${unknownCounts.get("call_center")} rows` });
+      const quality = await query(path, "SELECT check_name, subject, rows, message, suggestion FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map' ORDER BY subject");
+      expect(quality).toEqual([
+        { check_name: "touchpoint_not_in_journey_map", subject: "call_center", rows: unknownCounts.get("call_center"), message: `not in your journey map: call_center, ${unknownCounts.get("call_center")} rows`, suggestion: "call_centre" },
+        { check_name: "touchpoint_not_in_journey_map", subject: "callcentre", rows: unknownCounts.get("callcentre"), message: `not in your journey map: callcentre, ${unknownCounts.get("callcentre")} rows`, suggestion: "call_centre" },
+      ]);
+      const [quarantined] = await query(path, "SELECT subject, rows FROM marts.fct_data_quality WHERE check_name = 'quarantined_rows'");
+      expect(quarantined).toEqual({ subject: fixture, rows: badScores });
     });
 
     it("take their place in the journey at the next build after the journey map names them, without re-ingesting", async () => {

@@ -14,16 +14,37 @@ per_file as (
         sum(response_ids_generated) as response_ids_generated
     from ingestions
     group by source_file
+),
+
+unmapped as (
+    select touchpoint, responses from touchpoints where not is_in_journey_map
+),
+
+{#- The journey-map touchpoint an unmapped one is most probably a misspelling of (call_center ->
+    call_centre), when one is close enough. -#}
+closest as (
+    select
+        unmapped.touchpoint,
+        arg_max(known.touchpoint, jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint)) as suggestion,
+        max(jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint)) as similarity
+    from unmapped
+    cross join (select touchpoint from touchpoints where is_in_journey_map) as known
+    group by unmapped.touchpoint
 )
 
 select
     'touchpoint_not_in_journey_map' as check_name,
-    touchpoint as subject,
-    responses as rows,
-    format('not in your journey map: {}, {} rows', touchpoint, responses) as message,
-    format('add {} to seeds/reference/touchpoints.csv (or fix its spelling in the export), then run promotor build', touchpoint) as fix
-from touchpoints
-where not is_in_journey_map
+    unmapped.touchpoint as subject,
+    unmapped.responses as rows,
+    format('not in your journey map: {}, {} rows', unmapped.touchpoint, unmapped.responses) as message,
+    case
+        when closest.similarity >= 0.9
+            then format('did you mean {}? add {} to seeds/reference/touchpoints.csv (its own journey step), then run promotor build; and correct the spelling in the survey tool for future exports', closest.suggestion, unmapped.touchpoint)
+        else format('add {} to seeds/reference/touchpoints.csv (or fix its spelling in the export), then run promotor build', unmapped.touchpoint)
+    end as fix,
+    case when closest.similarity >= 0.9 then closest.suggestion end as suggestion
+from unmapped
+left join closest on unmapped.touchpoint = closest.touchpoint
 
 union all
 
@@ -32,7 +53,8 @@ select
     source_file,
     rows_quarantined,
     format('{} rows of {} are in quarantine', rows_quarantined, source_file),
-    format('promotor quarantine list --file {}; after fixing the mapping or reference data: promotor quarantine replay', source_file)
+    format('promotor quarantine list --file {}; after fixing the mapping or reference data: promotor quarantine replay', source_file),
+    null
 from per_file
 where rows_quarantined > 0
 
@@ -43,6 +65,7 @@ select
     source_file,
     response_ids_generated,
     format('{} has no response id column: {} ids were generated from the answers', source_file, response_ids_generated),
-    'nothing, unless the survey tool can export its own response id: map it as response_id'
+    'nothing, unless the survey tool can export its own response id: map it as response_id',
+    null
 from per_file
 where response_ids_generated > 0

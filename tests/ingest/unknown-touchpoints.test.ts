@@ -60,10 +60,12 @@ describe("touchpoints missing from the journey map", () => {
       let text = "";
       return { io: { stdout: new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) }, text: () => text };
     };
-    const expected = `not in your journey map: ${[...unknownCounts].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n} rows`).join("; ")}`;
+    const expected = `not in your journey map: ${[...unknownCounts].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n} rows (did you mean call_centre?)`).join("; ")}`;
     const ingest = capture();
     expect(await main(["ingest", fixture, "--warehouse", path], ingest.io)).toBe(0);
+    // With a hint at the journey-map touchpoint a code is probably a misspelling of.
     expect(ingest.text()).toContain(expected);
+    expect(expected).toBe(`not in your journey map: call_center, ${unknownCounts.get("call_center")} rows (did you mean call_centre?); callcentre, ${unknownCounts.get("callcentre")} rows (did you mean call_centre?)`);
     const build = capture();
     expect(await main(["build", "--warehouse", path], build.io)).toBe(0);
     expect(build.text()).toContain(expected);

@@ -76,9 +76,10 @@ async function reportDataQuality(warehouse: string, out: NodeJS.WritableStream):
   try {
     const exists = await queryRows(db.connection, "SELECT 1 FROM duckdb_views() WHERE schema_name = 'marts' AND view_name = 'fct_data_quality' UNION ALL SELECT 1 FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'fct_data_quality'");
     if (exists.length === 0) return;
-    const unmapped = await queryRows(db.connection, "SELECT subject, rows FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map' ORDER BY rows DESC, subject");
+    const unmapped = await queryRows(db.connection, "SELECT subject, rows, suggestion FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map' ORDER BY rows DESC, subject");
     if (unmapped.length > 0) {
-      out.write(`\nnot in your journey map: ${unmapped.map((r) => `${String(r["subject"])}, ${Number(r["rows"]).toLocaleString("en-US")} rows`).join("; ")}\n`);
+      const hint = (r: Record<string, unknown>): string => (r["suggestion"] ? ` (did you mean ${String(r["suggestion"])}?)` : "");
+      out.write(`\nnot in your journey map: ${unmapped.map((r) => `${String(r["subject"])}, ${Number(r["rows"]).toLocaleString("en-US")} rows${hint(r)}`).join("; ")}\n`);
       out.write("  they are shown after the known journey; add them to seeds/reference/touchpoints.csv (or fix the spelling) and run promotor build again\n");
     }
     const [q] = await queryRows(db.connection, "SELECT coalesce(sum(rows), 0) AS n, count(*) AS files FROM marts.fct_data_quality WHERE check_name = 'quarantined_rows'");

@@ -3,7 +3,8 @@ import { openWarehouse } from "../../lib/duckdb.ts";
 import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
-import { ingestFile, type IngestResult } from "../../ingest/ingest.ts";
+import { ingestFile, referenceTouchpoints, type IngestResult } from "../../ingest/ingest.ts";
+import { editDistance } from "../../semantic/suggest.ts";
 import type { Command } from "../command.ts";
 
 export const ingestCommand: Command = {
@@ -70,7 +71,13 @@ export const ingestCommand: Command = {
       const unknown = new Map<string, number>();
       for (const r of results) for (const t of r.unknownTouchpoints) unknown.set(t.touchpoint, (unknown.get(t.touchpoint) ?? 0) + t.rows);
       if (unknown.size > 0) {
-        const list = [...unknown].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n.toLocaleString("en-US")} rows`);
+        const known = referenceTouchpoints();
+        // A likely misspelling of a journey-map touchpoint (call_center -> call_centre).
+        const closest = (t: string): string => {
+          const best = known.map((k) => ({ k, d: editDistance(t, k) })).sort((x, y) => x.d - y.d)[0];
+          return best && best.d <= Math.max(1, Math.floor(t.length / 5)) ? ` (did you mean ${best.k}?)` : "";
+        };
+        const list = [...unknown].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n.toLocaleString("en-US")} rows${closest(t)}`);
         ctx.stdout.write(`\nnot in your journey map: ${list.join("; ")}\n`);
         ctx.stdout.write("  loaded, and shown after the known journey; add them to seeds/reference/touchpoints.csv (or fix the spelling), then promotor build\n");
       }

@@ -32,6 +32,7 @@ describe("pages check", () => {
       "pages/account-managers/[account_manager].md",
       "pages/account-managers/index.md",
       "pages/customer-journey.md",
+      "pages/data-quality.md",
       "pages/drivers.md",
       "pages/index.md",
       "pages/klantrelatiescore.md",
@@ -52,7 +53,7 @@ describe("pages check", () => {
     const r = await cli(["--warehouse", generated, "pages", "check"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`pages check: 7 pages and ${SOURCE_QUERIES.length + 3} sources OK`);
+    expect(r.stdout).toContain(`pages check: 8 pages and ${SOURCE_QUERIES.length + 4} sources OK`);
   });
 
   it("fails with the page, the query name and the database error", async () => {

@@ -45,7 +45,7 @@ describe.skipIf(!repository)("the real Evidence build", () => {
       expect(release, "the release index lists it").toBeDefined();
       const dir = join(project.releasesDir, release.path);
       built[lang] = release.path;
-      for (const page of ["", "customer-journey/", "drivers/", "klantrelatiescore/", "verbatims/", "account-managers/"]) {
+      for (const page of ["", "customer-journey/", "drivers/", "klantrelatiescore/", "verbatims/", "account-managers/", "data-quality/"]) {
         expect(existsSync(join(dir, page, "index.html")), `${page}index.html`).toBe(true);
       }
       for (const platform of ["wasm_eh", "wasm_mvp"]) {
@@ -83,7 +83,7 @@ describe.skipIf(!repository)("the real Evidence build", () => {
         await page.goto(`${origin}/`, { waitUntil: "load" });
         await page.click(`a[href="./${path}"]`);
         await page.waitForLoadState("networkidle");
-        for (const route of ["", "customer-journey", "drivers", "klantrelatiescore", "verbatims", "account-managers"]) {
+        for (const route of ["", "customer-journey", "drivers", "klantrelatiescore", "verbatims", "account-managers", "data-quality"]) {
           await page.goto(`${origin}/${path}${route}`, { waitUntil: "networkidle", timeout: 60_000 });
           await page.waitForFunction(() => !document.body.innerText.includes("Loading..."), null, { timeout: 60_000 });
           const text = await page.evaluate(() => document.body.innerText);

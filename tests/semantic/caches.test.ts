@@ -94,6 +94,33 @@ describe("on-disk caches of the semantic layer", () => {
     }
   });
 
+  it("a plan served by a rollup builds the rollup from its stored definition in a later layer", async () => {
+    const q: CubeQuery = {
+      measures: ["nps.score", "nps.responses"],
+      dimensions: ["nps.touchpoint"],
+      timeDimensions: [{ dimension: "nps.answered_at", granularity: "month" }],
+      order: [["nps.answered_at", "asc"], ["nps.touchpoint", "asc"]],
+    };
+    const first = await createSemanticLayer({ warehouse: fx.path, planCache: true });
+    let before;
+    try {
+      before = await first.load(q);
+      expect(before.preAggregation).toBe("nps_responses.nps_by_touchpoint_month");
+    } finally {
+      await first.close();
+    }
+    const second = await createSemanticLayer({ warehouse: fx.path, planCache: true });
+    try {
+      const after = await second.load(q);
+      expect((second as InProcessSemanticLayer).cubeLoaded).toBe(false);
+      expect(after.preAggregation).toBe("nps_responses.nps_by_touchpoint_month");
+      expect(after.data).toEqual(before.data);
+      expect(after.data.reduce((n, r) => n + Number(r["nps.responses"]), 0)).toBe(400);
+    } finally {
+      await second.close();
+    }
+  });
+
   it("plans are per security context: an account manager never gets the executive's rows", async () => {
     const q: CubeQuery = { measures: ["nps.responses"] };
     const layer = await createSemanticLayer({ warehouse: fx.path, preAggregations: false, planCache: true });

@@ -47,7 +47,9 @@ if (major < 22) {
   }
   // The child does the work; this process only relays signals and its exit. Stopping the
   // launcher (Ctrl+C, kill, a service manager) stops the child too: a server never outlives it.
-  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  // A larger young generation: loading Cube's ~1,500 modules otherwise spends ~100 ms in
+  // scavenges (docs/benchmarks.md "CLI start-up").
+  const child = spawn(pinned, ["--max-semi-space-size=32", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
   const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
   const relay = (signal) => {
     if (child.exitCode !== null || child.signalCode !== null) return;

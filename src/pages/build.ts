@@ -32,7 +32,13 @@ export interface BuildOptions {
 export type BuildResult =
   | { status: "failed-check"; check: CheckResult }
   | { status: "skipped"; reason: string; extension: ExtensionStatus; stamp: BuildStamp; check: CheckResult }
-  | { status: "built"; release: ReleaseEntry; stamp: BuildStamp; check: CheckResult };
+  | { status: "built"; release: ReleaseEntry; stamp: BuildStamp; check: CheckResult; timings: StepTiming[] };
+
+/** Wall time of each step of a build, for `promotor bench`. */
+export interface StepTiming {
+  step: string;
+  elapsedMs: number;
+}
 
 /** Runs a command with a hard timeout (the whole process group is killed), streaming its output. */
 export function runStep(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; out: Writable }): Promise<number> {
@@ -76,6 +82,13 @@ export function evidenceEnv(project: PagesProject, warehouse: string, base: Node
 
 export async function buildPages(project: PagesProject, options: BuildOptions): Promise<BuildResult> {
   const out = options.out;
+  const timings: StepTiming[] = [];
+  let mark = performance.now();
+  const lap = (step: string): void => {
+    const now = performance.now();
+    timings.push({ step, elapsedMs: now - mark });
+    mark = now;
+  };
   const settings = readDashboardSettings(project.root);
   const lang = options.lang ?? settings.language ?? DEFAULT_LANGUAGE;
   await writeCurrentStamp(project, options.warehouse);
@@ -83,6 +96,7 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
   if (check.problems.length) return { status: "failed-check", check };
   const stamp = await writeCurrentStamp(project, options.warehouse);
   out.write(`pages check: ${check.pages.length} pages, ${check.sources.length} sources, no problems\n`);
+  lap("pages check");
 
   const extensions = await ensureExtensions(project.root);
   if (!extensions.ok) {
@@ -99,6 +113,7 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
   });
   out.write(`dashboards in ${lang === "nl" ? "Dutch" : "English"} for ${settings.organisation.name}, served under ${staged.basePath}/\n`);
   const served = await serveExtensions(extensions.dir);
+  lap("extension and build copy");
   try {
     const env = {
       ...evidenceEnv(staged, options.warehouse),
@@ -112,10 +127,12 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
       out.write(`evidence ${args.join(" ")}\n`);
       const code = await runStep(process.execPath, [evidence, ...args], { cwd: staged.root, env, timeoutMs, out });
       if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+      lap(`evidence ${args[0]}`);
     }
   } finally {
     await served.close();
   }
   const release = writeRelease(project, join(staged.root, "build"), stamp, { force: options.force, lang });
-  return { status: "built", release, stamp, check };
+  lap("release");
+  return { status: "built", release, stamp, check, timings };
 }

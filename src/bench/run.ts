@@ -5,6 +5,7 @@ import { BENCH_SEED, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./d
 import { describeMachine, type MachineDescription } from "./machine.ts";
 import { plainRead, writeBenchWorkbook, type PlainReadFigures } from "./ingest-ratio.ts";
 import { fullLoad, incrementalLoad, ingestStep, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
+import { measurePagesBuild, type PagesBench } from "./pages.ts";
 import { measureQueries, type QueryMeasurement } from "./query-latency.ts";
 
 export interface BenchOptions {
@@ -22,6 +23,8 @@ export interface BenchOptions {
   queries: boolean;
   /** Rows of the .xlsx ingest measurement; 0 skips it. */
   xlsxRows?: number;
+  /** Time the dashboards' Evidence build on the sample data (default true). */
+  pages?: boolean;
   log: (line: string) => void;
 }
 
@@ -54,6 +57,8 @@ export interface BenchResult {
   runs: number;
   sizes: SizeResult[];
   xlsx?: XlsxFigures | null;
+  /** Evidence sources + build:strict on the sample data. */
+  pages?: PagesBench | null;
 }
 
 export async function runBench(options: BenchOptions, command: string): Promise<BenchResult> {
@@ -100,5 +105,11 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     xlsx = { rows: xlsxRows, bytes, elapsedMs: run.elapsedMs, peakRssBytes: run.peakRssBytes };
     options.log(`.xlsx of ${xlsxRows.toLocaleString("en-US")} rows: ingest ${(run.elapsedMs / 1000).toFixed(1)} s`);
   }
-  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx };
+  let pages: PagesBench | null = null;
+  if (options.pages ?? true) {
+    options.log("dashboards (sample data)");
+    pages = await measurePagesBuild(options.root, options.dir, options.log);
+    if ("skipped" in pages) options.log(`  dashboards skipped: ${pages.skipped}`);
+  }
+  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx, pages };
 }

@@ -75,8 +75,12 @@ export function wordmarkSvg(name: string): string {
 /** Writes (or refreshes) the build copy and returns it as a pages project. */
 export function stageProject(project: PagesProject, options: StageOptions): StagedProject {
   const root = stageRoot(project, options.lang);
-  // Evidence keeps its template and data in .evidence/: keep it between builds (it is a cache).
-  for (const dir of ["pages", "sources", "static", "components"]) rmSync(join(root, dir), { recursive: true, force: true });
+  // Evidence keeps its template in .evidence/ between builds, but not its data: its sources step
+  // writes no parquet file for a source that returns no rows and leaves the previous build's in
+  // place, so an emptied source would show old figures. Every build starts without data.
+  for (const dir of ["pages", "sources", "static", "components", join(".evidence", "template", "static", "data")]) {
+    rmSync(join(root, dir), { recursive: true, force: true });
+  }
   mkdirSync(root, { recursive: true });
 
   for (const file of listFiles(project.root, project.pagesDir)) {

@@ -116,6 +116,21 @@ describe("the build copy of one language", () => {
     expect(pkg.dependencies).toHaveProperty("@evidence-dev/core-components");
   });
 
+  it("starts every build without the previous build's data (Evidence keeps a stale parquet file for a source that became empty)", () => {
+    const root = tempDir("promotor-stage-data-");
+    mkdirSync(join(root, "pages"));
+    mkdirSync(join(root, "sources", "promotor"), { recursive: true });
+    writeFileSync(join(root, "package.json"), "{}");
+    const stale = join(root, ".promotor", "evidence", "nl", ".evidence", "template", "static", "data", "promotor", "krs_periods");
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "krs_periods.parquet"), "last build's rows");
+    const kept = join(root, ".promotor", "evidence", "nl", ".evidence", "template", "package.json");
+    writeFileSync(kept, "{}");
+    stageProject(pagesProject(root), { lang: "nl", organisation: { name: "Acme" }, basePath: "" });
+    expect(existsSync(join(stale, "krs_periods.parquet"))).toBe(false);
+    expect(existsSync(kept), "Evidence's template itself stays (a cache)").toBe(true);
+  });
+
   it("uses the organisation's logo file when promotor.yaml names one, and refuses a missing one", () => {
     const root = tempDir("promotor-stage-logo-");
     mkdirSync(join(root, "pages"));

@@ -9,6 +9,7 @@ import type { Writable } from "node:stream";
 import { PromotorError } from "../lib/errors.ts";
 import { formatDuration } from "../lib/format.ts";
 import { checkPages, type CheckResult } from "./check.ts";
+import { repairEmptyResults } from "./empty-sources.ts";
 import { ensureExtensions, explainMissingExtension, serveExtensions, type ExtensionStatus } from "./extension.ts";
 import { DEFAULT_LANGUAGE, type Language } from "./localize.ts";
 import type { PagesProject } from "./project.ts";
@@ -110,6 +111,7 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
     organisation: settings.organisation,
     basePath: `${(options.basePathPrefix ?? settings.basePath ?? "").replace(/\/+$/, "")}/${path.replace(/\/$/, "")}`,
     extensionsDir: extensions.dir,
+    omit: check.pages.filter((p) => p.instances === 0).map((p) => p.file),
   });
   out.write(`dashboards in ${lang === "nl" ? "Dutch" : "English"} for ${settings.organisation.name}, served under ${staged.basePath}/\n`);
   const served = await serveExtensions(extensions.dir);
@@ -127,6 +129,10 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
       out.write(`evidence ${args.join(" ")}\n`);
       const code = await runStep(process.execPath, [evidence, ...args], { cwd: staged.root, env, timeoutMs, out });
       if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+      if (args[0] === "sources") {
+        const repaired = await repairEmptyResults(join(staged.root, ".evidence", "template", "static", "data"));
+        if (repaired.length) out.write(`${repaired.length} source(s) without rows written as empty tables (Evidence leaves them as zero-byte files)\n`);
+      }
       lap(`evidence ${args[0]}`);
     }
   } finally {

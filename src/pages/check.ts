@@ -26,7 +26,8 @@ export interface Problem {
 export interface CheckResult {
   problems: Problem[];
   sources: { name: string; rows: number; columns: string[] }[];
-  pages: { file: string; queries: number; components: number; runs: number }[];
+  /** instances: how many pages a templated page ([account_manager].md) makes on this warehouse. */
+  pages: { file: string; queries: number; components: number; runs: number; instances?: number }[];
 }
 
 export interface CheckOptions {
@@ -192,7 +193,7 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
       result.problems.push({ file, line: l.line, query: l.query, message: `${l.query}.${l.column}: query "${l.query}" has no column "${l.column}" (it has: ${[...cols].join(", ")})` });
     }
   }
-  result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs });
+  result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs, ...(page.params.length ? { instances: paramSets.length } : {}) });
 }
 
 /** What the page's markup does wrong without running anything: input references that read

@@ -25,6 +25,9 @@ export interface StageOptions {
   /** Folder laid out as <version>/<platform>/<ext>.duckdb_extension.wasm, copied into the
    * release so the browser loads extensions from the release's origin. */
   extensionsDir?: string;
+  /** Pages to leave out of this build (a templated page with no instances on this warehouse:
+   * SvelteKit refuses a prerenderable route it never reaches). */
+  omit?: readonly string[];
 }
 
 export interface StagedProject extends PagesProject {
@@ -84,6 +87,7 @@ export function stageProject(project: PagesProject, options: StageOptions): Stag
   mkdirSync(root, { recursive: true });
 
   for (const file of listFiles(project.root, project.pagesDir)) {
+    if (options.omit?.includes(file)) continue;
     const target = join(root, file);
     mkdirSync(dirname(target), { recursive: true });
     const text = readFileSync(join(project.root, file), "utf8");

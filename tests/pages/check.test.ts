@@ -49,6 +49,16 @@ describe("pages check", () => {
     }
   });
 
+  it("passes on a warehouse with only response id, timestamp and score; the per-manager page has no instances there", async () => {
+    const minimal = await warehouseFrom(join(projectRoot, "tests", "fixtures", "minimal-columns.csv"));
+    const result = await checkPages(project, minimal);
+    expect(result.problems).toEqual([]);
+    const am = result.pages.find((p) => p.file.includes("[account_manager]"))!;
+    expect(am.instances).toBe(0);
+    expect(result.pages.find((p) => p.file === "pages/index.md")!.instances).toBeUndefined();
+    expect(result.sources.find((s) => s.name === "krs_periods")!.rows).toBe(0);
+  });
+
   it("passes on a generated data set, through the CLI, and exits 0", async () => {
     const r = await cli(["--warehouse", generated, "pages", "check"]);
     expect(r.stderr).toBe("");

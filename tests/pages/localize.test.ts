@@ -131,6 +131,18 @@ describe("the build copy of one language", () => {
     expect(existsSync(kept), "Evidence's template itself stays (a cache)").toBe(true);
   });
 
+  it("leaves out the pages it is told to (a templated page with no instances on this warehouse)", () => {
+    const root = tempDir("promotor-stage-omit-");
+    mkdirSync(join(root, "pages", "account-managers"), { recursive: true });
+    mkdirSync(join(root, "sources", "promotor"), { recursive: true });
+    writeFileSync(join(root, "package.json"), "{}");
+    writeFileSync(join(root, "pages", "index.md"), "# x\n");
+    writeFileSync(join(root, "pages", "account-managers", "[account_manager].md"), "# {params.account_manager}\n");
+    const staged = stageProject(pagesProject(root), { lang: "nl", organisation: { name: "A" }, basePath: "", omit: ["pages/account-managers/[account_manager].md"] });
+    expect(existsSync(join(staged.root, "pages", "index.md"))).toBe(true);
+    expect(existsSync(join(staged.root, "pages", "account-managers", "[account_manager].md"))).toBe(false);
+  });
+
   it("uses the organisation's logo file when promotor.yaml names one, and refuses a missing one", () => {
     const root = tempDir("promotor-stage-logo-");
     mkdirSync(join(root, "pages"));

@@ -8,6 +8,7 @@ import { LANGUAGES, parseLanguage } from "../../pages/localize.ts";
 import { readDashboardSettings } from "../../pages/settings.ts";
 import { stageProject } from "../../pages/stage.ts";
 import { evidenceEnv, runStep } from "../../pages/build.ts";
+import { repairEmptyResults } from "../../pages/empty-sources.ts";
 import { serveStatic } from "../../pages/preview.ts";
 import { pagesProject } from "../../pages/project.ts";
 import { generateSources, openSemanticLayer, writeSources } from "../../pages/sources.ts";
@@ -111,6 +112,7 @@ export const pagesCommand: Command = {
         const env = { ...evidenceEnv(staged, ctx.warehouse), ...(served ? { PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: served.url, VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled" } : {}) };
         try {
           await runStep(process.execPath, [evidence, "sources"], { cwd: staged.root, env, timeoutMs: 15 * 60_000, out: ctx.stdout });
+          await repairEmptyResults(join(staged.root, ".evidence", "template", "static", "data"));
           ctx.stdout.write(`Evidence dev server on the ${lang === "nl" ? "Dutch" : "English"} pages (edit pages/ and run this again to see changes)\n`);
           return await runStep(process.execPath, [evidence, "dev", "--host", "127.0.0.1"], { cwd: staged.root, env, timeoutMs: 24 * 3600_000, out: ctx.stdout });
         } finally {

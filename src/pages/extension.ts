@@ -9,12 +9,13 @@
  * custom_extension_repository from PROMOTOR_DUCKDB_EXTENSION_REPOSITORY) and copies it into every
  * release, whose pages load it from their own origin. DuckDB verifies each file's signature when
  * it loads it; nothing here disables that. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join, normalize, resolve, sep } from "node:path";
+import { runChild } from "../lib/child.ts";
 import { PromotorError } from "../lib/errors.ts";
 
 export const DEFAULT_EXTENSION_REPOSITORY = "https://extensions.duckdb.org";
@@ -246,22 +247,7 @@ const d = ${JSON.stringify(dist)};
   process.stdout.write(String(n));
   process.exit(0);
 })().catch((e) => { process.stderr.write(String(e && e.message || e)); process.exit(1); });`;
-    const result = await new Promise<{ code: number | null; out: string; err: string; timedOut: boolean }>((ok) => {
-      const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        ok({ code, out, err, timedOut });
-      });
-    });
+    const result = await runChild(process.execPath, ["-e", script], { timeoutMs });
     if (result.code !== 0 || result.out.trim() !== "1") {
       const why = result.timedOut ? `DuckDB-WASM did not load it within ${Math.round(timeoutMs / 1000)} s` : result.err.trim().split("\n")[0] || `exit ${result.code}`;
       throw new PromotorError(`DuckDB-WASM refused the parquet extension in ${dir}: ${why}`, {

@@ -1,9 +1,9 @@
 /** Up-front check for Cube's native module (@cubejs-backend/native, Rust). The Cube server needs
  * it for its SQL API and result handling; without it `promotor serve` must stop within seconds
  * with a message that says what is missing, why, and what to do (DESIGN.md "This machine's limits"). */
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { runChild } from "../lib/child.ts";
 import { PromotorError } from "../lib/errors.ts";
 
 export interface NativeProbe {
@@ -33,26 +33,7 @@ export async function probeCubeNative(timeoutMs = 15_000): Promise<NativeProbe> 
   const started = performance.now();
   const pkg = nativePackage();
   const script = "require('@cubejs-backend/native').loadNative(); process.stdout.write('ok')";
-  const result = await new Promise<{ code: number | null; out: string; err: string; timedOut: boolean }>((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], { cwd: pkg ? dirname(dirname(pkg.dir)) : process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolve({ code: 1, out, err: err + String(e), timedOut });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, timedOut });
-    });
-  });
+  const result = await runChild(process.execPath, ["-e", script], { timeoutMs, cwd: pkg ? dirname(dirname(pkg.dir)) : process.cwd() });
   const elapsedMs = performance.now() - started;
   const base = { elapsedMs, ...(pkg ? { packageDir: pkg.dir, version: pkg.version } : {}) };
   if (result.code === 0 && result.out === "ok") return { available: true, ...base };

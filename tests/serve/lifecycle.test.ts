@@ -3,6 +3,7 @@
  * rebuilt warehouse and stops on Node 24 without an error, leaving exactly one snapshot while it
  * runs and none after (issue #11 defects 3, 4 and 6). Runs without the native module. */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { get } from "node:http";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,17 @@ import { serve, type RunningServer } from "../../src/serve/server.ts";
 import { issueToken } from "../../src/token/token.ts";
 import { buildFixtureWarehouse, SMALL } from "../semantic/fixture.ts";
 import { restLoad } from "./cube-in-process.ts";
+
+/** GET on a new connection each time: a keep-alive socket pooled before a restart would be
+ * closed by the old server, and fetch does not retry on it. */
+function status(url: string, headers: Record<string, string> = {}): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    }).on("error", reject);
+  });
+}
 
 const SECRET = "lifecycle-test-secret-0123456789abcdef";
 
@@ -93,7 +105,7 @@ describe("the served Cube server: bind, answer, reload, stop", () => {
     expect(running!.snapshot.path).not.toBe(before);
     expect(running!.apiPort).toBe(port);
     expect(snapshots()).toEqual([running!.snapshot.path.split("/").pop()]);
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect((await status(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     // The new data: scores below 5 were r05, r08, r12.
     const answer = await restLoad(running!.cube, issueToken({ role: "executive" }, { secret: SECRET }).token, { measures: ["nps.responses"] });
     expect(Number(answer.rows?.[0]?.["nps.responses"])).toBe(9);

@@ -79,8 +79,8 @@ const entries: readonly LazyCommand[] = [
   },
   {
     name: "bench",
-    summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL",
-    usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 1] [--increment 100k|0] [--no-queries] [--dir DIR] [--update-docs]",
+    summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL, the dashboards' Evidence build",
+    usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 1] [--increment 100k|0] [--no-queries] [--no-pages] [--dir DIR] [--update-docs]",
     load: async () => (await import("./commands/bench.ts")).benchCommand,
   },
 ];

@@ -79,7 +79,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
 
 export const benchCommand: Command = {
   name: "bench",
-  summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL",
+  summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL, the dashboards' Evidence build",
   usage: USAGE,
   async run(args, ctx) {
     const parsed = parseBenchArgs(args);

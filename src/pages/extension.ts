@@ -117,7 +117,7 @@ export function explainMissingExtension(status: ExtensionStatus): string {
     `  what still works: promotor pages check (compiles every page and runs its SQL in DuckDB), the build stamp and the release index.`,
     `  fix:              copy DuckDB's signed extension files into this project once, from a folder or a mirror:`,
     `                      promotor pages extension --from DIR|URL   (DIR laid out as ${status.wasm.duckdbVersion}/wasm_eh/parquet.duckdb_extension.wasm)`,
-    `                    or set ${EXTENSION_REPOSITORY_ENV} to a reachable mirror (docs/dashboards.md "Offline builds").`,
+    `                    or set ${EXTENSION_REPOSITORY_ENV} to a reachable mirror (docs/dashboards.md, "Offline by design").`,
   ].join("\n");
 }
 

@@ -33,8 +33,6 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Languages to check every page in (default: all). */
   languages?: readonly Language[];
-  /** Skip compiling pages with Evidence's preprocessor and Svelte (tests of SQL alone). */
-  skipCompile?: boolean;
   /** Skip the generated-sources staleness check (tests of hand-made projects). */
   skipStaleness?: boolean;
   /** Most parameter values a templated page is checked with. */
@@ -290,7 +288,7 @@ export async function checkPages(project: PagesProject, warehouse: string, optio
         // The version is the page's, not a language's: said once, untagged.
         if (i === 0) result.problems.push(...versionProblems(page, changelog, project));
         found.push(...structureProblems(page));
-        if (!options.skipCompile) for (const p of await compilePage(project.root, file, text)) found.push({ file, line: p.line, query: "compile", message: p.message });
+        for (const p of await compilePage(project.root, file, text)) found.push({ file, line: p.line, query: "compile", message: p.message });
         const sink: CheckResult = { problems: found, sources: result.sources, pages: [] };
         await checkPage(page, connection, sink, options.maxParamValues ?? 25);
         // One entry per page in the summary, however many languages were checked.

@@ -105,10 +105,6 @@ describe.skipIf(!repository)("the real Evidence build", () => {
   }, 600_000);
 });
 
-describe.skipIf(!!repository)("the real Evidence build (skipped here)", () => {
-  it.skip(reason, () => {});
-});
-
 // Releases built by this test are the real thing; leave them for a person to open, but never
 // leave a half-written one behind.
 afterAll(() => {

@@ -108,7 +108,7 @@ export const startCommand: Command = {
         "Where to look:",
         `  warehouse (DuckDB)     ${rel(ctx.warehouse)}   (marts.* facts and dims, raw.quarantine for rejected rows with file, line and reason)`,
         `  semantic layer         npx promotor query '{"measures":["nps.score"],"dimensions":["nps.touchpoint"]}'`,
-        `  dashboards             releases/index.html (after a successful Evidence build), pages/ for the sources`,
+        `  dashboards             npx promotor pages preview, then http://127.0.0.1:3000/ (releases/, after a successful Evidence build); pages/ for the sources`,
         `  static charts          ${rel(join(charts, "index.html"))}`,
         `  docs                   README.md, docs/`,
         "",

@@ -70,7 +70,7 @@ export function runStep(command: string, args: string[], options: { cwd: string;
 
 /** Environment for Evidence: the source's warehouse path (relative to sources/promotor, as the
  * DuckDB connector joins it with the source directory). */
-export function evidenceEnv(project: PagesProject, warehouse: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function evidenceEnv(project: PagesProject, warehouse: string, base: NodeJS.ProcessEnv = process.env, extensionRepository?: string): NodeJS.ProcessEnv {
   return {
     ...base,
     [`EVIDENCE_SOURCE__${project.sourceName}__filename`]: relative(project.sourceDir, warehouse),
@@ -78,7 +78,22 @@ export function evidenceEnv(project: PagesProject, warehouse: string, base: Node
     // An inherited NODE_ENV (development, test) makes Vite build in dev mode: the header then links
     // Evidence's explore pages, whose prerender fails build:strict.
     NODE_ENV: "production",
+    // Read by our patch of @evidence-dev/universal-sql (patches/): Node loads extensions from the
+    // loopback copy, browsers from the release's own duckdb-extensions/ folder.
+    ...(extensionRepository ? { PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: extensionRepository, VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled" } : {}),
   };
+}
+
+/** Runs one Evidence command in a build copy; fails on a non-zero exit. After the sources step,
+ * results without rows are written as empty tables (src/pages/empty-sources.ts). */
+export async function runEvidence(staged: PagesProject, args: string[], options: { env: NodeJS.ProcessEnv; timeoutMs: number; out: Writable }): Promise<void> {
+  const evidence = join(staged.root, "node_modules", "@evidence-dev", "evidence", "cli.js");
+  const code = await runStep(process.execPath, [evidence, ...args], { cwd: staged.root, env: options.env, timeoutMs: options.timeoutMs, out: options.out });
+  if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
+  if (args[0] === "sources") {
+    const repaired = await repairEmptyResults(join(staged.root, ".evidence", "template", "static", "data"));
+    if (repaired.length) options.out.write(`${repaired.length} source(s) without rows written as empty tables (Evidence writes no file for them)\n`);
+  }
 }
 
 export async function buildPages(project: PagesProject, options: BuildOptions): Promise<BuildResult> {
@@ -117,22 +132,11 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
   const served = await serveExtensions(extensions.dir);
   lap("extension and build copy");
   try {
-    const env = {
-      ...evidenceEnv(staged, options.warehouse),
-      // Read by our patch of @evidence-dev/universal-sql (patches/): Node loads extensions from the
-      // loopback copy, browsers from the release's own duckdb-extensions/ folder.
-      PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: served.url,
-      VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled",
-    };
+    const env = evidenceEnv(staged, options.warehouse, process.env, served.url);
     const timeoutMs = options.stepTimeoutMs ?? 15 * 60_000;
     for (const args of [["sources", "--strict"], ["build:strict"]]) {
       out.write(`evidence ${args.join(" ")}\n`);
-      const code = await runStep(process.execPath, [evidence, ...args], { cwd: staged.root, env, timeoutMs, out });
-      if (code !== 0) throw new PromotorError(`evidence ${args.join(" ")} failed (exit ${code})`, { hint: "see its output above" });
-      if (args[0] === "sources") {
-        const repaired = await repairEmptyResults(join(staged.root, ".evidence", "template", "static", "data"));
-        if (repaired.length) out.write(`${repaired.length} source(s) without rows written as empty tables (Evidence leaves them as zero-byte files)\n`);
-      }
+      await runEvidence(staged, args, { env, timeoutMs, out });
       lap(`evidence ${args[0]}`);
     }
   } finally {

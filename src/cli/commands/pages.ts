@@ -7,8 +7,7 @@ import { ensureExtensions, explainMissingExtension, extensionCacheDir, installEx
 import { LANGUAGES, parseLanguage } from "../../pages/localize.ts";
 import { readDashboardSettings } from "../../pages/settings.ts";
 import { stageProject } from "../../pages/stage.ts";
-import { evidenceEnv, runStep } from "../../pages/build.ts";
-import { repairEmptyResults } from "../../pages/empty-sources.ts";
+import { evidenceEnv, runEvidence } from "../../pages/build.ts";
 import { serveStatic } from "../../pages/preview.ts";
 import { pagesProject } from "../../pages/project.ts";
 import { generateSources, openSemanticLayer, writeSources } from "../../pages/sources.ts";
@@ -108,13 +107,12 @@ export const pagesCommand: Command = {
         const staged = stageProject(project, { lang, organisation: readDashboardSettings(ctx.root).organisation, basePath: "", ...(ensured.ok ? { extensionsDir: ensured.dir } : {}) });
         if (!ensured.ok) ctx.stderr.write(explainMissingExtension(ensured.status) + "\n");
         const served = ensured.ok ? await serveExtensions(ensured.dir) : undefined;
-        const evidence = join(ctx.root, "node_modules", "@evidence-dev", "evidence", "cli.js");
-        const env = { ...evidenceEnv(staged, ctx.warehouse), ...(served ? { PROMOTOR_DUCKDB_EXTENSION_REPOSITORY: served.url, VITE_PROMOTOR_DUCKDB_EXTENSIONS: "bundled" } : {}) };
+        const env = evidenceEnv(staged, ctx.warehouse, process.env, served?.url);
         try {
-          await runStep(process.execPath, [evidence, "sources"], { cwd: staged.root, env, timeoutMs: 15 * 60_000, out: ctx.stdout });
-          await repairEmptyResults(join(staged.root, ".evidence", "template", "static", "data"));
+          await runEvidence(staged, ["sources"], { env, timeoutMs: 15 * 60_000, out: ctx.stdout });
           ctx.stdout.write(`Evidence dev server on the ${lang === "nl" ? "Dutch" : "English"} pages (edit pages/ and run this again to see changes)\n`);
-          return await runStep(process.execPath, [evidence, "dev", "--host", "127.0.0.1"], { cwd: staged.root, env, timeoutMs: 24 * 3600_000, out: ctx.stdout });
+          await runEvidence(staged, ["dev", "--host", "127.0.0.1"], { env, timeoutMs: 24 * 3600_000, out: ctx.stdout });
+          return 0;
         } finally {
           await served?.close();
         }

@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
@@ -10,7 +9,7 @@ import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts"
 import { detectDialect, type Dialect } from "./detect.ts";
 import { findUnclosedQuote, recordStartLines } from "./lines.ts";
 import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, PRESETS, type Mapping } from "./mapping.ts";
-import { splitCsv, type CsvParts } from "./split.ts";
+import { findCuts, type CsvCuts } from "./split.ts";
 import { xlsxToCsv } from "./xlsx.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -267,6 +266,15 @@ function sourceScan(file: string, dialect: Dialect, rejects: string | false): st
   return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${keep})`;
 }
 
+/** One part of a CSV export (see split.ts), read by a single thread: the first from the header
+ * for its record count, the others from their first row (DuckDB's quote-aware `skip` passes the
+ * rows before) with the export's column names. */
+function partScan(file: string, dialect: Dialect, cut: { skipRows: number; records: number }, k: number, last: boolean, names: readonly string[], rejects: string): string {
+  const where = k === 0 ? "header = true" : `header = false, skip = ${cut.skipRows}, names = [${names.map(sqlString).join(", ")}]`;
+  const scan = `read_csv(${sqlString(file)}, ${where}, parallel = false, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000, store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scans')`;
+  return last ? scan : `(SELECT * FROM ${scan} LIMIT ${cut.records})`;
+}
+
 /** Empties a rejects table before a read (a Parquet read rejects nothing: an empty table). */
 async function dropRejects(connection: DuckDBConnection, name: string, dialect: Dialect): Promise<void> {
   await connection.run(`DROP TABLE IF EXISTS ${name}; DROP TABLE IF EXISTS ${name}_scans;`);
@@ -432,47 +440,40 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   // PROMOTOR_INGEST_SPLIT: "off" never cuts, "always" cuts any size (tests use it on small files).
   const split = process.env["PROMOTOR_INGEST_SPLIT"];
   const splittable = dialect.format === "csv" && readPath === file && extra === 0 && !generateIds && threads > 1 && split !== "off" && (size >= SPLIT_MIN_BYTES || split === "always");
-  let parts: CsvParts | null = null;
+  // The names of the export's columns in order (the parts after the first are read without a header).
+  const names = (await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(readPath, dialect, "src_rejects")}`)).map((r) => String(r["column_name"]));
+  // Counting pass: the records the CSV reader accepts and the malformed ones it rejects (wrong
+  // field count), without converting any value (~2 s for 10 million rows). Meanwhile the file
+  // is hashed, and a large CSV is also cut into parts (in the same pass over its bytes).
+  await dropRejects(connection, "src_rejects", dialect);
+  const counting = count(connection, `SELECT count(*) FROM ${sourceScan(readPath, dialect, "src_rejects")}`).catch(async (error: unknown) => {
+    throw await readError(readPath, dialect, error);
+  });
+  let cuts: CsvCuts | null = null;
   let shaValue: string;
-  let accepted = 0;
-  if (splittable) {
-    const dbFile = (await queryRows(connection, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))[0]?.["path"];
-    const dir = join(typeof dbFile === "string" && dbFile.length > 0 ? `${dbFile}.tmp` : tmpdir(), `ingest-${process.pid}-${Date.now()}`);
-    parts = splitCsv(readPath, size, Math.min(threads, 8), dir);
-    shaValue = parts.sha256;
-  } else {
-    // Counting pass: the records the CSV reader accepts and the malformed ones it rejects (wrong
-    // field count), without converting any value, while the file's SHA-256 is computed.
-    const counting = (async (): Promise<number> => {
-      await dropRejects(connection, "src_rejects", dialect);
-      try {
-        return await count(connection, `SELECT count(*) FROM ${sourceScan(readPath, dialect, "src_rejects")}`);
-      } catch (error) {
-        throw await readError(readPath, dialect, error);
-      }
-    })();
-    [accepted, shaValue] = await Promise.all([counting, sha()]);
-  }
   try {
-    const seen = await alreadyIngested(connection, shaValue);
-    if (seen) return { ...base, ...nothingLoaded(), alreadyIngested: seen };
-    const context: LoadContext = { connection, file, readPath, dialect, mapping, select, generateIds, exportColumns, touchpoints, strict, extra, sha: shaValue };
-    if (parts) {
-      const loaded = await load(context, { kind: "parts", files: parts.files, records: parts.records });
-      if (loaded) return { ...base, ...loaded, parts: parts.files.length, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing };
-      // The parts held a record DuckDB rejected, or counted differently: read the file as one scan.
-      await dropRejects(connection, "src_rejects", dialect);
-      try {
-        accepted = await count(connection, `SELECT count(*) FROM ${sourceScan(readPath, dialect, "src_rejects")}`);
-      } catch (error) {
-        throw await readError(readPath, dialect, error);
-      }
-    }
+    if (splittable) {
+      cuts = findCuts(readPath, size, Math.min(threads, 8));
+      shaValue = cuts.sha256;
+    } else shaValue = await sha();
+  } finally {
+    await counting.catch(() => undefined); // never leave the query running
+  }
+  const accepted = await counting;
+  const seen = await alreadyIngested(connection, shaValue);
+  if (seen) return { ...base, ...nothingLoaded(), alreadyIngested: seen };
+  const context: LoadContext = { connection, file, readPath, dialect, mapping, select, generateIds, exportColumns, touchpoints, strict, extra, sha: shaValue };
+  // Parts only when every record is well-formed and the counts agree: a part stops after its
+  // record count (LIMIT), and DuckDB keeps no rejects of a scan that a LIMIT ends.
+  const rejected = await count(connection, "SELECT count(*) FROM src_rejects");
+  if (cuts && rejected === 0 && cuts.parts.reduce((a, p) => a + p.records, 0) === accepted) {
+    const loaded = await load(context, { kind: "parts", cuts: cuts.parts, names });
+    if (loaded) return { ...base, ...loaded, parts: cuts.parts.length, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing };
+  }
+  {
     const loaded = await load(context, { kind: "whole", accepted });
     if (!loaded) throw new PromotorError("internal error: the rows read, loaded, quarantined and duplicate do not add up", { file, hint: "nothing was loaded; was the file changed while it was read? Ingest it again, and report this message if it repeats" });
     return { ...base, ...loaded, parts: 1, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing };
-  } finally {
-    parts?.cleanup();
   }
 }
 
@@ -496,7 +497,7 @@ interface LoadContext {
 
 /** How the records are read: the whole file in one numbered scan (after a counting pass), or
  * its parts side by side, each numbered from the records before it. */
-type Reading = { kind: "whole"; accepted: number } | { kind: "parts"; files: string[]; records: number[] };
+type Reading = { kind: "whole"; accepted: number } | { kind: "parts"; cuts: CsvCuts["parts"]; names: string[] };
 
 type Loaded = Omit<IngestResult, "file" | "format" | "mapping" | "alreadyIngested" | "missingOptionalColumns" | "parts"> & { alreadyIngested: null };
 
@@ -523,7 +524,7 @@ async function load(ctx: LoadContext, reading: Reading): Promise<Loaded | null> 
   const rejects = await count(connection, "SELECT count(*) FROM rej");
   const rejectedBeforeData = await count(connection, `SELECT count(*) FROM rej WHERE rec < ${extra}`);
   // Accepted records that are data (not the mapping's extra header rows).
-  const dataRecords = reading.kind === "whole" ? Math.max(0, reading.accepted - Math.max(0, extra - rejectedBeforeData)) : reading.records.reduce((a, b) => a + b, 0);
+  const dataRecords = reading.kind === "whole" ? Math.max(0, reading.accepted - Math.max(0, extra - rejectedBeforeData)) : reading.cuts.reduce((a, b) => a + b.records, 0);
 
   // `pos`: a record's position among the records the reader accepted, in file order (DuckDB's
   // row_number() OVER () numbers rows in scan order, in a single-threaded pipeline); its
@@ -549,11 +550,11 @@ async function load(ctx: LoadContext, reading: Reading): Promise<Loaded | null> 
     }
     const branches: string[] = [];
     let first = 0;
-    for (const [k, part] of reading.files.entries()) {
+    for (const [k, cut] of reading.cuts.entries()) {
       await dropRejects(connection, `${rejectsName}_${k}`, dialect);
       rejectTables.push(`${rejectsName}_${k}`);
-      branches.push(`SELECT * FROM (${chain(sourceScan(part, dialect, `${rejectsName}_${k}`), first)} SELECT ${columns} FROM reasoned WHERE ${where})`);
-      first += reading.records[k]!;
+      branches.push(`SELECT * FROM (${chain(partScan(readPath, dialect, cut, k, k === reading.cuts.length - 1, reading.names, `${rejectsName}_${k}`), first)} SELECT ${columns} FROM reasoned WHERE ${where})`);
+      first += cut.records;
     }
     return branches.join("\nUNION ALL\n");
   };

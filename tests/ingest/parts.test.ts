@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { splitCsv } from "../../src/ingest/split.ts";
+import { findCuts } from "../../src/ingest/split.ts";
 import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
 
 const HEADER = "response_id,customer_id,answered_at,survey_type,touchpoint,channel,language,recommend_score,recommend_reason,csat";
@@ -46,26 +46,36 @@ async function ingestWith(mode: "always" | "off", file: string, dir: string) {
   return { result: result!, responses, quarantine };
 }
 
-describe("splitCsv", () => {
-  it("cuts at record boundaries only: the parts hold every record once, with the header, and the counts a quote-aware reading gives", () => {
+describe("findCuts", () => {
+  it("cuts at record boundaries only, with the rows before each part and its record count", () => {
     const dir = tempDir();
     const file = join(dir, "e.csv");
     const text = awkwardExport(500);
     writeFileSync(file, text);
-    const bytes = Buffer.byteLength(text);
+    const lines = text.split("\n");
+    // Independent count: every record starts with its response id; the second line of a value
+    // with a line break inside quotes does not.
+    const recordsIn = (from: number, to: number): number => lines.slice(from, to).filter((l) => /^R\d{5},/.test(l)).length;
     for (const n of [2, 3, 7]) {
-      const parts = splitCsv(file, bytes, n, join(dir, `p${n}`));
-      expect(parts.files).toHaveLength(n);
-      const contents = parts.files.map((f) => readFileSync(f, "utf8"));
-      // Each part after the first starts with the header line (without the BOM).
-      for (const c of contents.slice(1)) expect(c.startsWith(`${HEADER}\r\n`)).toBe(true);
-      const rejoined = contents[0] + contents.slice(1).map((c) => c.slice(HEADER.length + 2)).join("");
-      expect(rejoined).toBe(text);
-      // 500 rows + 2 duplicates; the line breaks inside quotes are not records.
-      expect(parts.records.reduce((a, b) => a + b, 0)).toBe(502);
-      // No part starts inside a quoted value: each begins with a response id.
-      for (const c of contents.slice(1)) expect(c.slice(HEADER.length + 2)).toMatch(/^R\d{5},/);
-      parts.cleanup();
+      const { parts } = findCuts(file, Buffer.byteLength(text), n);
+      expect(parts).toHaveLength(n);
+      expect(parts[0]!.skipRows).toBe(0);
+      // The physical line where each part starts: after its skipped rows (header + records).
+      const startLine = (rowsBefore: number): number => {
+        let seen = 0;
+        for (let l = 1; l < lines.length; l++) if (/^R\d{5},/.test(lines[l]!) && ++seen === rowsBefore) return l;
+        return -1;
+      };
+      for (const [k, part] of parts.entries()) {
+        const from = k === 0 ? 1 : startLine(part.skipRows);
+        const to = k === parts.length - 1 ? lines.length : startLine(parts[k + 1]!.skipRows);
+        expect(lines[from]).toMatch(/^R\d{5},/);
+        expect(part.records).toBe(recordsIn(from, to));
+        // Parts are near 1/n of the bytes each (every record is short).
+        if (k > 0) expect(Math.abs(lines.slice(0, from).join("\n").length - (k * text.length) / n)).toBeLessThan(200);
+      }
+      // 500 rows + 2 duplicates.
+      expect(parts.reduce((a, p) => a + p.records, 0)).toBe(502);
     }
   });
 
@@ -74,9 +84,7 @@ describe("splitCsv", () => {
     const file = join(dir, "e.csv");
     writeFileSync(file, awkwardExport(50));
     const { sha256File } = await import("../../src/ingest/ingest.ts");
-    const parts = splitCsv(file, readFileSync(file).length, 2, join(dir, "p"));
-    expect(parts.sha256).toBe(await sha256File(file));
-    parts.cleanup();
+    expect(findCuts(file, readFileSync(file).length, 2).sha256).toBe(await sha256File(file));
   });
 });
 

@@ -127,6 +127,37 @@ describe("facts filtered on the loaded columns (docs/benchmarks.md, round 3)", (
     expect(csatCes).not.toMatch(/CAST\((csat|ces)ASINTEGER\)ISNOTNULL/);
   });
 
+  it("fct_driver_ratings reads each driver's rated rows from the scan, no unpivot", async () => {
+    for (const driver of ["process", "product_price", "reputation_image", "emotional_engagement"]) {
+      // one driver at a time: DuckDB draws the branches of a UNION side by side
+      const drivers = await plan(`SELECT count(*) FROM marts.fct_driver_ratings WHERE driver = '${driver}'`);
+      expect(drivers).toContain(`driver_${driver}ISNOTNULL`);
+      expect(drivers).not.toMatch(/UNNEST|UNPIVOT|CAST\(driver_/);
+    }
+  });
+
+  it("fct_driver_ratings holds the rows, columns and types of the unpivot it replaces", async () => {
+    const unpivot = `SELECT r.* EXCLUDE (driver_label_nl, driver_label_en, driver_order), d.driver_label_nl, d.driver_label_en, d.driver_order
+      FROM (UNPIVOT (SELECT response_id, customer_id, answered_at, answered_date, survey_type, touchpoint, journey_stage, journey_order, channel, language, segment, business_unit, account_manager, ingestion_id,
+                     driver_process, driver_product_price, driver_reputation_image, driver_emotional_engagement, recommend_score, NULL AS driver_label_nl, NULL AS driver_label_en, NULL AS driver_order
+                     FROM intermediate.int_responses_enriched)
+            ON driver_process AS 'process', driver_product_price AS 'product_price', driver_reputation_image AS 'reputation_image', driver_emotional_engagement AS 'emotional_engagement'
+            INTO NAME driver VALUE rating) AS r
+      JOIN marts.dim_drivers AS d USING (driver)`;
+    const columns = "response_id, customer_id, answered_at, answered_date, survey_type, touchpoint, journey_stage, journey_order, channel, language, segment, business_unit, account_manager, ingestion_id, driver, driver_label_nl, driver_label_en, driver_order, rating, recommend_score";
+    const [d] = await query(w.path, `SELECT
+      (SELECT count(*) FROM (SELECT ${columns} FROM marts.fct_driver_ratings EXCEPT ALL SELECT ${columns} FROM (${unpivot}))) AS extra,
+      (SELECT count(*) FROM (SELECT ${columns} FROM (${unpivot}) EXCEPT ALL SELECT ${columns} FROM marts.fct_driver_ratings)) AS missing,
+      (SELECT count(*) FROM intermediate.int_responses_enriched WHERE driver_process IS NULL) AS unrated,
+      (SELECT count(*) FROM marts.fct_driver_ratings) AS n`);
+    expect(d?.["extra"]).toBe(0);
+    expect(d?.["missing"]).toBe(0);
+    expect(d?.["unrated"]).toBeGreaterThan(0); // responses without a rating are left out, as the unpivot did
+    expect(d?.["n"]).toBeGreaterThan(0);
+    const types = await query(w.path, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'fct_driver_ratings' AND column_name IN ('driver', 'driver_order', 'rating', 'recommend_score', 'driver_label_nl') ORDER BY column_index");
+    expect(types.map((t) => `${t["column_name"]}:${t["data_type"]}`)).toEqual(["driver:VARCHAR", "driver_label_nl:VARCHAR", "driver_order:INTEGER", "rating:INTEGER", "recommend_score:INTEGER"]);
+  });
+
   it("hold the same rows as the staged responses filtered after the cast", async () => {
     const krsColumns = "response_id, customer_id, answered_at, answered_date, survey_type, touchpoint, journey_stage, journey_order, channel, language, segment, business_unit, account_manager, ingestion_id, krs_satisfaction, krs_trust, krs_love, recommend_score";
     const [krs] = await query(w.path, `SELECT

@@ -1,10 +1,13 @@
 {#- KlantRelatieScore per respondent: component strengths and the relationship profile. The
     profile's name, labels and interpretation are written in as CASE expressions over the three
     strengths (macros/reference_lookup.sql), not joined per row. -#}
+{#- The responses are the enriched responses with all three items, filtered on the loaded columns
+    so DuckDB skips the others in the scan (macros/staged_responses.sql). -#}
 -- depends_on: {{ ref('stg_reference__relationship_profiles') }}
+-- depends_on: {{ ref('int_responses_enriched') }}
+-- depends_on: {{ ref('int_touchpoints') }}
 with responses as (
-    select * from {{ ref('int_responses_enriched') }}
-    where krs_satisfaction is not null and krs_trust is not null and krs_love is not null
+    {{ enriched_responses_where('krs_satisfaction is not null and krs_trust is not null and krs_love is not null') }}
 ),
 
 strengths as (

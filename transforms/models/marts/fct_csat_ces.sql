@@ -1,11 +1,15 @@
 {{ config(materialized='view') }}
+{#- The responses with a CSAT or CES answer, filtered on the loaded columns in the scan
+    (macros/staged_responses.sql). A comparison with NULL is NULL, so the flags are NULL without
+    an answer (as the `case when ... is not null` they replace, without a CASE per row). #}
+-- depends_on: {{ ref('int_responses_enriched') }}
+-- depends_on: {{ ref('int_touchpoints') }}
 
 select
     {{ dimension_columns() }},
     csat,
-    case when csat is not null then cast(csat >= {{ var('csat_satisfied_min') }} as integer) end as is_csat_satisfied,
+    cast(csat >= {{ var('csat_satisfied_min') }} as integer) as is_csat_satisfied,
     ces,
-    case when ces is not null then cast(ces >= {{ var('ces_easy_min') }} as integer) end as is_ces_easy,
+    cast(ces >= {{ var('ces_easy_min') }} as integer) as is_ces_easy,
     recommend_score
-from {{ ref('int_responses_enriched') }}
-where csat is not null or ces is not null
+from ({{ enriched_responses_where('csat is not null or ces is not null') }}) as responses

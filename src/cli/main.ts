@@ -3,15 +3,37 @@ import { projectRoot, resolveWarehouse } from "../lib/paths.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { commands } from "./registry.ts";
 
+const HELP_WIDTH = 100;
+
+/** Words of `text` in lines of at most `width` characters, every line after the first indented. */
+function wrap(text: string, width: number, indent: string, first = ""): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (line.trim().length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = /\s$/.test(line) || line.length === 0 ? line + word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Commands with their summaries, then each command's usage: two readable blocks rather than one
+ * table whose longest usage line pushes every summary off the screen. */
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
+  const nameWidth = Math.max(...commands.map((c) => c.name.length));
+  const pad = " ".repeat(2 + nameWidth + 2);
   return [
     "promotor — customer-loyalty analytics as code",
     "",
-    "Usage:",
-    ...commands.map((c) => `  promotor ${c.usage.padEnd(width)}  ${c.summary}`),
+    "Commands:",
+    ...commands.flatMap((c) => wrap(c.summary, HELP_WIDTH, pad, `  ${c.name.padEnd(nameWidth)}  `)),
     "",
-    "Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb).",
+    "Usage:",
+    ...commands.flatMap((c) => c.usage.split("\n").flatMap((u) => wrap(u.trim(), HELP_WIDTH, " ".repeat(12 + c.name.length), "  promotor "))),
+    "",
+    ...wrap("Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb).", HELP_WIDTH, ""),
   ].join("\n");
 }
 

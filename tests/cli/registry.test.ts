@@ -32,7 +32,22 @@ describe("command registry", () => {
     expect(r.status, r.stderr).toBe(0);
     const { code, out, loaded } = JSON.parse(r.stdout.trim().split("\n").pop()!) as { code: number; out: string; loaded: string[] };
     expect(code).toBe(0);
-    for (const e of commandEntries) expect(out).toContain(`promotor ${e.usage.split("\n")[0]}`);
+    const flat = out.replace(/\s+/g, " ");
+    for (const e of commandEntries) expect(flat).toContain(`promotor ${e.usage.split("\n")[0]!.replace(/\s+/g, " ").slice(0, 40)}`);
     expect(loaded).toEqual([]);
+  });
+});
+
+describe("promotor --help", () => {
+  it("reads in a terminal: one line per command with its summary, no line wider than 100 characters", async () => {
+    const { main } = await import("../../src/cli/main.ts");
+    let out = "";
+    expect(await main(["--help"], { stdout: { write: (s: string) => (out += s) } as never, stderr: process.stderr })).toBe(0);
+    const lines = out.split("\n");
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+    for (const e of commandEntries) {
+      expect(lines.some((l) => l.startsWith(`  ${e.name} `) && l.includes(e.summary.slice(0, 40))), e.name).toBe(true);
+      for (const u of e.usage.split("\n")) expect(out.replace(/\s+/g, " ")).toContain(u.trim().replace(/\s+/g, " "));
+    }
   });
 });

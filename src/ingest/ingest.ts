@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
@@ -9,7 +9,6 @@ import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts"
 import { detectDialect, type Dialect } from "./detect.ts";
 import { findUnclosedQuote, recordStartLines } from "./lines.ts";
 import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, PRESETS, type Mapping } from "./mapping.ts";
-import { findCuts, type CsvCuts } from "./split.ts";
 import { xlsxToCsv } from "./xlsx.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -37,8 +36,6 @@ export interface IngestResult {
   unknownTouchpoints: { touchpoint: string; rows: number }[];
   /** Rows given a generated response_id (the export has no response id column). */
   generatedIds: number;
-  /** Parts the export was read in side by side (1: one scan; see split.ts). */
-  parts: number;
 }
 
 export interface IngestOptions {
@@ -258,27 +255,12 @@ async function count(connection: DuckDBConnection, sql: string): Promise<number>
 }
 
 /** The table function that reads one export, every value as text (validation happens in SQL, so
- * '7,5' stays text and is rejected, never read as 7 or 75). With `rejects`, malformed records
- * (wrong field count) are kept in that temp table (and `<rejects>_scans`) instead of failing. */
-function sourceScan(file: string, dialect: Dialect, rejects: string | false): string {
+ * '7,5' stays text and is rejected, never read as 7 or 75). */
+function sourceScan(file: string, dialect: Dialect, withRejects: boolean): string {
   if (dialect.format === "parquet") return `read_parquet(${sqlString(file)})`;
-  const keep = rejects ? `, store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scans'` : "";
-  return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${keep})`;
-}
-
-/** One part of a CSV export (see split.ts), read by a single thread: the first from the header
- * for its record count, the others from their first row (DuckDB's quote-aware `skip` passes the
- * rows before) with the export's column names. */
-function partScan(file: string, dialect: Dialect, cut: { skipRows: number; records: number }, k: number, last: boolean, names: readonly string[], rejects: string): string {
-  const where = k === 0 ? "header = true" : `header = false, skip = ${cut.skipRows}, names = [${names.map(sqlString).join(", ")}]`;
-  const scan = `read_csv(${sqlString(file)}, ${where}, parallel = false, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000, store_rejects = true, rejects_table = '${rejects}', rejects_scan = '${rejects}_scans')`;
-  return last ? scan : `(SELECT * FROM ${scan} LIMIT ${cut.records})`;
-}
-
-/** Empties a rejects table before a read (a Parquet read rejects nothing: an empty table). */
-async function dropRejects(connection: DuckDBConnection, name: string, dialect: Dialect): Promise<void> {
-  await connection.run(`DROP TABLE IF EXISTS ${name}; DROP TABLE IF EXISTS ${name}_scans;`);
-  if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE ${name} (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+  // store_rejects keeps malformed records (wrong column count) instead of failing.
+  const rejects = withRejects ? ", store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans'" : "";
+  return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${rejects})`;
 }
 
 /** A read failure explained: what is wrong, where (line and column when it can be found) and
@@ -316,7 +298,7 @@ async function readError(file: string, dialect: Dialect, error: unknown): Promis
 async function sourceColumnsOf(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<Map<string, string>> {
   try {
     // The same reader options as the load (with rejects), so a malformed record cannot fail the sniff.
-    const rows = await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, "src_rejects")}`);
+    const rows = await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true)}`);
     return new Map(rows.map((r) => [normalizeHeader(String(r["column_name"])), String(r["column_name"])] as const));
   } catch (error) {
     throw await readError(file, dialect, error);
@@ -347,38 +329,34 @@ export async function unknownTouchpointsOf(connection: DuckDBConnection, ingesti
  * another file name) gets the same id and counts once as an exact duplicate; two identical rows
  * inside one file stay two responses.
  */
-function generatedIdSql(): string {
-  return `'g-' || substr(${rowHashSql()}, 1, 16) || '-' || CAST(row_number() OVER (PARTITION BY ${rowHashSql()} ORDER BY pos) AS VARCHAR)`;
-}
-
-const nothingLoaded = (): Omit<IngestResult, "file" | "format" | "mapping" | "alreadyIngested"> => ({
-  missingOptionalColumns: [], reasons: [], unknownTouchpoints: [], generatedIds: 0, parts: 0, ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0,
-});
-
-/** The first ingestion of a file with this SHA-256 (and its rows still in quarantine), if any. */
-async function alreadyIngested(connection: DuckDBConnection, sha: string): Promise<IngestResult["alreadyIngested"]> {
-  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
-  if (!seen[0]) return null;
-  const id = Number(seen[0]["ingestion_id"]);
-  const quarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id}`);
-  return { ingestionId: id, ingestedAt: String(seen[0]["ingested_at"]), quarantined };
+async function generateResponseIds(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`UPDATE checked SET response_id = g.id
+    FROM (SELECT rid, 'g-' || substr(h, 1, 16) || '-' || CAST(row_number() OVER (PARTITION BY h ORDER BY rid) AS VARCHAR) AS id
+          FROM (SELECT rowid AS rid, ${rowHashSql()} AS h FROM checked)) g
+    WHERE checked.rowid = g.rid`);
+  // raw_values of rows going to quarantine carry the id too, so a replay keeps it.
+  await connection.run(`UPDATE checked SET raw_values = json_merge_patch(raw_values, json_object('response_id', response_id)) WHERE raw_values IS NOT NULL`);
 }
 
 /** Ingests one file in one transaction. */
 export async function ingestFile(connection: DuckDBConnection, file: string, options: IngestOptions = {}): Promise<IngestResult> {
   const detected = detectDialect(file);
   const mapping = options.mapping ? loadMapping(options.mapping) : detected.format === "csv" ? presetFor(detected) : canonicalMapping();
-  // Hashed when it is needed: while a counting pass reads the file, or in the pass that cuts a
-  // large CSV into parts (a CSV of 1.3 GB takes ~2 s either way).
-  let hashing: Promise<string> | undefined;
-  const sha = (): Promise<string> => (hashing ??= sha256File(file));
+  const sha = await sha256File(file);
   await ensureRawSchema(connection);
+  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
+  if (seen[0]) {
+    const id = Number(seen[0]["ingestion_id"]);
+    const stillQuarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id}`);
+    return {
+      file, format: detected.label, mapping: mapping.name, missingOptionalColumns: [], reasons: [], unknownTouchpoints: [], generatedIds: 0,
+      ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0,
+      alreadyIngested: { ingestionId: id, ingestedAt: String(seen[0]["ingested_at"]), quarantined: stillQuarantined },
+    };
+  }
   try {
     if (detected.format !== "xlsx") return await ingestReadable(connection, file, file, detected, mapping, sha, options);
-    // An .xlsx sheet is read through a temporary CSV (one record per sheet row), made only for a
-    // workbook not ingested before.
-    const seen = await alreadyIngested(connection, await sha());
-    if (seen) return { file, format: detected.label, mapping: mapping.name, ...nothingLoaded(), alreadyIngested: seen };
+    // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
     const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
     try {
       const csv: Dialect = { format: "csv", delimiter: ",", hasBom: false, crlf: false, header: sheet.header, qualtrics: false, label: "csv" };
@@ -406,7 +384,7 @@ export function presetFor(dialect: Dialect): Mapping {
   return preset ? loadMapping(preset) : canonicalMapping();
 }
 
-async function ingestReadable(connection: DuckDBConnection, file: string, readPath: string, dialect: Dialect, mapping: Mapping, sha: () => Promise<string>, options: IngestOptions): Promise<IngestResult> {
+async function ingestReadable(connection: DuckDBConnection, file: string, readPath: string, dialect: Dialect, mapping: Mapping, sha: string, options: IngestOptions): Promise<IngestResult> {
   const touchpoints = options.touchpoints ?? referenceTouchpoints();
   const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
   const base = { file, format: dialect.label, mapping: mapping.name };
@@ -430,201 +408,98 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   }
   const extra = mapping.extraHeaderRows;
   const exportColumns = exportColumnsOf(mapping, sourceColumns, dialect.rowPerLine === true);
-  await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
-
-  // Large plain CSV exports are cut into one part per DuckDB thread (see split.ts), in the same
-  // pass that hashes them; anything else (extra header rows, generated ids, Parquet, small files)
-  // is read as one numbered scan.
-  const threads = await count(connection, "SELECT current_setting('threads')");
-  const size = statSync(readPath).size;
-  // PROMOTOR_INGEST_SPLIT: "off" never cuts, "always" cuts any size (tests use it on small files).
-  const split = process.env["PROMOTOR_INGEST_SPLIT"];
-  const splittable = dialect.format === "csv" && readPath === file && extra === 0 && !generateIds && threads > 1 && split !== "off" && (size >= SPLIT_MIN_BYTES || split === "always");
-  // The names of the export's columns in order (the parts after the first are read without a header).
-  const names = (await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(readPath, dialect, "src_rejects")}`)).map((r) => String(r["column_name"]));
-  // Counting pass: the records the CSV reader accepts and the malformed ones it rejects (wrong
-  // field count), without converting any value (~2 s for 10 million rows). Meanwhile the file
-  // is hashed, and a large CSV is also cut into parts (in the same pass over its bytes).
-  await dropRejects(connection, "src_rejects", dialect);
-  const counting = count(connection, `SELECT count(*) FROM ${sourceScan(readPath, dialect, "src_rejects")}`).catch(async (error: unknown) => {
-    throw await readError(readPath, dialect, error);
-  });
-  let cuts: CsvCuts | null = null;
-  let shaValue: string;
-  try {
-    if (splittable) {
-      cuts = findCuts(readPath, size, Math.min(threads, 8));
-      shaValue = cuts.sha256;
-    } else shaValue = await sha();
-  } finally {
-    await counting.catch(() => undefined); // never leave the query running
-  }
-  const accepted = await counting;
-  const seen = await alreadyIngested(connection, shaValue);
-  if (seen) return { ...base, ...nothingLoaded(), alreadyIngested: seen };
-  const context: LoadContext = { connection, file, readPath, dialect, mapping, select, generateIds, exportColumns, touchpoints, strict, extra, sha: shaValue };
-  // Parts only when every record is well-formed and the counts agree: a part stops after its
-  // record count (LIMIT), and DuckDB keeps no rejects of a scan that a LIMIT ends.
-  const rejected = await count(connection, "SELECT count(*) FROM src_rejects");
-  if (cuts && rejected === 0 && cuts.parts.reduce((a, p) => a + p.records, 0) === accepted) {
-    const loaded = await load(context, { kind: "parts", cuts: cuts.parts, names });
-    if (loaded) return { ...base, ...loaded, parts: cuts.parts.length, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing };
-  }
-  {
-    const loaded = await load(context, { kind: "whole", accepted });
-    if (!loaded) throw new PromotorError("internal error: the rows read, loaded, quarantined and duplicate do not add up", { file, hint: "nothing was loaded; was the file changed while it was read? Ingest it again, and report this message if it repeats" });
-    return { ...base, ...loaded, parts: 1, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing };
-  }
-}
-
-/** Files of at least this size are read in parts side by side (see split.ts). */
-const SPLIT_MIN_BYTES = 8 << 20;
-
-interface LoadContext {
-  connection: DuckDBConnection;
-  file: string;
-  readPath: string;
-  dialect: Dialect;
-  mapping: Mapping;
-  select: string;
-  generateIds: boolean;
-  exportColumns: ExportColumns;
-  touchpoints: readonly string[];
-  strict: boolean;
-  extra: number;
-  sha: string;
-}
-
-/** How the records are read: the whole file in one numbered scan (after a counting pass), or
- * its parts side by side, each numbered from the records before it. */
-type Reading = { kind: "whole"; accepted: number } | { kind: "parts"; cuts: CsvCuts["parts"]; names: string[] };
-
-type Loaded = Omit<IngestResult, "file" | "format" | "mapping" | "alreadyIngested" | "missingOptionalColumns" | "parts"> & { alreadyIngested: null };
-
-/**
- * Loads the checked records into raw.responses and the others into raw.quarantine, in one
- * transaction. Returns null (and changes nothing) when a read in parts cannot be trusted to
- * number records as the file does: DuckDB rejected a record, or the counts do not add up.
- */
-async function load(ctx: LoadContext, reading: Reading): Promise<Loaded | null> {
-  const { connection, file, readPath, dialect, mapping, extra } = ctx;
   const ingestionId = await count(connection, "SELECT coalesce(max(ingestion_id), 0) + 1 FROM raw.ingestions");
   const hadResponses = (await count(connection, "SELECT count(*) FROM (SELECT 1 FROM raw.responses LIMIT 1)")) > 0;
-  // DuckDB's reject "line" counts records with the header as 1; turn it into a data-record index.
-  if (reading.kind === "whole") {
+
+  await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
+  await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+  if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+  // The staging table is made before the transaction: a temp table is nobody else's business,
+  // and rows written inside a transaction are scanned and inserted about twice as slowly.
+  // One pass over the file: map, type and check every record, in file order (the staging
+  // table's rowid is the record's position among the records the reader accepted). Only what
+  // loading needs is kept: typed scores, not their text; the raw text (raw_values) only for
+  // rows that go to quarantine.
+  const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}${mapping.npsGroupColumn ? ", _nps_group := _nps_group" : ""}))`;
+  const kept = [
+    ...CANONICAL_COLUMNS.filter((c) => c.kind === "text").map((c) => sqlIdent(c.name)),
+    ...CANONICAL_COLUMNS.filter((c) => c.kind === "score").map((c) => sqlIdent(scoreName(c))),
+  ];
+  try {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
+      WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s),
+      typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
+      inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
+      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds, exportColumns)} AS reason FROM inferred)
+      SELECT ${kept.join(", ")}, answered_at__ts, reason, CASE WHEN reason IS NOT NULL THEN ${rawValues} END AS raw_values
+      FROM reasoned`);
+  } catch (error) {
+    throw await readError(readPath, dialect, error);
+  }
+  if (generateIds) await generateResponseIds(connection);
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    // DuckDB's reject "line" counts records with the header as 1; turn it into a data-record index.
     await connection.run(`CREATE OR REPLACE TEMP TABLE rej AS
       SELECT line - 2 AS rec, CAST(row_number() OVER (ORDER BY line) - 1 AS BIGINT) AS j,
         CASE WHEN bool_or(error_type = 'MISSING COLUMNS') THEN 'too few fields for the header; check the separators and quotes on this line'
              WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'more fields than the header; a separator inside an unquoted value?'
              ELSE min(error_message) END AS msg
       FROM src_rejects GROUP BY line`);
-  } else {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE rej (rec BIGINT, j BIGINT, msg VARCHAR)`);
-  }
-  const rejects = await count(connection, "SELECT count(*) FROM rej");
-  const rejectedBeforeData = await count(connection, `SELECT count(*) FROM rej WHERE rec < ${extra}`);
-  // Accepted records that are data (not the mapping's extra header rows).
-  const dataRecords = reading.kind === "whole" ? Math.max(0, reading.accepted - Math.max(0, extra - rejectedBeforeData)) : reading.cuts.reduce((a, b) => a + b.records, 0);
+    const rejects = await count(connection, "SELECT count(*) FROM rej");
+    // Positions relative to the first rowid (rows created inside a transaction get rowids from a
+    // high base until commit; kept as text: such a base is beyond 2^53).
+    const firstRow = (await queryRows(connection, "SELECT CAST(coalesce(min(rowid), 0) AS VARCHAR) AS r FROM checked"))[0]?.["r"];
+    const pos = (alias: string): string => `(${alias}.rowid - ${String(firstRow ?? "0")})`;
+    // Data-record index of a staged row: its position plus the rejected records before it.
+    const recOf = (alias: string): string => (rejects > 0 ? `(${pos(alias)} + (SELECT count(*) FROM rej WHERE rej.rec - rej.j <= ${pos(alias)}))` : pos(alias));
+    const rowOf = (rec: string): string => `(${rec} - ${extra} + 1)`;
+    const valid = `c.reason IS NULL AND ${recOf("c")} >= ${extra}`;
 
-  // `pos`: a record's position among the records the reader accepted, in file order (DuckDB's
-  // row_number() OVER () numbers rows in scan order, in a single-threaded pipeline); its
-  // data-record index adds the rejected records before it.
-  const recOf = (pos: string): string => (rejects > 0 ? `(${pos} + (SELECT count(*) FROM rej WHERE rej.rec - rej.j <= ${pos}))` : pos);
-  const rowOf = (rec: string): string => `(${rec} - ${extra} + 1)`;
-  const rawValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}${mapping.npsGroupColumn ? ", _nps_group := _nps_group" : ""}))`;
-  // The export mapped, typed and checked, one record a row (a CTE chain ending in `reasoned`).
-  const chain = (scan: string, first: number): string => `
-    WITH mapped AS (SELECT ${ctx.select}, row_number() OVER () - 1 + ${first} AS pos FROM ${scan} s),
-    typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
-    inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
-    ${ctx.generateIds ? `identified AS (SELECT * REPLACE (${generatedIdSql()} AS response_id) FROM inferred),` : ""}
-    reasoned AS (SELECT *, ${reasonsSql(ctx.touchpoints, mapping, ctx.strict, ctx.generateIds, ctx.exportColumns)} AS reason FROM ${ctx.generateIds ? "identified" : "inferred"})`;
-  // SELECT `columns` FROM the checked records WHERE `where`: one scan, or one per part (UNION ALL
-  // of single-threaded scans, which DuckDB runs side by side).
-  const rejectTables: string[] = [];
-  const checked = async (columns: string, where: string, rejectsName: string): Promise<string> => {
-    if (reading.kind === "whole") {
-      await dropRejects(connection, rejectsName, dialect);
-      rejectTables.push(rejectsName);
-      return `${chain(sourceScan(readPath, dialect, rejectsName), 0)} SELECT ${columns} FROM reasoned WHERE ${where}`;
-    }
-    const branches: string[] = [];
-    let first = 0;
-    for (const [k, cut] of reading.cuts.entries()) {
-      await dropRejects(connection, `${rejectsName}_${k}`, dialect);
-      rejectTables.push(`${rejectsName}_${k}`);
-      branches.push(`SELECT * FROM (${chain(partScan(readPath, dialect, cut, k, k === reading.cuts.length - 1, reading.names, `${rejectsName}_${k}`), first)} SELECT ${columns} FROM reasoned WHERE ${where})`);
-      first += cut.records;
-    }
-    return branches.join("\nUNION ALL\n");
-  };
-  const partsRejected = async (): Promise<boolean> =>
-    reading.kind === "parts" && (await count(connection, `SELECT ${rejectTables.map((t) => `(SELECT count(*) FROM ${t})`).join(" + ")}`)) > 0;
-
-  await connection.run("BEGIN TRANSACTION");
-  try {
-    const lineage = `${ingestionId}, ${sqlString(file)}`;
-    // Loading: every record that passes its checks goes straight into raw.responses (no staging
-    // copy: writing 10 million rows twice was half the time of an ingest). Each row carries its
-    // source row, so the write need not keep file order.
-    await connection.run("SET preserve_insertion_order = false");
-    let inserted: number;
-    try {
-      inserted = await count(connection, `INSERT INTO raw.responses
-        ${await checked(`${finalColumns()}, ${lineage}, ${rowOf(recOf("pos"))}`, `reason IS NULL AND ${recOf("pos")} >= ${extra}`, "src_rejects_load")}`);
-    } catch (error) {
-      throw await readError(readPath, dialect, error);
-    } finally {
-      await connection.run("RESET preserve_insertion_order");
-    }
-    if (await partsRejected()) {
-      await connection.run("ROLLBACK");
-      return null;
-    }
-
-    // Only when some records failed their checks (the counts say so): read again and keep those
-    // records with their reasons and raw text.
-    await connection.run(`CREATE OR REPLACE TEMP TABLE bad (rec BIGINT, response_id VARCHAR, reason VARCHAR, raw_values JSON)`);
-    if (inserted < dataRecords) {
-      await connection.run(`INSERT INTO bad
-        ${await checked(`${recOf("pos")}, response_id, reason, ${rawValues}`, `reason IS NOT NULL AND ${recOf("pos")} >= ${extra}`, "src_rejects_bad")}`);
-    }
-    // Duplicates: only response ids that occur twice in this file or were loaded before need the
-    // row-by-row comparison; every other row stays as loaded.
+    // Duplicates: only response ids that occur twice in the file or were loaded before need the
+    // row-by-row comparison; every other valid row simply loads (no join, no sort of all rows).
     await connection.run(`CREATE OR REPLACE TEMP TABLE special_ids AS
-      SELECT response_id FROM raw.responses WHERE _ingestion_id = ${ingestionId} GROUP BY response_id HAVING count(*) > 1
-      ${hadResponses ? `UNION SELECT n.response_id FROM raw.responses n SEMI JOIN (SELECT response_id FROM raw.responses WHERE _ingestion_id < ${ingestionId}) o ON o.response_id = n.response_id WHERE n._ingestion_id = ${ingestionId}` : ""}`);
+      SELECT c.response_id FROM checked c WHERE ${valid} GROUP BY c.response_id HAVING count(*) > 1
+      ${hadResponses ? `UNION SELECT c.response_id FROM checked c SEMI JOIN raw.responses r ON r.response_id = c.response_id WHERE ${valid}` : ""}`);
+    const special = await count(connection, "SELECT count(*) FROM special_ids");
     await connection.run(`CREATE OR REPLACE TEMP TABLE classified AS
-      WITH v AS (SELECT n.*, ${rowHashSql("n")} AS row_hash FROM raw.responses n SEMI JOIN special_ids s ON s.response_id = n.response_id WHERE n._ingestion_id = ${ingestionId}),
-      firsts AS (SELECT response_id, min(_source_row) AS first_row, arg_min(row_hash, _source_row) AS first_hash FROM v GROUP BY response_id),
-      earlier AS (SELECT r.*, ${rowHashSql("r")} AS row_hash FROM raw.responses r SEMI JOIN special_ids s ON s.response_id = r.response_id WHERE r._ingestion_id < ${ingestionId})
-      SELECT v.*, f.first_row, e._source_file AS existing_file, e._source_row AS existing_row,
+      WITH v AS (SELECT c.*, ${recOf("c")} AS rec, ${rowHashSql()} AS row_hash FROM checked c SEMI JOIN special_ids s ON s.response_id = c.response_id WHERE ${valid}),
+      firsts AS (SELECT response_id, min(rec) AS first_rec, arg_min(row_hash, rec) AS first_hash FROM v GROUP BY response_id)
+      SELECT v.*, f.first_rec, r._source_file AS existing_file, r._source_row AS existing_row,
         CASE
-          WHEN e.response_id IS NOT NULL AND e.row_hash = v.row_hash THEN 'duplicate'
-          WHEN e.response_id IS NOT NULL THEN 'conflict_existing'
-          WHEN v._source_row = f.first_row THEN 'load'
+          WHEN r.response_id IS NOT NULL AND ${rowHashSql("r")} = v.row_hash THEN 'duplicate'
+          WHEN r.response_id IS NOT NULL THEN 'conflict_existing'
+          WHEN v.rec = f.first_rec THEN 'load'
           WHEN v.row_hash = f.first_hash THEN 'duplicate'
           ELSE 'conflict_file'
         END AS outcome
-      FROM v JOIN firsts f USING (response_id) LEFT JOIN earlier e USING (response_id)`);
-    const removed = await count(connection, `SELECT count(*) FROM classified WHERE outcome <> 'load'`);
-    if (removed > 0) {
-      await connection.run(`DELETE FROM raw.responses r USING classified k
-        WHERE r._ingestion_id = ${ingestionId} AND k.outcome <> 'load' AND r.response_id = k.response_id AND r._source_row = k._source_row`);
+      FROM v JOIN firsts f USING (response_id) LEFT JOIN raw.responses r USING (response_id)`);
+
+    const lineage = `${ingestionId}, ${sqlString(file)}`;
+    const plain = special > 0 ? `c.response_id NOT IN (SELECT response_id FROM special_ids)` : "true";
+    // Each row carries its source row, so the load need not keep file order: DuckDB then writes in
+    // parallel (the staging table above did need it: its rowids are the record positions).
+    await connection.run("SET preserve_insertion_order = false");
+    await connection.run(`INSERT INTO raw.responses
+      SELECT ${finalColumns()}, ${lineage}, ${rowOf(recOf("c"))} FROM checked c WHERE ${valid} AND ${plain}`);
+    await connection.run("RESET preserve_insertion_order");
+    if (special > 0) {
+      await connection.run(`INSERT INTO raw.responses
+        SELECT ${finalColumns()}, ${lineage}, ${rowOf("rec")} FROM classified WHERE outcome = 'load' ORDER BY rec`);
     }
 
     // Everything that is not loaded and not an exact duplicate, with its reason. Conflicting
     // duplicates passed every check, so their text is their typed values written back.
     const typedValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map(
-      (c) => `${c.name} := CAST(${c.kind === "timestamp" ? `strftime(${sqlIdent(c.name)}, '%Y-%m-%dT%H:%M:%S')` : sqlIdent(c.name)} AS VARCHAR)`,
+      (c) => `${c.name} := CAST(${c.kind === "score" ? sqlIdent(scoreName(c)) : c.kind === "timestamp" ? "strftime(answered_at__ts, '%Y-%m-%dT%H:%M:%S')" : sqlIdent(c.name)} AS VARCHAR)`,
     ).join(", ")}))`;
     await connection.run(`CREATE OR REPLACE TEMP TABLE rejected AS
-      SELECT rec, response_id, reason, raw_values FROM bad
+      SELECT ${recOf("c")} AS rec, c.response_id, c.reason, c.raw_values FROM checked c WHERE c.reason IS NOT NULL AND ${recOf("c")} >= ${extra}
       UNION ALL
-      SELECT _source_row + ${extra} - 1, response_id,
+      SELECT rec, response_id,
         CASE outcome
           WHEN 'conflict_existing' THEN format('conflicting duplicate: response_id {} was loaded before from {} (row {}) with different answers', response_id, existing_file, existing_row)
-          ELSE format('conflicting duplicate: response_id {} appears earlier in this file (row {}) with different answers', response_id, first_row)
+          ELSE format('conflicting duplicate: response_id {} appears earlier in this file (row {}) with different answers', response_id, ${rowOf("first_rec")})
         END, ${typedValues}
       FROM classified WHERE outcome IN ('conflict_existing', 'conflict_file')
       UNION ALL
@@ -642,27 +517,28 @@ async function load(ctx: LoadContext, reading: Reading): Promise<Loaded | null> 
       SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, now()::TIMESTAMP
       FROM rejected q ORDER BY q.rec`);
 
-    const loaded = inserted - removed;
+    const loaded = await count(connection, `SELECT count(*) FROM raw.responses WHERE _ingestion_id = ${ingestionId}`);
     const duplicates = await count(connection, `SELECT count(*) FROM classified WHERE outcome = 'duplicate'`);
     const quarantined = recs.length;
-    const rowsRead = dataRecords + (rejects - rejectedBeforeData);
-    const generatedIds = ctx.generateIds ? dataRecords : 0;
+    const staged = await count(connection, `SELECT count(*) FROM checked c WHERE ${recOf("c")} >= ${extra}`);
+    const rowsRead = staged + (await count(connection, `SELECT count(*) FROM rej WHERE rec >= ${extra}`));
+    const generatedIds = generateIds ? staged : 0;
     if (loaded + duplicates + quarantined !== rowsRead) {
-      await connection.run("ROLLBACK");
-      return null;
+      throw new PromotorError(`internal error: ${rowsRead} rows read but ${loaded} loaded + ${quarantined} quarantined + ${duplicates} duplicates`, { file });
     }
     await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
         rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file, export_columns)
-      VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(ctx.sha)}, ${sqlString(dialect.label)},
+      VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
       ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP, ${generatedIds}, ${sqlString(mapping.source)},
-      ${sqlString(JSON.stringify(ctx.exportColumns))})`);
-    const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, ctx.touchpoints);
+      ${sqlString(JSON.stringify(exportColumns))})`);
+    const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, touchpoints);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
     await connection.run("COMMIT");
-    await connection.run("DROP TABLE IF EXISTS bad; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected; DROP TABLE IF EXISTS special_ids");
-    return { reasons, unknownTouchpoints, generatedIds, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
+    await connection.run("DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected; DROP TABLE IF EXISTS special_ids");
+    return { ...base, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing, reasons, unknownTouchpoints, generatedIds, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => undefined);
+    await connection.run("DROP TABLE IF EXISTS checked").catch(() => undefined);
     throw error;
   }
 }
@@ -698,10 +574,11 @@ export async function stageMappedText(connection: DuckDBConnection, file: string
         hint: `fix the mapping ${mapping.source} and replay again`,
       });
     }
-    await dropRejects(connection, "src_rejects", dialect);
+    await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+    if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
     try {
       await connection.run(`CREATE OR REPLACE TEMP TABLE reread_raw AS
-        WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, "src_rejects")} s)
+        WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s)
         SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM mapped`);
     } catch (error) {
       throw await readError(readPath, dialect, error);

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { dbtWorkDirs, runDbt } from "../../dbt/run.ts";
-import { projectFingerprint, recordBuild, testScope } from "../../dbt/test-state.ts";
+import { dbtWorkDirs, startDbt } from "../../dbt/run.ts";
+import { projectFingerprint, recordBuild, testScope, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -18,34 +18,42 @@ export const buildCommand: Command = {
     if (!existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)" });
     }
-    // Columns added to raw since the warehouse was made (ingest adds them too).
-    const db = await openWarehouse(ctx.warehouse);
-    try {
-      await ensureRawSchema(db.connection);
-    } finally {
-      db.close();
-    }
-    const dbtArgs = ["build"];
-    if (values["full-refresh"]) dbtArgs.push("--full-refresh");
-    if (values.select) dbtArgs.push("--select", values.select);
+    // dbt's Python process imports dbt (the slowest part of a small build) while this process
+    // prepares the warehouse and the test scope; it opens the warehouse only when it runs.
+    const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
-    const scope = await testScope(ctx.warehouse, fingerprint, values["full-refresh"] === true);
-    const tested =
-      scope.testedThroughIngestion === 0
-        ? "row-level tests on every row"
-        : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
-    ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}\n`);
-    const result = await runDbt(dbtArgs, {
-      warehouse: ctx.warehouse,
-      // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-      env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
-      onLine: (line) => {
-        // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
-        if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
-        if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
-      },
-    });
+    let scope: TestScope;
+    let result: Awaited<ReturnType<typeof dbt.run>>;
+    try {
+      // Columns added to raw since the warehouse was made (ingest adds them too).
+      const db = await openWarehouse(ctx.warehouse);
+      try {
+        await ensureRawSchema(db.connection);
+      } finally {
+        db.close();
+      }
+      const dbtArgs = ["build"];
+      if (values["full-refresh"]) dbtArgs.push("--full-refresh");
+      if (values.select) dbtArgs.push("--select", values.select);
+      scope = await testScope(ctx.warehouse, fingerprint, values["full-refresh"] === true);
+      const tested =
+        scope.testedThroughIngestion === 0
+          ? "row-level tests on every row"
+          : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
+      ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}\n`);
+      result = await dbt.run(dbtArgs, {
+        // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
+        onLine: (line) => {
+          // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
+          if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
+          if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
+        },
+      });
+    } finally {
+      dbt.cancel();
+    }
     const kinds = ["seed", "model", "test"] as const;
     const rows = kinds.map((kind) => {
       const nodes = result.nodes.filter((n) => n.resourceType === kind);

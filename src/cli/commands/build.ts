@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { dbtWorkDirs, startDbt } from "../../dbt/run.ts";
-import { projectFingerprint, recordBuild, testScope, type TestScope } from "../../dbt/test-state.ts";
+import { forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -23,25 +23,32 @@ export const buildCommand: Command = {
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
+    const whole = !values.select;
     let scope: TestScope;
+    let skipReference = false;
     let result: Awaited<ReturnType<typeof dbt.run>>;
     try {
-      // Columns added to raw since the warehouse was made (ingest adds them too).
-      const db = await openWarehouse(ctx.warehouse);
-      try {
-        await ensureRawSchema(db.connection);
-      } finally {
-        db.close();
-      }
       const dbtArgs = ["build"];
       if (values["full-refresh"]) dbtArgs.push("--full-refresh");
       if (values.select) dbtArgs.push("--select", values.select);
-      scope = await testScope(ctx.warehouse, fingerprint, values["full-refresh"] === true);
+      const db = await openWarehouse(ctx.warehouse);
+      try {
+        // Columns added to raw since the warehouse was made (ingest adds them too).
+        await ensureRawSchema(db.connection);
+        scope = await testScopeOn(db.connection, fingerprint, values["full-refresh"] === true);
+        // The reference data of this same code is loaded and passed its tests: leave it out.
+        skipReference = whole && values["full-refresh"] !== true && (await referenceDataCurrent(db.connection, fingerprint));
+        if (skipReference) dbtArgs.push("--exclude", REFERENCE_DATA_SELECTOR);
+        else await forgetReferenceData(db.connection);
+      } finally {
+        db.close();
+      }
       const tested =
         scope.testedThroughIngestion === 0
           ? "row-level tests on every row"
           : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
-      ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}\n`);
+      const reference = skipReference ? "; reference data unchanged since the last build (not reloaded)" : "";
+      ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
         env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
@@ -72,7 +79,7 @@ export const buildCommand: Command = {
       });
     }
     // A partial build (--select) did not run every test, so it vouches for nothing.
-    if (!values.select) await recordBuild(ctx.warehouse, fingerprint, scope);
+    if (whole) await recordBuild(ctx.warehouse, fingerprint, scope, { referenceData: !skipReference });
     await reportDataQuality(ctx.warehouse, ctx.stdout);
     return 0;
   },

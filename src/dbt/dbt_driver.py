@@ -7,7 +7,8 @@ scope). Protocol:
   stdin, one JSON line:  {"args": [...dbt arguments], "env": {...extra environment}}
                          (end of input without a line: exit 0 without running dbt)
   stdout / stderr:       dbt's own console output, as the `dbt` command prints it
-  fd 3, one JSON line:   {"exitCode": n, "nodes": [{uniqueId, status, executionTime, message}]}
+  fd 3, one JSON line:   {"exitCode": n, "nodes": [{uniqueId, status, executionTime, message,
+                         compiledCode (failed tests only)}]}
 
 Exit codes as the `dbt` command: 0 success, 1 a node failed, 2 dbt itself failed. The process
 ends with os._exit once the results are written: tearing down dbt's objects and the DuckDB
@@ -22,6 +23,12 @@ import traceback
 
 def main() -> int:
     from dbt.cli.main import dbtRunner  # the slow part, before the command arrives
+
+    # What `dbt build` on DuckDB imports later on (~0.1 s), while waiting too.
+    import dbt.adapters.duckdb.impl  # noqa: F401
+    import dbt.compilation  # noqa: F401
+    import dbt.task.build  # noqa: F401
+    import duckdb  # noqa: F401
 
     line = sys.stdin.readline()
     if not line.strip():
@@ -38,12 +45,15 @@ def main() -> int:
     run = result.result
     for r in getattr(run, "results", None) or []:
         node = getattr(r, "node", None)
+        status = str(getattr(r.status, "value", r.status))
         nodes.append(
             {
                 "uniqueId": getattr(node, "unique_id", ""),
-                "status": str(getattr(r.status, "value", r.status)),
+                "status": status,
                 "executionTime": float(r.execution_time or 0),
                 "message": r.message,
+                # A failed test's SQL as it ran, so that the caller can show the failing rows.
+                "compiledCode": getattr(node, "compiled_code", None) if status == "fail" else None,
             }
         )
     if result.exception is not None:

@@ -18,6 +18,8 @@ export interface DbtNodeResult {
   status: string;
   executionTime: number;
   message: string | null;
+  /** A failed test's SQL as dbt ran it (its rows are the failures). */
+  compiledCode?: string | null;
 }
 
 export interface DbtRunResult {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { dbtWorkDirs, startDbt } from "../../dbt/run.ts";
+import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
 import { forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
@@ -73,7 +73,10 @@ export const buildCommand: Command = {
     ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
-      const detail = failures.length > 0 ? failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") : result.output.split("\n").slice(-25).join("\n");
+      const detail =
+        failures.length > 0
+          ? (await Promise.all(failures.map(async (f) => `  ${f.uniqueId}: ${f.message ?? f.status}${await failingRows(ctx.warehouse, f)}`))).join("\n")
+          : result.output.split("\n").slice(-25).join("\n");
       throw new PromotorError(`dbt build failed:\n${detail}`, {
         hint: `see ${readablePath(join(dbtWorkDirs(ctx.warehouse).logPath, "dbt.log"))}; fix the data or the model, then run promotor build again`,
       });
@@ -84,6 +87,23 @@ export const buildCommand: Command = {
     return 0;
   },
 };
+
+/** A failed test's rows (up to 10), e.g. the failing checks of a row_checks test with their row
+ * counts (transforms/macros/test_row_checks.sql), by running the SQL dbt ran, read-only. */
+async function failingRows(warehouse: string, node: DbtNodeResult): Promise<string> {
+  if (!node.compiledCode) return "";
+  try {
+    const db = await openWarehouse(warehouse, { readOnly: true });
+    try {
+      const rows = await queryRows(db.connection, `SELECT * FROM (${node.compiledCode}) AS failures LIMIT 10`);
+      return rows.map((row) => `\n    ${Object.values(row).filter((v) => v !== null).map(String).join(": ")}`).join("");
+    } finally {
+      db.close();
+    }
+  } catch {
+    return ""; // dbt's own message is already there
+  }
+}
 
 /** Lists what marts.fct_data_quality found: unmapped touchpoints with row counts, quarantine. */
 async function reportDataQuality(warehouse: string, out: NodeJS.WritableStream): Promise<void> {

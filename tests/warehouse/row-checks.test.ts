@@ -52,6 +52,20 @@ describe("row_checks: one dbt test per model, every check reported", () => {
     expect(await build(path)).toBeUndefined();
   });
 
+  it("checks a fact view in one pass: each failing check with its count", async () => {
+    // A touchpoint survey without a touchpoint: staging accepts it, the touchpoint fact does not.
+    await run(path, "INSERT INTO raw.responses SELECT * REPLACE ('R4' AS response_id, NULL AS customer_id, 'touchpoint' AS survey_type, NULL AS touchpoint, 8 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H01'");
+    const error = await build(path);
+    expect(error).toBeInstanceOf(PromotorError);
+    const message = (error as PromotorError).message;
+    expect(message).not.toContain("stg_survey__responses_checks");
+    expect(message).toMatch(/fct_touchpoint_responses_checks[\s\S]*not_null\(touchpoint\): 1\b/);
+    expect(message).toMatch(/not_null\(journey_order\): 1\b/);
+    expect(message).not.toMatch(/not_null\(response_id\)|rows_reconcile/);
+    await run(path, "DELETE FROM raw.responses WHERE _ingestion_id = 8");
+    expect(await build(path)).toBeUndefined();
+  });
+
   it("reports a duplicate key and a count that does not reconcile", async () => {
     // A second row for C05 as a faulty incremental run would write it (a newer ingestion): the
     // uniqueness check after a tested build groups the ids of such rows.

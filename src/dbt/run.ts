@@ -60,7 +60,17 @@ export function startDbt(options: DbtOptions): PendingDbt {
   const projectDir = options.projectDir ?? transformsDir;
   const child = spawn(python, [DRIVER], {
     cwd: projectDir,
-    env: { ...process.env, ...options.env, PROMOTOR_WAREHOUSE: options.warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1", NO_COLOR: "1" },
+    env: {
+      ...process.env,
+      ...options.env,
+      PROMOTOR_WAREHOUSE: options.warehouse,
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+      DO_NOT_TRACK: "1",
+      NO_COLOR: "1",
+      // The driver ends with os._exit; multiprocessing's resource tracker would then warn about
+      // dbt's semaphores, which the exit releases anyway.
+      PYTHONWARNINGS: "ignore::UserWarning:multiprocessing.resource_tracker",
+    },
     stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
   let output = "";

@@ -43,7 +43,7 @@ describe("row_checks: one dbt test per model, every check reported", () => {
     const error = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     const message = (error as PromotorError).message;
-    expect(message).toContain("stg_survey__responses_checks");
+    expect(message).toContain("raw_responses_checks");
     expect(message).toMatch(/accepted_values\(survey_type\): 2\b/);
     expect(message).toMatch(/accepted_range\(csat, 1, 5\): 1\b/);
     expect(message).toMatch(/accepted_range\(recommend_score, 0, 10\): 1\b/);
@@ -58,7 +58,7 @@ describe("row_checks: one dbt test per model, every check reported", () => {
     const error = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     const message = (error as PromotorError).message;
-    expect(message).not.toContain("stg_survey__responses_checks");
+    expect(message).not.toContain("raw_responses_checks");
     expect(message).toMatch(/fct_touchpoint_responses_checks[\s\S]*not_null\(touchpoint\): 1\b/);
     expect(message).toMatch(/not_null\(journey_order\): 1\b/);
     expect(message).not.toMatch(/not_null\(response_id\)|rows_reconcile/);

@@ -69,7 +69,7 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     await run(path, plant("BAD_NEW", 3));
     const { error } = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
-    expect((error as PromotorError).message).toMatch(/stg_survey__responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
+    expect((error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
     await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
   });
 
@@ -95,7 +95,7 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     const full = await build(path, ["--full-refresh"]);
     expect(full.stderr).toContain("row-level tests on every row");
     expect(full.error).toBeInstanceOf(PromotorError);
-    expect((full.error as PromotorError).message).toMatch(/stg_survey__responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
+    expect((full.error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
   });
 
   it("tests every row again when the code changes (another fingerprint)", async () => {

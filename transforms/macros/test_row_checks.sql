@@ -10,10 +10,11 @@
     One test per check cost dbt ~40 ms per test of its own work (compiling, files, events),
     most of an incremental build's time (docs/benchmarks.md). The row checks (not_null,
     accepted_values, accepted_range) and the model's side of rows_reconcile are computed in one
-    pass over the model (`scan: single`, the default): the fact views are joins and unpivots, and
-    a scan per check computed the view once per check. `scan: separate` gives each check its
-    own scan with its own filter (a UNION ALL branch), cheaper on a plain table or a view of one,
-    where DuckDB then reads only the column and row groups a check needs (stg_survey__responses).
+    pass over the model (`scan: single`, the default): at 10M 0.39 s instead of 0.64 s for the
+    four checks of fct_krs_responses, 0.37 s instead of 0.52 s for fct_touchpoint_responses.
+    `scan: separate` gives each check its own scan with its own filter (a UNION ALL branch):
+    cheaper where DuckDB answers most checks from column statistics without reading a row
+    (raw.responses; the not-null checks of fct_verbatims and fct_nps_responses).
     unique checks group on their own.
 
     Returns one row per failing check: `failed_check` (e.g. `accepted_range(csat, 1, 5)`),

@@ -45,6 +45,8 @@ export interface DbtOptions {
 export interface PendingDbt {
   run(args: string[], options?: Pick<DbtOptions, "onLine" | "vars" | "env">): Promise<DbtRunResult>;
   cancel(): void;
+  /** The process's exit code (after `run` or `cancel`). */
+  readonly exited: Promise<number>;
 }
 
 const DRIVER = join(projectRoot, "src", "dbt", "dbt_driver.py");
@@ -84,6 +86,9 @@ export function startDbt(options: DbtOptions): PendingDbt {
     pending = lines.pop() ?? "";
     for (const line of lines) onLine?.(line);
   };
+  // The command is written after Python has started; if it has died by then (a broken venv),
+  // the write fails with EPIPE, and the exit code and output say why.
+  child.stdin?.on("error", () => undefined);
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
   let report = "";
@@ -127,6 +132,7 @@ export function startDbt(options: DbtOptions): PendingDbt {
       used = true;
       child.stdin?.end();
     },
+    exited,
   };
 }
 

@@ -10,8 +10,9 @@ with journey_map as (
 ),
 
 observed as (
-    select touchpoint, cast(sum(responses) as bigint) as responses
-    from {{ ref('int_touchpoint_responses') }}
+    select touchpoint, count(*) as responses
+    from {{ ref('stg_survey__responses') }}
+    where touchpoint is not null
     group by touchpoint
 ),
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PromotorError } from "../lib/errors.ts";
 import { DEFAULT_WAREHOUSE, projectRoot, transformsDir, venvBin } from "../lib/paths.ts";
@@ -18,6 +18,8 @@ export interface DbtNodeResult {
   status: string;
   executionTime: number;
   message: string | null;
+  /** A failed test's SQL as dbt ran it (its rows are the failures). */
+  compiledCode?: string | null;
 }
 
 export interface DbtRunResult {
@@ -28,54 +30,113 @@ export interface DbtRunResult {
   output: string;
 }
 
-/** Runs a dbt command in transforms/ with the project's venv, pointed at the warehouse file. */
-export async function runDbt(
-  args: string[],
-  options: { warehouse: string; onLine?: (line: string) => void; vars?: Record<string, unknown>; env?: Record<string, string>; /** default transforms/ */ projectDir?: string },
-): Promise<DbtRunResult> {
+export interface DbtOptions {
+  warehouse: string;
+  onLine?: (line: string) => void;
+  vars?: Record<string, unknown>;
+  env?: Record<string, string>;
+  /** default transforms/ */
+  projectDir?: string;
+}
+
+/** A dbt process started ahead of its command (src/dbt/dbt_driver.py): Python imports dbt while
+ * the caller does its own preparation, then `run` hands it the command. `cancel` ends it
+ * without running anything. */
+export interface PendingDbt {
+  run(args: string[], options?: Pick<DbtOptions, "onLine" | "vars" | "env">): Promise<DbtRunResult>;
+  cancel(): void;
+  /** The process's exit code (after `run` or `cancel`). */
+  readonly exited: Promise<number>;
+}
+
+const DRIVER = join(projectRoot, "src", "dbt", "dbt_driver.py");
+
+/** Starts dbt's Python process for the warehouse; see PendingDbt. */
+export function startDbt(options: DbtOptions): PendingDbt {
   const dbt = venvBin("dbt");
-  if (!existsSync(dbt)) {
+  const python = venvBin("python");
+  if (!existsSync(dbt) || !existsSync(python)) {
     throw new PromotorError(`dbt is not installed at ${dbt}`, { hint: 'run "npm install" (it creates .venv with dbt-duckdb from requirements.txt)' });
   }
-  const { targetPath, logPath } = dbtWorkDirs(options.warehouse);
-  const fullArgs = ["--no-use-colors", ...args, "--project-dir", options.projectDir ?? transformsDir, "--profiles-dir", options.projectDir ?? transformsDir, "--target-path", targetPath, "--log-path", logPath];
-  if (options.vars) fullArgs.push("--vars", JSON.stringify(options.vars));
   const started = performance.now();
-  const child = spawn(dbt, fullArgs, {
-    cwd: options.projectDir ?? transformsDir,
-    env: { ...process.env, ...options.env, PROMOTOR_WAREHOUSE: options.warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const projectDir = options.projectDir ?? transformsDir;
+  const child = spawn(python, [DRIVER], {
+    cwd: projectDir,
+    env: {
+      ...process.env,
+      ...options.env,
+      PROMOTOR_WAREHOUSE: options.warehouse,
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
+      DO_NOT_TRACK: "1",
+      NO_COLOR: "1",
+      // The driver ends with os._exit; multiprocessing's resource tracker would then warn about
+      // dbt's semaphores, which the exit releases anyway.
+      PYTHONWARNINGS: "ignore::UserWarning:multiprocessing.resource_tracker",
+    },
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
-  // A stale run_results.json must not be mistaken for this run's.
-  const previous = join(targetPath, "run_results.json");
-  if (existsSync(previous)) rmSync(previous);
   let output = "";
   let pending = "";
+  let onLine = options.onLine;
   const onData = (chunk: Buffer) => {
     const text = chunk.toString("utf8");
     output += text;
     pending += text;
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
-    for (const line of lines) options.onLine?.(line);
+    for (const line of lines) onLine?.(line);
   };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const exitCode: number = await new Promise((resolve, reject) => {
+  // The command is written after Python has started; if it has died by then (a broken venv),
+  // the write fails with EPIPE, and the exit code and output say why.
+  child.stdin?.on("error", () => undefined);
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  let report = "";
+  const results = child.stdio[3] as NodeJS.ReadableStream;
+  results.on("data", (chunk: Buffer) => (report += chunk.toString("utf8")));
+  const exited: Promise<number> = new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve(code ?? 1));
   });
-  const resultsFile = join(targetPath, "run_results.json");
-  let nodes: DbtNodeResult[] = [];
-  if (existsSync(resultsFile)) {
-    const parsed = JSON.parse(readFileSync(resultsFile, "utf8")) as { results: { unique_id: string; status: string; execution_time: number; message: string | null }[] };
-    nodes = parsed.results.map((r) => ({
-      uniqueId: r.unique_id,
-      resourceType: r.unique_id.split(".")[0] ?? "",
-      status: r.status,
-      executionTime: r.execution_time,
-      message: r.message,
-    }));
-  }
-  return { exitCode, elapsedMs: performance.now() - started, nodes, output };
+  // Not awaited when cancelled: keep an early exit (a broken venv) from being an unhandled rejection.
+  exited.catch(() => undefined);
+  let used = false;
+  return {
+    async run(args, runOptions = {}) {
+      if (used) throw new Error("a started dbt runs one command");
+      used = true;
+      if (runOptions.onLine) onLine = runOptions.onLine;
+      const { targetPath, logPath } = dbtWorkDirs(options.warehouse);
+      // No JSON artifacts (manifest.json twice, run_results.json, graph.gpickle, ~0.3 s): the
+      // results come back on fd 3. Partial parsing (target/partial_parse.msgpack) is kept.
+      const fullArgs = ["--no-use-colors", "--no-write-json", ...args, "--project-dir", projectDir, "--profiles-dir", projectDir, "--target-path", targetPath, "--log-path", logPath];
+      const vars = runOptions.vars ?? options.vars;
+      if (vars) fullArgs.push("--vars", JSON.stringify(vars));
+      child.stdin?.end(JSON.stringify({ args: fullArgs, env: { ...options.env, ...runOptions.env } }) + "\n");
+      const exitCode = await exited;
+      if (pending) onLine?.(pending);
+      let nodes: DbtNodeResult[] = [];
+      let code = exitCode;
+      const line = report.trim();
+      if (line) {
+        const parsed = JSON.parse(line) as { exitCode: number; nodes: Omit<DbtNodeResult, "resourceType">[] };
+        nodes = parsed.nodes.map((n) => ({ ...n, resourceType: n.uniqueId.split(".")[0] ?? "" }));
+        code = exitCode === 0 ? parsed.exitCode : exitCode;
+      } else if (code === 0) {
+        code = 2; // dbt never reported: treat as dbt's own failure
+      }
+      return { exitCode: code, elapsedMs: performance.now() - started, nodes, output };
+    },
+    cancel() {
+      if (used) return;
+      used = true;
+      child.stdin?.end();
+    },
+    exited,
+  };
+}
+
+/** Runs a dbt command in transforms/ with the project's venv, pointed at the warehouse file. */
+export async function runDbt(args: string[], options: DbtOptions): Promise<DbtRunResult> {
+  return startDbt(options).run(args);
 }

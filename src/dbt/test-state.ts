@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { openWarehouse, queryRows, sqlString } from "../lib/duckdb.ts";
 import { projectRoot, transformsDir } from "../lib/paths.ts";
 
@@ -57,27 +58,34 @@ const BUILDS_DDL = `CREATE TABLE IF NOT EXISTS raw.builds (
 export async function testScope(warehouse: string, fingerprint: string, everything: boolean): Promise<TestScope> {
   const db = await openWarehouse(warehouse, { readOnly: true });
   try {
-    const tables = await queryRows(
-      db.connection,
-      "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'raw' AND table_name IN ('builds', 'ingestions')",
-    );
-    const has = (name: string): boolean => tables.some((t) => t["table_name"] === name);
-    const latest = has("ingestions") ? Number((await queryRows(db.connection, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions"))[0]?.["n"] ?? 0) : 0;
-    if (everything || !has("builds")) return { testedThroughIngestion: 0, latestIngestion: latest };
-    const last = await queryRows(
-      db.connection,
-      `SELECT through_ingestion FROM raw.builds WHERE project_fingerprint = ${sqlString(fingerprint)} ORDER BY built_at DESC, through_ingestion DESC LIMIT 1`,
-    );
-    // Never beyond what the warehouse holds (a warehouse rebuilt from fewer files).
-    const tested = Math.min(Number(last[0]?.["through_ingestion"] ?? 0), latest);
-    return { testedThroughIngestion: tested, latestIngestion: latest };
+    return await testScopeOn(db.connection, fingerprint, everything);
   } finally {
     db.close();
   }
 }
 
-/** Records a build that ran every node and passed. */
-export async function recordBuild(warehouse: string, fingerprint: string, scope: TestScope): Promise<void> {
+async function rawTables(connection: DuckDBConnection): Promise<Set<string>> {
+  const rows = await queryRows(connection, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'raw'");
+  return new Set(rows.map((r) => String(r["table_name"])));
+}
+
+/** testScope on an open connection. */
+export async function testScopeOn(connection: DuckDBConnection, fingerprint: string, everything: boolean): Promise<TestScope> {
+  const tables = await rawTables(connection);
+  const latest = tables.has("ingestions") ? Number((await queryRows(connection, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions"))[0]?.["n"] ?? 0) : 0;
+  if (everything || !tables.has("builds")) return { testedThroughIngestion: 0, latestIngestion: latest };
+  const last = await queryRows(
+    connection,
+    `SELECT through_ingestion FROM raw.builds WHERE project_fingerprint = ${sqlString(fingerprint)} ORDER BY built_at DESC, through_ingestion DESC LIMIT 1`,
+  );
+  // Never beyond what the warehouse holds (a warehouse rebuilt from fewer files).
+  const tested = Math.min(Number(last[0]?.["through_ingestion"] ?? 0), latest);
+  return { testedThroughIngestion: tested, latestIngestion: latest };
+}
+
+/** Records a build that ran every node and passed; `referenceData`: it also (re)loaded and
+ * tested the reference data (see raw.reference_data below). */
+export async function recordBuild(warehouse: string, fingerprint: string, scope: TestScope, options: { referenceData?: boolean } = {}): Promise<void> {
   const db = await openWarehouse(warehouse);
   try {
     await db.connection.run("CREATE SCHEMA IF NOT EXISTS raw");
@@ -85,7 +93,37 @@ export async function recordBuild(warehouse: string, fingerprint: string, scope:
     await db.connection.run(
       `INSERT INTO raw.builds VALUES (now()::TIMESTAMP, ${sqlString(fingerprint)}, ${scope.testedThroughIngestion}, ${scope.latestIngestion})`,
     );
+    if (options.referenceData) {
+      await db.connection.run(REFERENCE_DDL);
+      await db.connection.run(`DELETE FROM raw.reference_data; INSERT INTO raw.reference_data VALUES (${sqlString(fingerprint)}, now()::TIMESTAMP)`);
+    }
   } finally {
     db.close();
   }
+}
+
+/* Reference data (seeds/reference, tag `reference_data` in transforms/): the seeds, their staging
+ * views, dim_drivers, dim_relationship_profiles and their tests depend on the project files and
+ * nothing else. raw.reference_data names the project fingerprint whose reference data is loaded
+ * and passed its tests; a build with that same fingerprint leaves that part of the graph out
+ * (~25 of ~100 dbt nodes). The row is removed before any build that loads reference data, and
+ * written only after such a build passed, so a build that failed half-way (or one of other code)
+ * never vouches for what it left behind. */
+const REFERENCE_DDL = "CREATE TABLE IF NOT EXISTS raw.reference_data (project_fingerprint VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL)";
+
+/** The dbt selector of the reference-data subgraph (transforms/dbt_project.yml and the models' config). */
+export const REFERENCE_DATA_SELECTOR = "tag:reference_data";
+
+/** Whether the warehouse holds the reference data of this fingerprint, built and tested. */
+export async function referenceDataCurrent(connection: DuckDBConnection, fingerprint: string): Promise<boolean> {
+  if (!(await rawTables(connection)).has("reference_data")) return false;
+  const rows = await queryRows(connection, "SELECT project_fingerprint FROM raw.reference_data");
+  return rows.length === 1 && rows[0]?.["project_fingerprint"] === fingerprint;
+}
+
+/** Before a build that (re)loads the reference data: nothing vouches for it until that build passes. */
+export async function forgetReferenceData(connection: DuckDBConnection): Promise<void> {
+  await connection.run("CREATE SCHEMA IF NOT EXISTS raw");
+  await connection.run(REFERENCE_DDL);
+  await connection.run("DELETE FROM raw.reference_data");
 }

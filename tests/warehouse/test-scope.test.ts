@@ -69,7 +69,7 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     await run(path, plant("BAD_NEW", 3));
     const { error } = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
-    expect((error as PromotorError).message).toMatch(/accepted_range_stg_survey__responses_recommend_score/);
+    expect((error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
     await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
   });
 
@@ -95,7 +95,7 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     const full = await build(path, ["--full-refresh"]);
     expect(full.stderr).toContain("row-level tests on every row");
     expect(full.error).toBeInstanceOf(PromotorError);
-    expect((full.error as PromotorError).message).toMatch(/accepted_range_stg_survey__responses_recommend_score/);
+    expect((full.error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
   });
 
   it("tests every row again when the code changes (another fingerprint)", async () => {
@@ -121,5 +121,49 @@ describe("projectFingerprint", () => {
     writeFileSync(join(dir, "models", "c.sql"), "");
     expect(projectFingerprint(paths)).not.toBe(before);
     expect(projectFingerprint([...paths, join(dir, "missing.txt")])).toBe(projectFingerprint(paths));
+  });
+});
+
+describe("promotor build leaves out reference data it loaded and tested with the same code", () => {
+  const path = join(tempDir(), "w.duckdb");
+  const label = async (): Promise<unknown> => (await query(path, "SELECT touchpoint_label_en FROM reference.touchpoints WHERE touchpoint = 'claim'"))[0]?.["touchpoint_label_en"];
+  const recorded = async (): Promise<unknown[]> => (await query(path, "SELECT project_fingerprint FROM raw.reference_data")).map((r) => r["project_fingerprint"]);
+  beforeAll(async () => {
+    await ingestInto(path, [join(fixtures, "hand-counted.csv")]);
+  });
+
+  it("loads and records it on the first build, then leaves it out", async () => {
+    const first = await build(path);
+    expect(first.error).toBeUndefined();
+    expect(first.stderr).not.toContain("reference data unchanged");
+    expect(await recorded()).toEqual([projectFingerprint()]);
+    const loaded = await label();
+    expect(loaded).toBeTruthy();
+    // Not reloaded: an edit made in the warehouse stays (the seed would overwrite it).
+    await run(path, "UPDATE reference.touchpoints SET touchpoint_label_en = 'edited' WHERE touchpoint = 'claim'");
+    const second = await build(path);
+    expect(second.error).toBeUndefined();
+    expect(second.stderr).toContain("reference data unchanged");
+    expect(await label()).toBe("edited");
+    // Another project's reference data (or none recorded): loaded and tested again.
+    await run(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
+    const third = await build(path);
+    expect(third.error).toBeUndefined();
+    expect(third.stderr).not.toContain("reference data unchanged");
+    expect(await label()).toBe(loaded);
+    expect(await recorded()).toEqual([projectFingerprint()]);
+  });
+
+  it("a failed build that reloaded reference data vouches for none of it", async () => {
+    await run(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
+    await run(path, plant("BAD_REF", 5));
+    const failed = await build(path);
+    expect(failed.error).toBeInstanceOf(PromotorError);
+    expect(await recorded()).toEqual([]);
+    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_REF'");
+    const next = await build(path);
+    expect(next.error).toBeUndefined();
+    expect(next.stderr).not.toContain("reference data unchanged");
+    expect(await recorded()).toEqual([projectFingerprint()]);
   });
 });

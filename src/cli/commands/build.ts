@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { dbtWorkDirs, runDbt } from "../../dbt/run.ts";
-import { projectFingerprint, recordBuild, testScope } from "../../dbt/test-state.ts";
+import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
+import { forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -18,34 +18,49 @@ export const buildCommand: Command = {
     if (!existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)" });
     }
-    // Columns added to raw since the warehouse was made (ingest adds them too).
-    const db = await openWarehouse(ctx.warehouse);
-    try {
-      await ensureRawSchema(db.connection);
-    } finally {
-      db.close();
-    }
-    const dbtArgs = ["build"];
-    if (values["full-refresh"]) dbtArgs.push("--full-refresh");
-    if (values.select) dbtArgs.push("--select", values.select);
+    // dbt's Python process imports dbt (the slowest part of a small build) while this process
+    // prepares the warehouse and the test scope; it opens the warehouse only when it runs.
+    const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
-    const scope = await testScope(ctx.warehouse, fingerprint, values["full-refresh"] === true);
-    const tested =
-      scope.testedThroughIngestion === 0
-        ? "row-level tests on every row"
-        : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
-    ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}\n`);
-    const result = await runDbt(dbtArgs, {
-      warehouse: ctx.warehouse,
-      // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-      env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
-      onLine: (line) => {
-        // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
-        if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
-        if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
-      },
-    });
+    const whole = !values.select;
+    let scope: TestScope;
+    let skipReference = false;
+    let result: Awaited<ReturnType<typeof dbt.run>>;
+    try {
+      const dbtArgs = ["build"];
+      if (values["full-refresh"]) dbtArgs.push("--full-refresh");
+      if (values.select) dbtArgs.push("--select", values.select);
+      const db = await openWarehouse(ctx.warehouse);
+      try {
+        // Columns added to raw since the warehouse was made (ingest adds them too).
+        await ensureRawSchema(db.connection);
+        scope = await testScopeOn(db.connection, fingerprint, values["full-refresh"] === true);
+        // The reference data of this same code is loaded and passed its tests: leave it out.
+        skipReference = whole && values["full-refresh"] !== true && (await referenceDataCurrent(db.connection, fingerprint));
+        if (skipReference) dbtArgs.push("--exclude", REFERENCE_DATA_SELECTOR);
+        else await forgetReferenceData(db.connection);
+      } finally {
+        db.close();
+      }
+      const tested =
+        scope.testedThroughIngestion === 0
+          ? "row-level tests on every row"
+          : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
+      const reference = skipReference ? "; reference data unchanged since the last build (not reloaded)" : "";
+      ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
+      result = await dbt.run(dbtArgs, {
+        // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
+        onLine: (line) => {
+          // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
+          if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
+          if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
+        },
+      });
+    } finally {
+      dbt.cancel();
+    }
     const kinds = ["seed", "model", "test"] as const;
     const rows = kinds.map((kind) => {
       const nodes = result.nodes.filter((n) => n.resourceType === kind);
@@ -58,17 +73,37 @@ export const buildCommand: Command = {
     ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
-      const detail = failures.length > 0 ? failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") : result.output.split("\n").slice(-25).join("\n");
+      const detail =
+        failures.length > 0
+          ? (await Promise.all(failures.map(async (f) => `  ${f.uniqueId}: ${f.message ?? f.status}${await failingRows(ctx.warehouse, f)}`))).join("\n")
+          : result.output.split("\n").slice(-25).join("\n");
       throw new PromotorError(`dbt build failed:\n${detail}`, {
         hint: `see ${readablePath(join(dbtWorkDirs(ctx.warehouse).logPath, "dbt.log"))}; fix the data or the model, then run promotor build again`,
       });
     }
     // A partial build (--select) did not run every test, so it vouches for nothing.
-    if (!values.select) await recordBuild(ctx.warehouse, fingerprint, scope);
+    if (whole) await recordBuild(ctx.warehouse, fingerprint, scope, { referenceData: !skipReference });
     await reportDataQuality(ctx.warehouse, ctx.stdout);
     return 0;
   },
 };
+
+/** A failed test's rows (up to 10), e.g. the failing checks of a row_checks test with their row
+ * counts (transforms/macros/test_row_checks.sql), by running the SQL dbt ran, read-only. */
+async function failingRows(warehouse: string, node: DbtNodeResult): Promise<string> {
+  if (!node.compiledCode) return "";
+  try {
+    const db = await openWarehouse(warehouse, { readOnly: true });
+    try {
+      const rows = await queryRows(db.connection, `SELECT * FROM (${node.compiledCode}) AS failures LIMIT 10`);
+      return rows.map((row) => `\n    ${Object.values(row).filter((v) => v !== null).map(String).join(": ")}`).join("");
+    } finally {
+      db.close();
+    }
+  } catch {
+    return ""; // dbt's own message is already there
+  }
+}
 
 /** Lists what marts.fct_data_quality found: unmapped touchpoints with row counts, quarantine. */
 async function reportDataQuality(warehouse: string, out: NodeJS.WritableStream): Promise<void> {

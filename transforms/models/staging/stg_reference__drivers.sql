@@ -1,3 +1,5 @@
+{#- Reads the reference data only (dbt_project.yml, tag reference_data). -#}
+{{ config(tags=['reference_data']) }}
 select
     driver,
     driver_label_nl,

@@ -1,3 +1,5 @@
+{#- Reads the reference data only (dbt_project.yml, tag reference_data). -#}
+{{ config(tags=['reference_data']) }}
 select
     touchpoint,
     touchpoint_label_nl,

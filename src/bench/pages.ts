@@ -27,7 +27,7 @@ export async function measurePagesBuild(root: string, dir: string, log: (line: s
   await fullLoad(root, warehouse, [join(root, "seeds", "sample")], 1, () => {});
   // Its own build copy and releases: a bench never touches the project's releases/ or a build
   // someone runs at the same time.
-  const project = { ...pagesProject(root), releasesDir: join(dir, "releases"), stateDir: join(dir, "pages") };
+  const project = { ...pagesProject(root), releasesDir: join(dir, "releases"), stateDir: join(dir, "pages", ".promotor") };
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const started = performance.now();
   const result = await buildPages(project, { warehouse, force: true, out: sink, lang: "nl" });

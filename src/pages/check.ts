@@ -96,12 +96,14 @@ async function materializeSources(project: PagesProject, connection: DuckDBConne
   await connection.run(`ATTACH ${sqlString(warehouse)} AS promotor_warehouse (READ_ONLY)`);
   await connection.run(`CREATE SCHEMA memory.${project.sourceName}`);
   // Source SQL runs with the warehouse as default catalog (as Evidence's DuckDB connector opens it)
-  // and relative file paths (the build stamp) resolved from the project root.
+  // and relative file paths resolved from the project root, except `.promotor/…` (the build
+  // stamp), which is the project's state folder, as in the build copy Evidence runs in (a bench
+  // uses its own; DuckDB would find a stale stamp in the working directory first).
   await connection.run(`SET file_search_path = ${sqlString(project.root)}`);
   await connection.run("USE promotor_warehouse");
   for (const file of sourceFiles(project)) {
     const name = basename(file, ".sql");
-    const sql = readFileSync(join(project.root, file), "utf8");
+    const sql = readFileSync(join(project.root, file), "utf8").replaceAll("'.promotor/", `'${project.stateDir.replaceAll("'", "''")}/`);
     // Evidence's connector runs all but the last statement as set-up, the last as the query.
     const statements = sql.split(";").map((s) => s.trim()).filter((s) => s.replace(/--.*$/gm, "").trim().length > 0);
     try {

@@ -23,6 +23,20 @@ beforeAll(async () => {
 });
 
 describe("pages check", () => {
+  it("reads the build stamp from the project's state folder, not from a stamp left in the project root", async () => {
+    // `promotor bench` checks the pages with its own state folder; a fresh clone has no
+    // .promotor/build-stamp.json in the project root.
+    const state = join(tempDir("promotor-pages-state-"), ".promotor");
+    const p = { ...project, stateDir: state };
+    const stamp = await writeCurrentStamp(p, sample);
+    const rows = JSON.parse(readFileSync(join(state, "build-stamp.json"), "utf8")) as unknown[];
+    writeFileSync(join(state, "build-stamp.json"), JSON.stringify(rows.slice(0, 1)));
+    const result = await checkPages(p, sample);
+    expect(result.problems.filter((x) => x.query === "build_stamp")).toEqual([]);
+    expect(result.sources.find((x) => x.name === "build_stamp")?.rows).toBe(1);
+    expect(stamp.pages.length).toBeGreaterThan(1);
+  });
+
   it("passes on the sample data: every page's queries run and every component's columns exist", async () => {
     await writeCurrentStamp(project, sample);
     const result = await checkPages(project, sample);

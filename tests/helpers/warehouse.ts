@@ -45,3 +45,13 @@ export async function query(path: string, sql: string): Promise<Record<string, u
     warehouse.close();
   }
 }
+
+/** Runs one statement on a warehouse file (to set up or break a fixture). */
+export async function execute(path: string, sql: string): Promise<void> {
+  const warehouse = await openWarehouse(path);
+  try {
+    await warehouse.connection.run(sql);
+  } finally {
+    warehouse.close();
+  }
+}

@@ -2,9 +2,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCommand } from "../../src/cli/commands/build.ts";
-import { openWarehouse } from "../../src/lib/duckdb.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
-import { ingestInto, tempDir } from "../helpers/warehouse.ts";
+import { execute, ingestInto, tempDir } from "../helpers/warehouse.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
 
@@ -14,15 +13,6 @@ async function build(warehouse: string): Promise<unknown> {
     () => undefined,
     (error: unknown) => error,
   );
-}
-
-async function run(warehouse: string, sql: string): Promise<void> {
-  const db = await openWarehouse(warehouse);
-  try {
-    await db.connection.run(sql);
-  } finally {
-    db.close();
-  }
 }
 
 /** Each check of a row_checks test (transforms/macros/test_row_checks.sql) fails on its own rows,
@@ -37,9 +27,9 @@ describe("row_checks: one dbt test per model, every check reported", () => {
   it("reports each failing value check of the new rows with its count", async () => {
     const copy = (id: string, set: string) =>
       `INSERT INTO raw.responses SELECT * REPLACE ('${id}' AS response_id, NULL AS customer_id, ${set}, 7 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H01'`;
-    await run(path, copy("R1", "'other' AS survey_type"));
-    await run(path, copy("R2", "'other' AS survey_type, 9 AS csat"));
-    await run(path, copy("R3", "12 AS recommend_score"));
+    await execute(path, copy("R1", "'other' AS survey_type"));
+    await execute(path, copy("R2", "'other' AS survey_type, 9 AS csat"));
+    await execute(path, copy("R3", "12 AS recommend_score"));
     const error = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     const message = (error as PromotorError).message;
@@ -48,13 +38,13 @@ describe("row_checks: one dbt test per model, every check reported", () => {
     expect(message).toMatch(/accepted_range\(csat, 1, 5\): 1\b/);
     expect(message).toMatch(/accepted_range\(recommend_score, 0, 10\): 1\b/);
     expect(message).not.toMatch(/not_null\(/);
-    await run(path, "DELETE FROM raw.responses WHERE _ingestion_id = 7");
+    await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id = 7");
     expect(await build(path)).toBeUndefined();
   });
 
   it("checks a fact view in one pass: each failing check with its count", async () => {
     // A touchpoint survey without a touchpoint: staging accepts it, the touchpoint fact does not.
-    await run(path, "INSERT INTO raw.responses SELECT * REPLACE ('R4' AS response_id, NULL AS customer_id, 'touchpoint' AS survey_type, NULL AS touchpoint, 8 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H01'");
+    await execute(path, "INSERT INTO raw.responses SELECT * REPLACE ('R4' AS response_id, NULL AS customer_id, 'touchpoint' AS survey_type, NULL AS touchpoint, 8 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H01'");
     const error = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     const message = (error as PromotorError).message;
@@ -62,14 +52,14 @@ describe("row_checks: one dbt test per model, every check reported", () => {
     expect(message).toMatch(/fct_touchpoint_responses_checks[\s\S]*not_null\(touchpoint\): 1\b/);
     expect(message).toMatch(/not_null\(journey_order\): 1\b/);
     expect(message).not.toMatch(/not_null\(response_id\)|rows_reconcile/);
-    await run(path, "DELETE FROM raw.responses WHERE _ingestion_id = 8");
+    await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id = 8");
     expect(await build(path)).toBeUndefined();
   });
 
   it("reports a duplicate key and a count that does not reconcile", async () => {
     // A second row for C05 as a faulty incremental run would write it (a newer ingestion): the
     // uniqueness check after a tested build groups the ids of such rows.
-    await run(path, "INSERT INTO marts.dim_customers SELECT * REPLACE (99 AS last_ingestion_id) FROM marts.dim_customers WHERE customer_id = 'C05'");
+    await execute(path, "INSERT INTO marts.dim_customers SELECT * REPLACE (99 AS last_ingestion_id) FROM marts.dim_customers WHERE customer_id = 'C05'");
     const error = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     const message = (error as PromotorError).message;

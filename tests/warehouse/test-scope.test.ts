@@ -4,9 +4,8 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCommand } from "../../src/cli/commands/build.ts";
 import { projectFingerprint, testScope } from "../../src/dbt/test-state.ts";
-import { openWarehouse } from "../../src/lib/duckdb.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
-import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
+import { execute, ingestInto, query, tempDir } from "../helpers/warehouse.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
 
@@ -25,15 +24,6 @@ async function build(warehouse: string, args: string[] = []): Promise<{ stderr: 
     return { stderr, error: undefined };
   } catch (error) {
     return { stderr, error };
-  }
-}
-
-async function run(warehouse: string, sql: string): Promise<void> {
-  const db = await openWarehouse(warehouse);
-  try {
-    await db.connection.run(sql);
-  } finally {
-    db.close();
   }
 }
 
@@ -66,31 +56,31 @@ describe("promotor build tests the rows of new ingestions only, with the same co
   });
 
   it("still fails on a bad row in an untested ingestion", async () => {
-    await run(path, plant("BAD_NEW", 3));
+    await execute(path, plant("BAD_NEW", 3));
     const { error } = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     expect((error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
-    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
+    await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
   });
 
   it("still finds a response_id of a new ingestion that an old one already has", async () => {
-    await run(path, "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 98 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H03'");
+    await execute(path, "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 98 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H03'");
     const { error } = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     expect((error as PromotorError).message).toMatch(/unique_across_ingestions_raw_responses_response_id/);
-    await run(path, "DELETE FROM raw.responses WHERE _ingestion_id = 98");
+    await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id = 98");
   });
 
   it("catches rows added to a tested ingestion; a value changed there only with --full-refresh", async () => {
     // Rows added to an old ingestion break its counts, which are reconciled on every build.
-    await run(path, plant("BAD_OLD", 1));
+    await execute(path, plant("BAD_OLD", 1));
     const added = await build(path);
     expect(added.error).toBeInstanceOf(PromotorError);
     expect((added.error as PromotorError).message).toContain("assert_ingestion_reconciles");
-    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_OLD'");
+    await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_OLD'");
     // Raw is append-only; a value edited in place in a tested ingestion is tampering that only a
     // full refresh (which tests every row again) sees. This pins that trade-off down.
-    await run(path, "UPDATE raw.responses SET recommend_score = 12 WHERE response_id = 'H02'");
+    await execute(path, "UPDATE raw.responses SET recommend_score = 12 WHERE response_id = 'H02'");
     expect((await build(path)).error).toBeUndefined();
     const full = await build(path, ["--full-refresh"]);
     expect(full.stderr).toContain("row-level tests on every row");
@@ -140,13 +130,13 @@ describe("promotor build leaves out reference data it loaded and tested with the
     const loaded = await label();
     expect(loaded).toBeTruthy();
     // Not reloaded: an edit made in the warehouse stays (the seed would overwrite it).
-    await run(path, "UPDATE reference.touchpoints SET touchpoint_label_en = 'edited' WHERE touchpoint = 'claim'");
+    await execute(path, "UPDATE reference.touchpoints SET touchpoint_label_en = 'edited' WHERE touchpoint = 'claim'");
     const second = await build(path);
     expect(second.error).toBeUndefined();
     expect(second.stderr).toContain("reference data unchanged");
     expect(await label()).toBe("edited");
     // Another project's reference data (or none recorded): loaded and tested again.
-    await run(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
+    await execute(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
     const third = await build(path);
     expect(third.error).toBeUndefined();
     expect(third.stderr).not.toContain("reference data unchanged");
@@ -155,12 +145,12 @@ describe("promotor build leaves out reference data it loaded and tested with the
   });
 
   it("a failed build that reloaded reference data vouches for none of it", async () => {
-    await run(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
-    await run(path, plant("BAD_REF", 5));
+    await execute(path, "UPDATE raw.reference_data SET project_fingerprint = 'another project'");
+    await execute(path, plant("BAD_REF", 5));
     const failed = await build(path);
     expect(failed.error).toBeInstanceOf(PromotorError);
     expect(await recorded()).toEqual([]);
-    await run(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_REF'");
+    await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_REF'");
     const next = await build(path);
     expect(next.error).toBeUndefined();
     expect(next.stderr).not.toContain("reference data unchanged");

@@ -384,6 +384,17 @@ export function presetFor(dialect: Dialect): Mapping {
   return preset ? loadMapping(preset) : canonicalMapping();
 }
 
+/** How a mapping meets an export, for ingest and replay alike: the mapped SELECT, the mapped
+ * columns the export lacks, whether response ids are generated (no response id in the mapping,
+ * or a canonical export without that column), and the required columns nothing fills. */
+function mapColumns(mapping: Mapping, sourceColumns: Map<string, string>): { select: string; missing: string[]; generateIds: boolean; missingRequired: string[] } {
+  const missing: string[] = [];
+  const select = mappedSelect(mapping, sourceColumns, missing);
+  const generateIds = mapping.constants["response_id"] === undefined && (mapping.columns["response_id"] === undefined || (mapping.name === "canonical" && missing.includes("response_id")));
+  const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required && !(generateIds && m === "response_id"));
+  return { select, missing, generateIds, missingRequired };
+}
+
 async function ingestReadable(connection: DuckDBConnection, file: string, readPath: string, dialect: Dialect, mapping: Mapping, sha: string, options: IngestOptions): Promise<IngestResult> {
   const touchpoints = options.touchpoints ?? referenceTouchpoints();
   const strict = options.strictTouchpoints ?? mapping.strictTouchpoints;
@@ -391,11 +402,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
 
   await tuneForIngest(connection);
   const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
-  const missing: string[] = [];
-  const select = mappedSelect(mapping, sourceColumns, missing);
-  // No response id in the mapping, or a canonical export without that column: generate them.
-  const generateIds = mapping.constants["response_id"] === undefined && (mapping.columns["response_id"] === undefined || (mapping.name === "canonical" && missing.includes("response_id")));
-  const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required && !(generateIds && m === "response_id"));
+  const { select, missing, generateIds, missingRequired } = mapColumns(mapping, sourceColumns);
   if (missingRequired.length > 0) {
     throw new PromotorError(
       `the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}; it has: ${[...sourceColumns.values()].slice(0, 40).join(", ")}`,
@@ -563,10 +570,7 @@ export async function stageMappedText(connection: DuckDBConnection, file: string
   }
   try {
     const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
-    const missing: string[] = [];
-    const select = mappedSelect(mapping, sourceColumns, missing);
-    const generateIds = mapping.constants["response_id"] === undefined && (mapping.columns["response_id"] === undefined || (mapping.name === "canonical" && missing.includes("response_id")));
-    const missingRequired = missing.filter((m) => CANONICAL_COLUMNS.find((c) => c.name === m)?.required && !(generateIds && m === "response_id"));
+    const { select, generateIds, missingRequired } = mapColumns(mapping, sourceColumns);
     if (missingRequired.length > 0) {
       throw new PromotorError(`the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}`, {
         file,

@@ -92,6 +92,20 @@ const scopesFor = (view: string, withRelationshipFilter: boolean): Scope[] => {
   ];
 };
 
+/** The drivers' matrix layout, shared by driver_matrix and driver_matrix_evidence: one row per
+ * driver, total and per segment and business unit. */
+const DRIVER_MATRIX: Pick<SourceQuery, "dimensions" | "scopes" | "matrixSplit" | "sample" | "orderBy"> = {
+  dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
+  scopes: [
+    { scope: "total", label: "all" },
+    { scope: "segment", dimension: "drivers.segment" },
+    { scope: "business_unit", dimension: "drivers.business_unit" },
+  ],
+  matrixSplit: true,
+  sample: "ratings",
+  orderBy: ["scope", "scope_value", "driver_order"],
+};
+
 const SOURCE_QUERIES_BASE: SourceQuery[] = [
   {
     name: "nps_periods",
@@ -225,15 +239,7 @@ const SOURCE_QUERIES_BASE: SourceQuery[] = [
     name: "driver_matrix",
     description: "Importance (correlation with the recommend score) and performance (mean rating) of the four drivers, total and per segment, over all time.",
     measures: { ratings: "drivers.ratings", performance: "drivers.performance", importance: "drivers.importance" },
-    dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
-    scopes: [
-      { scope: "total", label: "all" },
-      { scope: "segment", dimension: "drivers.segment" },
-      { scope: "business_unit", dimension: "drivers.business_unit" },
-    ],
-    matrixSplit: true,
-    sample: "ratings",
-    orderBy: ["scope", "scope_value", "driver_order"],
+    ...DRIVER_MATRIX,
   },
   {
     name: "driver_trend",
@@ -315,15 +321,7 @@ const SOURCE_QUERIES_14: SourceQuery[] = [
       importance_high: "drivers.importance_high",
       importance_significant: "drivers.importance_significant",
     },
-    dimensions: { driver: "drivers.driver", driver_label_nl: "drivers.driver_label_nl", driver_label_en: "drivers.driver_label_en", driver_order: "drivers.driver_order" },
-    scopes: [
-      { scope: "total", label: "all" },
-      { scope: "segment", dimension: "drivers.segment" },
-      { scope: "business_unit", dimension: "drivers.business_unit" },
-    ],
-    matrixSplit: true,
-    sample: "ratings",
-    orderBy: ["scope", "scope_value", "driver_order"],
+    ...DRIVER_MATRIX,
   },
 ];
 

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { openWarehouse, queryRows, sqlString } from "../lib/duckdb.ts";
+import { openWarehouse, queryRows, SQL_UTC_NOW, sqlString } from "../lib/duckdb.ts";
 import { projectRoot, transformsDir } from "../lib/paths.ts";
 
 /** What decides a model's rows and its tests. */
@@ -91,11 +91,11 @@ export async function recordBuild(warehouse: string, fingerprint: string, scope:
     await db.connection.run("CREATE SCHEMA IF NOT EXISTS raw");
     await db.connection.run(BUILDS_DDL);
     await db.connection.run(
-      `INSERT INTO raw.builds VALUES (now()::TIMESTAMP, ${sqlString(fingerprint)}, ${scope.testedThroughIngestion}, ${scope.latestIngestion})`,
+      `INSERT INTO raw.builds VALUES (${SQL_UTC_NOW}, ${sqlString(fingerprint)}, ${scope.testedThroughIngestion}, ${scope.latestIngestion})`,
     );
     if (options.referenceData) {
       await db.connection.run(REFERENCE_DDL);
-      await db.connection.run(`DELETE FROM raw.reference_data; INSERT INTO raw.reference_data VALUES (${sqlString(fingerprint)}, now()::TIMESTAMP)`);
+      await db.connection.run(`DELETE FROM raw.reference_data; INSERT INTO raw.reference_data VALUES (${sqlString(fingerprint)}, ${SQL_UTC_NOW})`);
     }
   } finally {
     db.close();

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
+import { queryRows, SQL_UTC_NOW, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
@@ -521,7 +521,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
       lineSql = "(SELECT line FROM rejected_lines l WHERE l.rec = q.rec)";
     }
     await connection.run(`INSERT INTO raw.quarantine
-      SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, now()::TIMESTAMP
+      SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, ${SQL_UTC_NOW}
       FROM rejected q ORDER BY q.rec`);
 
     const loaded = await count(connection, `SELECT count(*) FROM raw.responses WHERE _ingestion_id = ${ingestionId}`);
@@ -536,7 +536,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
     await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
         rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file, export_columns)
       VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
-      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, now()::TIMESTAMP, ${generatedIds}, ${sqlString(mapping.source)},
+      ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, ${SQL_UTC_NOW}, ${generatedIds}, ${sqlString(mapping.source)},
       ${sqlString(JSON.stringify(exportColumns))})`);
     const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, touchpoints);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));

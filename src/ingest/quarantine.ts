@@ -12,7 +12,7 @@
  * row loads, every reason unchanged) is not recorded, so replaying twice changes nothing. */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { existsSync } from "node:fs";
-import { queryRows, sqlIdent, sqlString } from "../lib/duckdb.ts";
+import { queryRows, SQL_UTC_NOW, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
 import { finalColumns, type ExportColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
@@ -248,14 +248,14 @@ async function replayFile(
       SELECT ${finalColumns()}, ${ingestionId}, ${sqlString(file)}, source_row FROM replay_classified WHERE outcome = 'load' ORDER BY source_row`);
     await connection.run(`DELETE FROM raw.quarantine q USING replay_outcome o WHERE q.ingestion_id = o.from_ingestion AND q.source_row = o.source_row`);
     await connection.run(`INSERT INTO raw.quarantine
-      SELECT ${ingestionId}, ${sqlString(file)}, source_line, source_row, response_id, reason, old_values, now()::TIMESTAMP
+      SELECT ${ingestionId}, ${sqlString(file)}, source_line, source_row, response_id, reason, old_values, ${SQL_UTC_NOW}
       FROM replay_outcome WHERE outcome NOT IN ('load', 'duplicate') ORDER BY source_row`);
     await connection.run(`UPDATE raw.ingestions i SET rows_quarantined = i.rows_quarantined - m.n, rows_replayed = coalesce(i.rows_replayed, 0) + m.n
       FROM (SELECT from_ingestion, count(*) AS n FROM replay_outcome GROUP BY from_ingestion) m WHERE i.ingestion_id = m.from_ingestion`);
     await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded,
         rows_quarantined, rows_duplicate, ingested_at, response_ids_generated, mapping_file, rows_replayed, replay_of)
       VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, 'replay', ${sqlString(mapping.name)}, ${replayed}, ${loaded},
-        ${still}, ${duplicates}, now()::TIMESTAMP, 0, ${sqlString(mapping.source)}, 0, ${root})`);
+        ${still}, ${duplicates}, ${SQL_UTC_NOW}, 0, ${sqlString(mapping.source)}, 0, ${root})`);
     await connection.run("COMMIT");
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => undefined);

@@ -37,5 +37,9 @@ export async function queryRows(connection: DuckDBConnection, sql: string, param
   });
 }
 
+/** The current time as a UTC TIMESTAMP, whatever the session's TimeZone (ingest sets it to the
+ * mapping's zone; `now()::TIMESTAMP` would give that zone's wall-clock time). */
+export const SQL_UTC_NOW = "(now() AT TIME ZONE 'UTC')";
+
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 export const sqlIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -78,6 +78,19 @@ describe("ingest: Qualtrics CSV export (three header rows, NPS group column)", (
     // Physical line 7: the question text of Q2 spans two lines in the header block.
     expect(bad).toEqual({ source_line: 7, reason: "Q1_NPS_GROUP 'Promoter' disagrees with recommend_score 8" });
   });
+
+  it("records when it was ingested in UTC, whatever the mapping's time zone (Europe/Amsterdam here)", async () => {
+    const path = join(tempDir(), "w.duckdb");
+    const before = Date.now();
+    await ingestInto(path, [qualtrics]);
+    const after = Date.now();
+    const [times] = await query(path, "SELECT CAST((SELECT ingested_at FROM raw.ingestions) AS VARCHAR) AS ingested, CAST((SELECT max(quarantined_at) FROM raw.quarantine) AS VARCHAR) AS quarantined");
+    for (const t of [times!["ingested"], times!["quarantined"]]) {
+      const ms = Date.parse(`${String(t).replace(" ", "T")}Z`);
+      expect(ms).toBeGreaterThanOrEqual(before - 1000);
+      expect(ms).toBeLessThanOrEqual(after + 1000);
+    }
+  });
 });
 
 describe("ingest: Parquet and conflicts across files", () => {

@@ -59,6 +59,11 @@ export async function fullLoad(root: string, warehouse: string, files: readonly 
     log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
     all.push({ ingest, build, warehouseBytes: warehouseBytes(warehouse) });
   }
+  return medianPipeline(all);
+}
+
+/** Medians of each figure over runs (non-empty). */
+export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures {
   const m = (f: (p: PipelineFigures) => number): number => median(all.map(f));
   return {
     ingest: { elapsedMs: m((p) => p.ingest.elapsedMs), peakRssBytes: m((p) => p.ingest.peakRssBytes) },

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { BENCH_SEED, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./datasets.ts";
 import { describeMachine, type MachineDescription } from "./machine.ts";
 import { plainRead, writeBenchWorkbook, type PlainReadFigures } from "./ingest-ratio.ts";
-import { fullLoad, incrementalLoad, ingestStep, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
+import { fullLoad, incrementalLoad, ingestStep, medianPipeline, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
+import { median } from "./stats.ts";
 import { measurePagesBuild, type PagesBench } from "./pages.ts";
 import { measureQueries, type QueryMeasurement } from "./query-latency.ts";
 
@@ -68,30 +69,47 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     options.log(`${responses.toLocaleString("en-US")} responses`);
     const data = await ensureDataset(options.root, { responses, format: options.format, seed: BENCH_SEED }, { dir: options.dir, log: options.log });
     const warehouse = join(options.dir, "warehouses", `${options.format}-${responses}.duckdb`);
-    const full = await fullLoad(options.root, warehouse, data.files, options.runs, options.log);
-    let plain: PlainReadFigures | null = null;
-    if (options.format === "csv") {
-      plain = await plainRead(options.root, join(options.dir, "warehouses"), data.files);
-      options.log(`  plain DuckDB read_csv into a table ${(plain.elapsedMs / 1000).toFixed(1)} s: ingest takes ${(full.ingest.elapsedMs / plain.elapsedMs).toFixed(2)} ×`);
-    }
+    // A later month than the main data set, with other response ids (other seed): new answers.
+    const more =
+      options.increment > 0
+        ? await ensureDataset(
+            options.root,
+            { responses: options.increment, format: options.format, seed: INCREMENT_SEED, start: "2026-11-01", end: "2026-11-30" },
+            { dir: options.dir, label: "increment", log: options.log },
+          )
+        : null;
+    // Each run: full load, DuckDB's plain read of the same files right after it, then the
+    // increment on that warehouse. Medians over the runs; the ingest ratio is the median of the
+    // per-run ratios, so that a slower or faster stretch of the machine meets both sides alike.
+    const fulls: PipelineFigures[] = [];
+    const plains: PlainReadFigures[] = [];
+    const increments: PipelineFigures[] = [];
     let queries: QueryMeasurement[] = [];
-    if (options.queries) {
-      options.log(`  dashboard queries (${options.repeat} runs each after a warm-up)`);
-      queries = await measureQueries({ warehouse, repeat: options.repeat });
+    for (let run = 0; run < options.runs; run++) {
+      if (options.runs > 1) options.log(`  run ${run + 1} of ${options.runs}`);
+      const full = await fullLoad(options.root, warehouse, data.files, 1, options.log);
+      fulls.push(full);
+      if (options.format === "csv") {
+        const plain = await plainRead(options.root, join(options.dir, "warehouses"), data.files);
+        plains.push(plain);
+        options.log(`  plain DuckDB read_csv into a table ${(plain.elapsedMs / 1000).toFixed(1)} s: ingest takes ${(full.ingest.elapsedMs / plain.elapsedMs).toFixed(2)} ×`);
+      }
+      // The queries run once, on the last run's warehouse before its increment.
+      if (options.queries && run === options.runs - 1) {
+        options.log(`  dashboard queries (${options.repeat} runs each after a warm-up)`);
+        queries = await measureQueries({ warehouse, repeat: options.repeat });
+      }
+      if (more) {
+        const figures = await incrementalLoad(options.root, warehouse, more.files);
+        options.log(`  +${options.increment.toLocaleString("en-US")}: ingest ${(figures.ingest.elapsedMs / 1000).toFixed(1)} s, dbt build ${(figures.build.elapsedMs / 1000).toFixed(1)} s`);
+        increments.push(figures);
+      }
     }
-    let incremental: SizeResult["incremental"] = null;
-    if (options.increment > 0) {
-      // A later month than the main data set, with other response ids (other seed): new answers.
-      const more = await ensureDataset(
-        options.root,
-        { responses: options.increment, format: options.format, seed: INCREMENT_SEED, start: "2026-11-01", end: "2026-11-30" },
-        { dir: options.dir, label: "increment", log: options.log },
-      );
-      const figures = await incrementalLoad(options.root, warehouse, more.files);
-      options.log(`  +${options.increment.toLocaleString("en-US")}: ingest ${(figures.ingest.elapsedMs / 1000).toFixed(1)} s, dbt build ${(figures.build.elapsedMs / 1000).toFixed(1)} s`);
-      incremental = { ...figures, responses: options.increment };
-    }
-    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries, plainRead: plain, ingestRatio: plain ? full.ingest.elapsedMs / plain.elapsedMs : null });
+    const full = medianPipeline(fulls);
+    const plain: PlainReadFigures | null = plains.length > 0 ? { elapsedMs: median(plains.map((p) => p.elapsedMs)), peakRssBytes: median(plains.map((p) => p.peakRssBytes)), rows: plains[0]!.rows } : null;
+    const ingestRatio = plains.length > 0 ? median(fulls.map((f, i) => f.ingest.elapsedMs / plains[i]!.elapsedMs)) : null;
+    const incremental: SizeResult["incremental"] = more ? { ...medianPipeline(increments), responses: options.increment } : null;
+    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries, plainRead: plain, ingestRatio });
   }
   let xlsx: XlsxFigures | null = null;
   const xlsxRows = options.xlsxRows ?? Math.min(100_000, Math.max(0, ...options.sizes));

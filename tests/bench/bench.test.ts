@@ -79,7 +79,7 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
   let code = -1;
   beforeAll(async () => {
     // The dashboards' build is timed only where DuckDB-WASM's extension is at hand (a minute or more).
-    code = await main(["bench", "--responses", "2000", "--increment", "500", "--repeat", "2", "--no-pages", "--dir", dir], { stdout: out.stream, stderr: err.stream });
+    code = await main(["bench", "--responses", "2000", "--increment", "500", "--repeat", "2", "--runs", "2", "--no-pages", "--dir", dir], { stdout: out.stream, stderr: err.stream });
   });
 
   it("exits 0 and prints the machine, the three tables and the figures file", () => {
@@ -110,6 +110,11 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
       sizes: { responses: number; full: { ingest: { elapsedMs: number }; build: { elapsedMs: number } }; incremental: { responses: number } | null; queries: unknown[] }[];
     };
     expect(json.sizes[0]).toMatchObject({ responses: 2000, incremental: { responses: 500 } });
+    // Two runs, each a full load, the plain read and the increment (medians in the JSON).
+    expect((json as unknown as { runs: number }).runs).toBe(2);
+    expect(err.text().match(/^ {2}run \d of 2$/gm)).toEqual(["  run 1 of 2", "  run 2 of 2"]);
+    expect(err.text().match(/^ {2}plain DuckDB read_csv/gm)).toHaveLength(2);
+    expect(err.text().match(/^ {2}\+500: ingest/gm)).toHaveLength(2);
     expect(json.sizes[0]!.full.ingest.elapsedMs).toBeGreaterThan(0);
     expect(json.sizes[0]!.full.build.elapsedMs).toBeGreaterThan(0);
     expect(json.sizes[0]!.queries).toHaveLength(BENCH_QUERIES.length);

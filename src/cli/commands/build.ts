@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
-import { forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
+import { CODE_UNCHANGED_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -36,9 +36,10 @@ export const buildCommand: Command = {
         // Columns added to raw since the warehouse was made (ingest adds them too).
         await ensureRawSchema(db.connection);
         scope = await testScopeOn(db.connection, fingerprint, values["full-refresh"] === true);
-        // The reference data of this same code is loaded and passed its tests: leave it out.
+        // The reference data and the views of this same code are built and passed their tests:
+        // leave them out (the views' tests still run).
         skipReference = whole && values["full-refresh"] !== true && (await referenceDataCurrent(db.connection, fingerprint));
-        if (skipReference) dbtArgs.push("--exclude", REFERENCE_DATA_SELECTOR);
+        if (skipReference) dbtArgs.push("--selector", CODE_UNCHANGED_SELECTOR);
         else await forgetReferenceData(db.connection);
       } finally {
         db.close();
@@ -47,7 +48,7 @@ export const buildCommand: Command = {
         scope.testedThroughIngestion === 0
           ? "row-level tests on every row"
           : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
-      const reference = skipReference ? "; reference data unchanged since the last build (not reloaded)" : "";
+      const reference = skipReference ? "; reference data and views unchanged since the last build (not rebuilt)" : "";
       ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.

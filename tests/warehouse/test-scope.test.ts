@@ -53,6 +53,14 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     expect(stderr).toContain("row-level tests on ingestions after #1");
     const [last] = await query(path, "SELECT tested_after_ingestion, through_ingestion FROM raw.builds ORDER BY built_at DESC LIMIT 1");
     expect(last).toEqual({ tested_after_ingestion: 1, through_ingestion: 2 });
+    // The response counts per touchpoint, kept per ingestion and summed, equal a count of raw
+    // after the incremental build, and again after a build with nothing new (nothing counted twice).
+    const counts = "SELECT t.touchpoint, t.responses, r.n FROM marts.dim_touchpoints t LEFT JOIN (SELECT touchpoint, count(*) AS n FROM raw.responses GROUP BY touchpoint) r USING (touchpoint) ORDER BY t.touchpoint";
+    const afterNew = await query(path, counts);
+    expect(afterNew.filter((r) => Number(r["n"] ?? 0) > 0).length).toBeGreaterThanOrEqual(3);
+    for (const r of afterNew) expect(Number(r["responses"]), String(r["touchpoint"])).toBe(Number(r["n"] ?? 0));
+    expect((await build(path)).error).toBeUndefined();
+    expect(await query(path, counts)).toEqual(afterNew);
   });
 
   it("still fails on a bad row in an untested ingestion", async () => {

@@ -10,9 +10,8 @@ with journey_map as (
 ),
 
 observed as (
-    select touchpoint, count(*) as responses
-    from {{ ref('stg_survey__responses') }}
-    where touchpoint is not null
+    select touchpoint, cast(sum(responses) as bigint) as responses
+    from {{ ref('int_touchpoint_counts') }}
     group by touchpoint
 ),
 

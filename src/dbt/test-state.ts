@@ -115,10 +115,30 @@ const REFERENCE_DDL = "CREATE TABLE IF NOT EXISTS raw.reference_data (project_fi
 export const REFERENCE_DATA_SELECTOR = "tag:reference_data";
 
 /** The YAML selector (transforms/selectors.yml) of a build whose reference data and views are
- * those of this same code: both left out, the views' tests kept. A view is only its SQL, so the
- * fingerprint that vouches for the reference data vouches for the views too (re-creating the
- * ~11 views cost ~0.4 s of a small build, docs/benchmarks.md). */
+ * those of this same code: both left out, the views' tests kept (re-creating the 11 views cost
+ * ~0.3 s of a small build, docs/benchmarks.md). A view's SQL holds the code, the reference data
+ * and int_touchpoints written out: the fingerprint vouches for the first two, and
+ * touchpointsNewToViews for the third. */
 export const CODE_UNCHANGED_SELECTOR = "code_unchanged";
+
+/** Touchpoints of the ingestions after `afterIngestion` that int_touchpoints does not hold yet,
+ * or null when there is no int_touchpoints. The response views write int_touchpoints into their
+ * SQL (a CASE per attribute, transforms/macros/reference_lookup.sql), and int_touchpoints holds
+ * the touchpoints the responses use that the journey map does not name: a new one needs the
+ * views made again. Reads only the new ingestions' rows (DuckDB skips the others by their
+ * `_ingestion_id` range). */
+export async function touchpointsNewToViews(connection: DuckDBConnection, afterIngestion: number): Promise<string[] | null> {
+  const known = await queryRows(connection, "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'intermediate' AND table_name = 'int_touchpoints'");
+  if (known.length === 0) return null;
+  const rows = await queryRows(
+    connection,
+    `SELECT DISTINCT touchpoint FROM raw.responses
+     WHERE _ingestion_id > ${Math.trunc(afterIngestion)} AND touchpoint IS NOT NULL
+       AND touchpoint NOT IN (SELECT touchpoint FROM intermediate.int_touchpoints WHERE touchpoint IS NOT NULL)
+     ORDER BY 1`,
+  );
+  return rows.map((r) => String(r["touchpoint"]));
+}
 
 /** Whether the warehouse holds the reference data of this fingerprint, built and tested. */
 export async function referenceDataCurrent(connection: DuckDBConnection, fingerprint: string): Promise<boolean> {

@@ -101,6 +101,45 @@ describe("promotor build tests the rows of new ingestions only, with the same co
   });
 });
 
+describe("views left as they are still know every touchpoint", () => {
+  // The response views write int_touchpoints into their SQL (macros/reference_lookup.sql), and
+  // int_touchpoints holds the touchpoints the responses use that the journey map does not name.
+  const dir = tempDir();
+  const path = join(dir, "w.duckdb");
+  const header = "response_id,answered_at,survey_type,touchpoint,recommend_score";
+  beforeAll(async () => {
+    await ingestInto(path, [join(fixtures, "hand-counted.csv")]);
+  });
+
+  it("a new ingestion with a touchpoint nobody has seen yet rebuilds the views", async () => {
+    expect((await build(path)).error).toBeUndefined();
+    const same = await build(path);
+    expect(same.error).toBeUndefined();
+    expect(same.stderr).not.toContain("view model");
+    const file = join(dir, "new-touchpoint.csv");
+    writeFileSync(file, `${header}\nNT1,2025-03-01T10:00:00,touchpoint,call_center,3\nNT2,2025-03-02T10:00:00,touchpoint,call_center,9\n`);
+    await ingestInto(path, [file]);
+    const next = await build(path);
+    expect(next.error).toBeUndefined();
+    expect(next.stderr).toContain("new touchpoints (call_center)");
+    expect(next.stderr).toMatch(/OK created sql view model intermediate\.int_responses_enriched\b/);
+    const rows = await query(path, "SELECT response_id, journey_stage, journey_order, touchpoint_label_en FROM marts.fct_touchpoint_responses WHERE touchpoint = 'call_center' ORDER BY response_id");
+    const [last] = await query(path, "SELECT journey_order FROM marts.dim_touchpoints WHERE touchpoint = 'call_center'");
+    expect(last?.["journey_order"]).toEqual(expect.any(Number));
+    expect(rows).toEqual([
+      { response_id: "NT1", journey_stage: "unmapped", journey_order: last?.["journey_order"], touchpoint_label_en: "call_center" },
+      { response_id: "NT2", journey_stage: "unmapped", journey_order: last?.["journey_order"], touchpoint_label_en: "call_center" },
+    ]);
+    // A touchpoint seen before: the views stay.
+    writeFileSync(file, `${header}\nNT3,2025-03-03T10:00:00,touchpoint,call_center,7\n`);
+    await ingestInto(path, [file]);
+    const again = await build(path);
+    expect(again.error).toBeUndefined();
+    expect(again.stderr).not.toContain("view model");
+    expect((await query(path, "SELECT journey_stage FROM marts.fct_nps_responses WHERE response_id = 'NT3'"))[0]?.["journey_stage"]).toBe("unmapped");
+  });
+});
+
 describe("projectFingerprint", () => {
   it("changes with a file's content and with files added, and is the same for the same files", () => {
     const dir = tempDir();

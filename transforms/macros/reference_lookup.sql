@@ -3,8 +3,10 @@
     tables: DuckDB then joined every row of every query, even one that used none of their columns
     (a quarter to half of a query without a rollup, docs/benchmarks.md). A CASE is a plain
     projection that DuckDB drops when a query does not select it. Same values as a LEFT JOIN: a
-    key the table does not hold (or NULL) gives NULL. The reference tables and these views are
-    rebuilt at every build, so an edit of the journey map still takes effect at the next build. -#}
+    key the table does not hold (or NULL) gives NULL. The views are made again whenever what they
+    wrote out may have changed: other code or reference data (the project fingerprint), or new
+    responses with a touchpoint int_touchpoints did not hold (promotor build,
+    src/dbt/test-state.ts), so an edit of the journey map still takes effect at the next build. -#}
 {% macro reference_lookup(relation, key, column, attribute, sql_type) -%}
     {%- if execute -%}
         {%- set rows = run_query("select " ~ key ~ ", " ~ attribute ~ " from " ~ relation ~ " where " ~ key ~ " is not null order by " ~ key) -%}

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
-import { CODE_UNCHANGED_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, referenceDataCurrent, testScopeOn, type TestScope } from "../../dbt/test-state.ts";
+import { CODE_UNCHANGED_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -26,6 +26,8 @@ export const buildCommand: Command = {
     const whole = !values.select;
     let scope: TestScope;
     let skipReference = false;
+    let skipViews = false;
+    let newTouchpoints: string[] | null = null;
     let result: Awaited<ReturnType<typeof dbt.run>>;
     try {
       const dbtArgs = ["build"];
@@ -36,11 +38,15 @@ export const buildCommand: Command = {
         // Columns added to raw since the warehouse was made (ingest adds them too).
         await ensureRawSchema(db.connection);
         scope = await testScopeOn(db.connection, fingerprint, values["full-refresh"] === true);
-        // The reference data and the views of this same code are built and passed their tests:
-        // leave them out (the views' tests still run).
+        // The reference data of this same code is loaded and passed its tests: leave it out, and
+        // the views too (their tests still run) unless new responses bring a touchpoint that
+        // int_touchpoints, written into the views' SQL, does not hold yet.
         skipReference = whole && values["full-refresh"] !== true && (await referenceDataCurrent(db.connection, fingerprint));
-        if (skipReference) dbtArgs.push("--selector", CODE_UNCHANGED_SELECTOR);
-        else await forgetReferenceData(db.connection);
+        if (skipReference) {
+          newTouchpoints = await touchpointsNewToViews(db.connection, scope.testedThroughIngestion);
+          skipViews = newTouchpoints !== null && newTouchpoints.length === 0;
+          dbtArgs.push(...(skipViews ? ["--selector", CODE_UNCHANGED_SELECTOR] : ["--exclude", REFERENCE_DATA_SELECTOR]));
+        } else await forgetReferenceData(db.connection);
       } finally {
         db.close();
       }
@@ -48,7 +54,11 @@ export const buildCommand: Command = {
         scope.testedThroughIngestion === 0
           ? "row-level tests on every row"
           : `row-level tests on ingestions after #${scope.testedThroughIngestion} (earlier ones passed with this code)`;
-      const reference = skipReference ? "; reference data and views unchanged since the last build (not rebuilt)" : "";
+      const reference = !skipReference
+        ? ""
+        : skipViews
+          ? "; reference data and views unchanged since the last build (not rebuilt)"
+          : `; reference data unchanged since the last build (not reloaded); views made again${newTouchpoints && newTouchpoints.length > 0 ? ` for new touchpoints (${newTouchpoints.slice(0, 5).join(", ")}${newTouchpoints.length > 5 ? ", …" : ""})` : ""}`;
       ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.

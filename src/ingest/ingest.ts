@@ -9,7 +9,6 @@ import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts"
 import { detectDialect, type Dialect } from "./detect.ts";
 import { findUnclosedQuote, recordStartLines } from "./lines.ts";
 import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, PRESETS, type Mapping } from "./mapping.ts";
-import { xlsxToCsv } from "./xlsx.ts";
 import { ensureRawSchema } from "./schema.ts";
 
 export interface ReasonCount {
@@ -356,8 +355,9 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
   }
   try {
     if (detected.format !== "xlsx") return await ingestReadable(connection, file, file, detected, mapping, sha, options);
-    // An .xlsx sheet is read through a temporary CSV (one record per sheet row).
-    const sheet = await xlsxToCsv(file, options.sheet ?? mapping.sheet);
+    // An .xlsx sheet is read through a temporary CSV (one record per sheet row). The reader is
+    // loaded only for workbooks (~50 ms of every ingest otherwise).
+    const sheet = await (await import("./xlsx.ts")).xlsxToCsv(file, options.sheet ?? mapping.sheet);
     try {
       const csv: Dialect = { format: "csv", delimiter: ",", hasBom: false, crlf: false, header: sheet.header, qualtrics: false, label: "csv" };
       const dialect: Dialect = { ...csv, label: `xlsx (sheet "${sheet.sheet}")`, displayName: file, rowPerLine: true };
@@ -563,7 +563,7 @@ export async function stageMappedText(connection: DuckDBConnection, file: string
   let dialect = detected;
   let cleanup = (): void => undefined;
   if (detected.format === "xlsx") {
-    const converted = await xlsxToCsv(file, sheet ?? mapping.sheet);
+    const converted = await (await import("./xlsx.ts")).xlsxToCsv(file, sheet ?? mapping.sheet);
     readPath = converted.csvPath;
     cleanup = converted.cleanup;
     dialect = { format: "csv", delimiter: ",", hasBom: false, crlf: false, header: converted.header, qualtrics: false, label: "xlsx", displayName: file, rowPerLine: true };

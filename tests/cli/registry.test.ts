@@ -38,6 +38,23 @@ describe("command registry", () => {
   });
 });
 
+describe("a command loads what it uses", () => {
+  it("ingest of a CSV loads no .xlsx reader (read-excel-file: ~50 ms of every ingest)", () => {
+    const script = `
+      const { registerHooks } = await import("node:module");
+      const seen = [];
+      registerHooks({ resolve: (specifier, context, next) => { seen.push(specifier); return next(specifier, context); } });
+      await import(${JSON.stringify(join(root, "src", "cli", "commands", "ingest.ts"))});
+      await import(${JSON.stringify(join(root, "src", "ingest", "ingest.ts"))});
+      console.log(JSON.stringify({ resolved: seen.length, xlsx: seen.filter((s) => s.includes("read-excel-file") || s.endsWith("/xlsx.ts") || s === "./xlsx.ts") }));`;
+    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { resolved, xlsx } = JSON.parse(r.stdout.trim().split("\n").pop()!) as { resolved: number; xlsx: string[] };
+    expect(resolved).toBeGreaterThan(5);
+    expect(xlsx).toEqual([]);
+  });
+});
+
 describe("promotor --help", () => {
   it("reads in a terminal: one line per command with its summary, no line wider than 100 characters", async () => {
     const { main } = await import("../../src/cli/main.ts");

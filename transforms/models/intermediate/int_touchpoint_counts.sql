@@ -4,13 +4,16 @@
     mart: docs/benchmarks.md). -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
+with responses as (
+    select ingestion_id, touchpoint
+    from {{ ref('stg_survey__responses') }}
+    {{ incremental_ingestions('ingestion_id') }}
+)
+
 select
     ingestion_id,
     touchpoint,
     count(*) as responses
-from {{ ref('stg_survey__responses') }}
+from responses
 where touchpoint is not null
-{%- if is_incremental() %}
-    and ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
-{%- endif %}
 group by ingestion_id, touchpoint

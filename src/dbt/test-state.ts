@@ -64,14 +64,14 @@ export async function testScope(warehouse: string, fingerprint: string, everythi
   }
 }
 
-async function rawTables(connection: DuckDBConnection): Promise<Set<string>> {
-  const rows = await queryRows(connection, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'raw'");
+async function tablesIn(connection: DuckDBConnection, schema: string): Promise<Set<string>> {
+  const rows = await queryRows(connection, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${sqlString(schema)}`);
   return new Set(rows.map((r) => String(r["table_name"])));
 }
 
 /** testScope on an open connection. */
 export async function testScopeOn(connection: DuckDBConnection, fingerprint: string, everything: boolean): Promise<TestScope> {
-  const tables = await rawTables(connection);
+  const tables = await tablesIn(connection, "raw");
   const latest = tables.has("ingestions") ? Number((await queryRows(connection, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions"))[0]?.["n"] ?? 0) : 0;
   if (everything || !tables.has("builds")) return { testedThroughIngestion: 0, latestIngestion: latest };
   const last = await queryRows(
@@ -128,8 +128,7 @@ export const CODE_UNCHANGED_SELECTOR = "code_unchanged";
  * views made again. Reads only the new ingestions' rows (DuckDB skips the others by their
  * `_ingestion_id` range). */
 export async function touchpointsNewToViews(connection: DuckDBConnection, afterIngestion: number): Promise<string[] | null> {
-  const known = await queryRows(connection, "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'intermediate' AND table_name = 'int_touchpoints'");
-  if (known.length === 0) return null;
+  if (!(await tablesIn(connection, "intermediate")).has("int_touchpoints")) return null;
   const rows = await queryRows(
     connection,
     `SELECT DISTINCT touchpoint FROM raw.responses
@@ -142,7 +141,7 @@ export async function touchpointsNewToViews(connection: DuckDBConnection, afterI
 
 /** Whether the warehouse holds the reference data of this fingerprint, built and tested. */
 export async function referenceDataCurrent(connection: DuckDBConnection, fingerprint: string): Promise<boolean> {
-  if (!(await rawTables(connection)).has("reference_data")) return false;
+  if (!(await tablesIn(connection, "raw")).has("reference_data")) return false;
   const rows = await queryRows(connection, "SELECT project_fingerprint FROM raw.reference_data");
   return rows.length === 1 && rows[0]?.["project_fingerprint"] === fingerprint;
 }

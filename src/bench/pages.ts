@@ -24,7 +24,7 @@ export type PagesBench = PagesBuildFigures | { skipped: string };
 /** Ingests the sample into the bench folder and times a full dashboard build on it. */
 export async function measurePagesBuild(root: string, dir: string, log: (line: string) => void): Promise<PagesBench> {
   const warehouse = join(dir, "warehouses", "sample-pages.duckdb");
-  await fullLoad(root, warehouse, [join(root, "seeds", "sample")], 1, () => {});
+  await fullLoad(root, warehouse, [join(root, "seeds", "sample")], () => {});
   // Its own build copy and releases: a bench never touches the project's releases/ or a build
   // someone runs at the same time.
   const project = { ...pagesProject(root), releasesDir: join(dir, "releases"), stateDir: join(dir, "pages", ".promotor") };

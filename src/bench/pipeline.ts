@@ -47,19 +47,15 @@ export function buildStep(root: string, warehouse: string): Promise<StepFigures>
   return promotor(root, warehouse, ["build"], "promotor build").then(figures);
 }
 
-/** Full load from an empty warehouse, `runs` times; medians of time, peak and size. */
-export async function fullLoad(root: string, warehouse: string, files: readonly string[], runs: number, log: (line: string) => void): Promise<PipelineFigures> {
+/** One full load into an empty warehouse: ingest, build, size (runBench repeats it, with medians). */
+export async function fullLoad(root: string, warehouse: string, files: readonly string[], log: (line: string) => void): Promise<PipelineFigures> {
   mkdirSync(dirname(warehouse), { recursive: true });
-  const all: PipelineFigures[] = [];
-  for (let i = 0; i < runs; i++) {
-    removeWarehouse(warehouse);
-    const ingest = await ingestStep(root, warehouse, files);
-    log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
-    const build = await buildStep(root, warehouse);
-    log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
-    all.push({ ingest, build, warehouseBytes: warehouseBytes(warehouse) });
-  }
-  return medianPipeline(all);
+  removeWarehouse(warehouse);
+  const ingest = await ingestStep(root, warehouse, files);
+  log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
+  const build = await buildStep(root, warehouse);
+  log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
+  return { ingest, build, warehouseBytes: warehouseBytes(warehouse) };
 }
 
 /** Medians of each figure over runs (non-empty). */

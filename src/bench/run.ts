@@ -87,7 +87,7 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     let queries: QueryMeasurement[] = [];
     for (let run = 0; run < options.runs; run++) {
       if (options.runs > 1) options.log(`  run ${run + 1} of ${options.runs}`);
-      const full = await fullLoad(options.root, warehouse, data.files, 1, options.log);
+      const full = await fullLoad(options.root, warehouse, data.files, options.log);
       fulls.push(full);
       if (options.format === "csv") {
         const plain = await plainRead(options.root, join(options.dir, "warehouses"), data.files);

@@ -31,10 +31,29 @@ function usage(): string {
     ...commands.flatMap((c) => wrap(c.summary, HELP_WIDTH, pad, `  ${c.name.padEnd(nameWidth)}  `)),
     "",
     "Usage:",
-    ...commands.flatMap((c) => c.usage.split("\n").flatMap((u) => wrap(u.trim(), HELP_WIDTH, " ".repeat(12 + c.name.length), "  promotor "))),
+    ...commands.flatMap(usageLines),
     "",
-    ...wrap("Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb).", HELP_WIDTH, ""),
+    ...wrap(GLOBAL_OPTIONS, HELP_WIDTH, ""),
+    "",
+    "Help on one command: promotor <command> --help",
   ].join("\n");
+}
+
+const GLOBAL_OPTIONS = "Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb).";
+
+function usageLines(c: Pick<Command, "name" | "usage">): string[] {
+  return c.usage.split("\n").flatMap((u) => wrap(u.trim(), HELP_WIDTH, " ".repeat(12 + c.name.length), "  promotor "));
+}
+
+/** One command's summary and usage (`promotor <command> --help`, `promotor help <command>`). */
+function commandUsage(c: Pick<Command, "name" | "summary" | "usage">): string {
+  return [...wrap(c.summary, HELP_WIDTH, "  ", `promotor ${c.name} — `), "", "Usage:", ...usageLines(c), "", ...wrap(GLOBAL_OPTIONS, HELP_WIDTH, "")].join("\n");
+}
+
+function findCommand(name: string): Command {
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new PromotorError(`unknown command "${name}"`, { hint: `one of: ${commands.map((c) => c.name).join(", ")}` });
+  return command;
 }
 
 /** Pulls the global --warehouse option out of argv, wherever it stands. */
@@ -57,13 +76,20 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
   try {
     const { warehouse, rest } = splitGlobalOptions(argv);
     const [name, ...args] = rest;
-    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const asksHelp = (a: string): boolean => a === "--help" || a === "-h";
+    if (name === "help" && args[0] !== undefined) {
+      io.stdout.write(commandUsage(findCommand(args[0])) + "\n");
+      return 0;
+    }
+    if (name === undefined || name === "help" || asksHelp(name)) {
       io.stdout.write(usage() + "\n");
       return name === undefined ? 1 : 0;
     }
-    const command: Command | undefined = commands.find((c) => c.name === name);
-    if (!command) {
-      throw new PromotorError(`unknown command "${name}"`, { hint: `one of: ${commands.map((c) => c.name).join(", ")}` });
+    const command = findCommand(name);
+    // Help wherever it stands, before anything runs: `promotor start --help` must not build.
+    if (args.some(asksHelp)) {
+      io.stdout.write(commandUsage(command) + "\n");
+      return 0;
     }
     const ctx: CommandContext = { warehouse: resolveWarehouse(warehouse), root: projectRoot, ...io };
     return await command.run(args, ctx);

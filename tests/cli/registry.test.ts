@@ -68,3 +68,41 @@ describe("promotor --help", () => {
     }
   });
 });
+
+describe("promotor <command> --help", () => {
+  const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const { main } = await import("../../src/cli/main.ts");
+    let out = "";
+    let err = "";
+    const code = await main(argv, { stdout: { write: (s: string) => (out += s) } as never, stderr: { write: (s: string) => (err += s) } as never });
+    return { code, out, err };
+  };
+
+  it("prints that command's summary and usage, exit 0, for --help, -h and `help <command>`", async () => {
+    for (const e of commandEntries) {
+      for (const argv of [[e.name, "--help"], [e.name, "-h"], ["help", e.name], ["--warehouse", "x.duckdb", e.name, "--help"]]) {
+        const { code, out, err } = await run(argv);
+        expect({ code, err }, argv.join(" ")).toEqual({ code: 0, err: "" });
+        const flat = out.replace(/\s+/g, " ");
+        expect(flat, argv.join(" ")).toContain(e.summary.replace(/\s+/g, " ").slice(0, 60));
+        for (const u of e.usage.split("\n")) expect(flat, argv.join(" ")).toContain(`promotor ${u.trim().replace(/\s+/g, " ")}`);
+        // Only this command: no other command's usage.
+        for (const other of commandEntries.filter((o) => o.name !== e.name)) expect(flat).not.toContain(`promotor ${other.usage.split("\n")[0]!.trim().replace(/\s+/g, " ")}`);
+        for (const line of out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+
+  it("--help after other arguments still prints help and runs nothing", async () => {
+    const { code, out } = await run(["ingest", "does-not-exist.csv", "--help"]);
+    expect(code).toBe(0);
+    expect(out).toContain("promotor ingest");
+  });
+
+  it("an unknown command after help is a clear error", async () => {
+    const { code, err } = await run(["help", "ingset"]);
+    expect(code).not.toBe(0);
+    expect(err).toContain('unknown command "ingset"');
+    expect(err).toContain("ingest");
+  });
+});

@@ -79,6 +79,8 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     const { error } = await build(path);
     expect(error).toBeInstanceOf(PromotorError);
     expect((error as PromotorError).message).toMatch(/all_response_ids_unique/);
+    // The failing id with the ingestions and files it came from.
+    expect((error as PromotorError).message).toMatch(/H03: 2: #1 \S*hand-counted\.csv, #98 \(no record in ingestions\)/);
     await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id = 98");
   });
 

@@ -1,19 +1,34 @@
 {#- Generic test: `column_name` is unique in the whole model. After a build that tested
     ingestions up to N, only values that occur in a newer ingestion are grouped: a duplicate
     needs at least one new row once the old rows were unique. Same answer as dbt's `unique`,
-    without grouping every id of a 10-million-row table on every build. -#}
-{% test unique_across_ingestions(model, column_name, ingestion_column) %}
+    without grouping every id of a 10-million-row table on every build. Each failing value
+    names the ingestions and files it came from (`ingestions`: the table of ingestions). -#}
+{% test unique_across_ingestions(model, column_name, ingestion_column, ingestions) %}
 {%- set tested = tested_through_ingestion() -%}
-select
-    {{ column_name }} as unique_field,
-    count(*) as n_records
-from {{ model }}
-where {{ column_name }} is not null
-{%- if tested > 0 %}
-    and {{ column_name }} in (
-        select {{ column_name }} from {{ model }} where {{ ingestion_column }} > {{ tested }}
-    )
-{%- endif %}
-group by {{ column_name }}
-having count(*) > 1
+with duplicated as (
+    select {{ column_name }} as unique_field, count(*) as n_records
+    from {{ model }}
+    where {{ column_name }} is not null
+    {%- if tested > 0 %}
+        and {{ column_name }} in (
+            select {{ column_name }} from {{ model }} where {{ ingestion_column }} > {{ tested }}
+        )
+    {%- endif %}
+    group by {{ column_name }}
+    having count(*) > 1
+),
+
+found_in as (
+    select
+        rows.{{ column_name }} as unique_field,
+        string_agg(distinct '#' || rows.{{ ingestion_column }} || ' ' || coalesce(ingestions.source_file, '(no record in ingestions)'), ', ') as found_in
+    from {{ model }} as rows
+    left join {{ ingestions }} as ingestions on ingestions.ingestion_id = rows.{{ ingestion_column }}
+    where rows.{{ column_name }} in (select unique_field from duplicated)
+    group by 1
+)
+
+select duplicated.unique_field, duplicated.n_records, found_in.found_in
+from duplicated
+left join found_in using (unique_field)
 {% endtest %}

@@ -51,8 +51,8 @@ describe("promotor build tests the rows of new ingestions only, with the same co
     const { stderr, error } = await build(path);
     expect(error).toBeUndefined();
     expect(stderr).toContain("row-level tests on ingestions after #1");
-    // The slowest test before any model (every id of raw against the new ones) starts first: dbt
-    // starts nodes of the same depth in the order of their names.
+    // The slowest test on raw (every id against the new ones) starts first: dbt starts nodes of
+    // the same depth in the order of their names (what waits for it: build-graph.test.ts).
     expect(stderr).toMatch(/\b1 of \d+ PASS all_response_ids_unique\b/);
     const [last] = await query(path, "SELECT tested_after_ingestion, through_ingestion FROM raw.builds ORDER BY built_at DESC LIMIT 1");
     expect(last).toEqual({ tested_after_ingestion: 1, through_ingestion: 2 });

@@ -196,6 +196,29 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
   result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs, ...(page.params.length ? { instances: paramSets.length } : {}) });
 }
 
+/** The rows one query of a page gives on a warehouse, in one language, with the inputs at their
+ * defaults (what a reader sees before picking anything): for tests of what pages show. */
+export async function pageQueryRows(project: PagesProject, warehouse: string, file: string, lang: Language, name: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const result: CheckResult = { problems: [], sources: [], pages: [] };
+    await materializeSources(project, connection, warehouse, result);
+    if (result.problems.length > 0) throw new PromotorError(`sources failed: ${result.problems.map((p) => `${p.query}: ${p.message}`).join("; ")}`);
+    const page = parsePage(file, localize(readFileSync(join(project.root, file), "utf8"), lang, file));
+    const query = page.queries.find((q) => q.name === name);
+    if (!query) throw new PromotorError(`${file} has no query "${name}"`);
+    const sql = resolvePageSql(query.sql, new Map(page.queries.map((q) => [q.name, q.sql])), new Map(page.inputs.map((i) => [i.name, i])), {});
+    return await queryRows(connection, sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Tables of this many columns or more must let their titles wrap. */
+const WRAP_TITLES_FROM = 6;
+
 /** What the page's markup does wrong without running anything: input references that read
  * what the input does not store, and components without an answer for empty data. */
 export function structureProblems(page: ParsedPage): Problem[] {
@@ -212,6 +235,15 @@ export function structureProblems(page: ParsedPage): Problem[] {
     const problem = inputReferenceProblem(input, ref.key);
     if (problem) problems.push({ file, line: ref.line, query: expr, message: `${expr}: ${problem}` });
   }
+  // Evidence cuts a column title off where it is wider than the column's values (seen in a
+  // 1280 px screenshot of an eight-column table); wrapTitles lets it take a second line.
+  page.components.forEach((c, index) => {
+    if (c.name !== "DataTable" || c.props["wrapTitles"] === true || c.props["wrapTitles"] === "true") return;
+    const columns = page.components.filter((k) => k.name === "Column" && k.parent === index).length;
+    if (columns >= WRAP_TITLES_FROM) {
+      problems.push({ file, line: c.line, query: c.data, message: `<DataTable data={${c.data ?? ""}}> has ${columns} columns: add wrapTitles=true, so that a title wider than its column wraps instead of being cut off` });
+    }
+  });
   for (const c of page.components) {
     if (!EMPTY_SET_COMPONENTS.has(c.name) || typeof c.props["data"] !== "string" || c.data === undefined) continue;
     const emptySet = c.props["emptySet"];

@@ -20,6 +20,8 @@ export interface PageComponent {
   data: string | undefined;
   /** Column references as [prop, column]. */
   columns: [string, string][];
+  /** Index (in `components`) of the component it sits in, for children such as a DataTable's Column. */
+  parent?: number;
 }
 
 export interface PageInput {
@@ -188,7 +190,7 @@ export function parsePage(path: string, text: string): ParsedPage {
 
   const components: PageComponent[] = [];
   const inputs: PageInput[] = [];
-  const stack: { name: string; data: string | undefined }[] = [];
+  const stack: { name: string; data: string | undefined; index: number }[] = [];
   const blocks = [...prose.matchAll(/\{(#if|:else if|:else|\/if)\s*([^}]*)\}/g)].map((m) => ({ index: m.index ?? 0, kind: m[1]!, cond: m[2]!.trim() }));
   const guardsAt = (index: number): string[] => {
     const open: string[][] = [];
@@ -219,8 +221,8 @@ export function parsePage(path: string, text: string): ParsedPage {
     const columnsApply = !(name.startsWith("Reference") && own === undefined && parent === undefined);
     if (columnsApply) for (const p of names) if (props[p] !== undefined) for (const c of columnsOf(props[p]!)) columns.push([p, c]);
     const line = at(m.index ?? 0);
-    components.push({ name, props, line, guards: guardsAt(m.index ?? 0), data, columns });
-    if (!selfClosing) stack.push({ name, data });
+    components.push({ name, props, line, guards: guardsAt(m.index ?? 0), data, columns, ...(parent ? { parent: parent.index } : {}) });
+    if (!selfClosing) stack.push({ name, data, index: components.length - 1 });
     const inputName = props["name"];
     const store = INPUT_STORES[name];
     if (typeof inputName === "string" && store) {

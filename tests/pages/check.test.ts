@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/lib/paths.ts";
-import { checkPages } from "../../src/pages/check.ts";
+import { checkPages, pageQueryRows } from "../../src/pages/check.ts";
 import { pagesProject } from "../../src/pages/project.ts";
 import { SOURCE_QUERIES } from "../../src/pages/source-queries.ts";
 import { writeCurrentStamp } from "../../src/pages/stamp.ts";
@@ -113,5 +113,19 @@ describe("pages check", () => {
 
     const r = await cli(["--warehouse", sample, "pages", "check"]);
     expect(r.code).toBe(0);
+  });
+});
+
+describe("what the pages show", () => {
+  it("open answers name each touchpoint by its label, and a relationship survey's answers as such, never by a code", async () => {
+    const expected = { nl: "Relatie-enquête", en: "Relationship survey" } as const;
+    for (const lang of ["nl", "en"] as const) {
+      const rows = await pageQueryRows(project, sample, "pages/verbatims.md", lang, "answers");
+      const labels = new Set((await pageQueryRows(project, sample, "pages/verbatims.md", lang, "touchpoint_list")).map((r) => String(r["label"])));
+      const shown = new Set(rows.map((r) => String(r["touchpoint"])));
+      expect(rows.length, lang).toBeGreaterThan(10);
+      expect(shown.has(expected[lang]), `${lang}: ${[...shown].join(", ")}`).toBe(true);
+      for (const t of shown) expect(t === expected[lang] || labels.has(t), `${lang}: "${t}" is neither a touchpoint label nor "${expected[lang]}"`).toBe(true);
+    }
   });
 });

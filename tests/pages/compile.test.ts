@@ -140,3 +140,22 @@ describe("every component has an answer for empty data", () => {
     expect(problemsOf("{#if q.length === 0}\n\n<LineChart data={q} x=a y=a />\n\n{/if}")).toHaveLength(1);
   });
 });
+
+describe("a wide table's column titles wrap", () => {
+  const problemsOf = (body: string) =>
+    structureProblems(parsePage("pages/w.md", page(`\`\`\`sql q\nselect 1 as a\n\`\`\`\n\n${body}`))).filter((p) => /wrapTitles/.test(p.message));
+  const table = (columns: number, props = "") =>
+    `<DataTable data={q} emptySet="pass" emptyMessage="None"${props}>\n${Array.from({ length: columns }, (_, i) => `  <Column id=a title="Column number ${i}" />`).join("\n")}\n</DataTable>`;
+
+  it("flags a table of six or more columns without wrapTitles (Evidence cuts off a title wider than its column)", () => {
+    const problems = problemsOf(table(6));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/<DataTable data=\{q\}> has 6 columns: add wrapTitles=true/);
+    expect(problems[0]!.line).toBe(10);
+  });
+
+  it("accepts wrapTitles=true, and narrower tables without it", () => {
+    expect(problemsOf(table(8, " wrapTitles=true"))).toEqual([]);
+    expect(problemsOf(table(5))).toEqual([]);
+  });
+});

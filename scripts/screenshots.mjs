@@ -5,7 +5,7 @@
 // per page. It also reports what a reader would not see in a picture: requests to anything but
 // the release's own origin, failed requests, and console errors.
 //
-//   node scripts/screenshots.mjs [--release 2.0.0/nl] [--out screenshots/] [--width 1280]
+//   node scripts/screenshots.mjs [--release 2.0.1/nl] [--out screenshots/] [--width 1280]
 //
 // Needs a built release (promotor pages build) and Chromium (PROMOTOR_CHROMIUM or /usr/bin/chromium).
 import { existsSync, mkdirSync, readFileSync } from "node:fs";

@@ -62,7 +62,7 @@ describe("compiled JavaScript for the CLI", () => {
   it("the project's dist/node is built by npm install and git-ignored", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts["postinstall"]).toMatch(/^patch-package && node scripts\/setup-python\.mjs && node scripts\/build-dist\.mjs/);
-    const ignored = spawnSync("git", ["check-ignore", "dist/node/src/cli/main.js"], { cwd: root, encoding: "utf8" });
+    const ignored = spawnSync("git", ["check-ignore", "dist/node/src/cli/main.js"], { cwd: root, encoding: "utf8", timeout: 10_000 });
     expect(ignored.stdout.trim()).toBe("dist/node/src/cli/main.js");
   });
 });

@@ -28,7 +28,7 @@ describe("command registry", () => {
       const { createRequire } = await import("node:module");
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("@cubejs-backend") || k.includes("@duckdb"));
       console.log(JSON.stringify({ code, out, loaded }));`;
-    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
     const { code, out, loaded } = JSON.parse(r.stdout.trim().split("\n").pop()!) as { code: number; out: string; loaded: string[] };
     expect(code).toBe(0);
@@ -47,7 +47,7 @@ describe("a command loads what it uses", () => {
       await import(${JSON.stringify(join(root, "src", "cli", "commands", "ingest.ts"))});
       await import(${JSON.stringify(join(root, "src", "ingest", "ingest.ts"))});
       console.log(JSON.stringify({ resolved: seen.length, xlsx: seen.filter((s) => s.includes("read-excel-file") || s.endsWith("/xlsx.ts") || s === "./xlsx.ts") }));`;
-    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(join(root, "node_modules", ".bin", "node"), ["--import", "tsx/esm", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
     const { resolved, xlsx } = JSON.parse(r.stdout.trim().split("\n").pop()!) as { resolved: number; xlsx: string[] };
     expect(resolved).toBeGreaterThan(5);

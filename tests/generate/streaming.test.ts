@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { run } from "../helpers/process.ts";
 import { tempDir } from "./run.ts";
 
 interface Probe {
@@ -11,20 +11,20 @@ interface Probe {
 }
 
 /** Generates in a child process whose V8 heap is capped well below the file it writes. */
-function probe(rows: number): Probe {
+async function probe(rows: number): Promise<Probe> {
   const root = join(import.meta.dirname, "../..");
-  const r = spawnSync(process.execPath, ["--max-old-space-size=64", "--import", "tsx", join(import.meta.dirname, "fixtures/memory-probe.ts"), String(rows), tempDir()], {
+  const r = await run(process.execPath, ["--max-old-space-size=64", "--import", "tsx", join(import.meta.dirname, "fixtures/memory-probe.ts"), String(rows), tempDir()], {
     cwd: root,
-    encoding: "utf8",
+    timeout: 300_000,
   });
   if (r.status !== 0) throw new Error(`memory probe failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Probe;
 }
 
 describe("streaming", () => {
-  it("writes a file far bigger than the memory it uses, and memory does not grow with rows", () => {
-    const small = probe(250_000);
-    const large = probe(1_000_000);
+  it("writes a file far bigger than the memory it uses, and memory does not grow with rows", async () => {
+    const small = await probe(250_000);
+    const large = await probe(1_000_000);
     expect(large.rows).toBe(1_000_000);
     expect(large.bytes).toBeGreaterThan(120 * 2 ** 20);
     const used = (p: Probe): number => p.peakHeap + p.peakBuffers;

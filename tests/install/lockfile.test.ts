@@ -2,21 +2,20 @@
  * writes (every optional platform package included), so the commit stamped on every dashboard
  * page is never "-dirty" on a new machine. Installs into a scratch copy from npm's cache (the
  * cache `npm install` of this checkout filled), without install scripts. */
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/lib/paths.ts";
+import { run } from "../helpers/process.ts";
 
 describe("package-lock.json", () => {
-  it("is unchanged by a fresh npm install of package.json", () => {
+  it("is unchanged by a fresh npm install of package.json", async () => {
     const dir = mkdtempSync(join(tmpdir(), "promotor-lock-"));
     for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(projectRoot, f), join(dir, f));
     const before = readFileSync(join(dir, "package-lock.json"), "utf8");
-    const r = spawnSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
+    const r = await run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: dir,
-      encoding: "utf8",
       timeout: 400_000,
       env: { ...process.env, npm_config_loglevel: "error" },
     });

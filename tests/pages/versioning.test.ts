@@ -92,7 +92,7 @@ describe("build stamp", () => {
 
   it("git commit: the HEAD hash, marked dirty when tracked files changed", () => {
     const root = tempDir();
-    const git = (...args: string[]) => spawnSync("git", args, { cwd: root, encoding: "utf8" });
+    const git = (...args: string[]) => spawnSync("git", args, { cwd: root, encoding: "utf8", timeout: 10_000 });
     git("init", "-q");
     writeFileSync(join(root, "a.txt"), "1");
     git("add", "a.txt");

@@ -1,9 +1,9 @@
 /** What waits for what in `dbt build`: read from dbt's own scheduler graph (dbt.compilation.Linker
  * with its test edges, as `dbt build` makes it), not from timings. */
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { transformsDir, venvBin } from "../../src/lib/paths.ts";
+import { run } from "../helpers/process.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const SCRIPT = `
@@ -34,11 +34,10 @@ print(json.dumps({"waits": waits}))
 `;
 
 /** For each data test, the models (and seeds) dbt build holds back until it has passed. */
-function heldBack(): Record<string, string[]> {
+async function heldBack(): Promise<Record<string, string[]>> {
   const work = tempDir();
-  const r = spawnSync(venvBin("python"), ["-c", SCRIPT, work], {
+  const r = await run(venvBin("python"), ["-c", SCRIPT, work], {
     cwd: transformsDir,
-    encoding: "utf8",
     timeout: 120_000,
     env: { ...process.env, PROMOTOR_WAREHOUSE: join(work, "w.duckdb"), DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1" },
   });
@@ -49,8 +48,8 @@ function heldBack(): Record<string, string[]> {
 }
 
 describe("dbt build's schedule", () => {
-  it("the uniqueness of every response id (a scan of all ids) holds back only the ingestion-quality marts, not the response models", () => {
-    const waits = heldBack();
+  it("the uniqueness of every response id (a scan of all ids) holds back only the ingestion-quality marts, not the response models", async () => {
+    const waits = await heldBack();
     // The row checks of raw still hold back every response model (bad values never reach a mart).
     expect(waits["raw_responses_checks"]).toEqual(expect.arrayContaining(["stg_survey__responses"]));
     // Ingest refuses a response id it has loaded before; this test checks that again over every

@@ -7,7 +7,7 @@ import { projectRoot, venvBin } from "../../src/lib/paths.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const python = venvBin("python");
-const runPython = (code: string, ...args: string[]): string => execFileSync(python, ["-c", code, ...args], { encoding: "utf8" }).trim();
+const runPython = (code: string, ...args: string[]): string => execFileSync(python, ["-c", code, ...args], { encoding: "utf8", timeout: 30_000 }).trim();
 
 describe("one DuckDB release line across Python (dbt) and Node (Cube, Evidence, CLI)", () => {
   it("pins the same version in requirements.txt, package.json and the loaded libraries", async () => {
@@ -23,7 +23,7 @@ describe("one DuckDB release line across Python (dbt) and Node (Cube, Evidence, 
     w.close();
     expect(`v${pythonVersion}`).toBe(row?.["v"]);
     // Every installed copy of the Node bindings (Cube's driver, Evidence's connector) is the same.
-    const installed = execFileSync("npm", ["ls", "@duckdb/node-api", "--all", "--parseable", "--long"], { cwd: projectRoot, encoding: "utf8" })
+    const installed = execFileSync("npm", ["ls", "@duckdb/node-api", "--all", "--parseable", "--long"], { cwd: projectRoot, encoding: "utf8", timeout: 30_000 })
       .split("\n")
       .filter((l) => l.includes("@duckdb/node-api@"))
       .map((l) => l.split(":")[1]);

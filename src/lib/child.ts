@@ -10,9 +10,9 @@ export interface ChildResult {
   timedOut: boolean;
 }
 
-export function runChild(command: string, args: readonly string[], options: { timeoutMs: number; cwd?: string }): Promise<ChildResult> {
+export function runChild(command: string, args: readonly string[], options: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     let timedOut = false;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseQueryArgs, runQueryLines } from "../../src/cli/commands/query.ts";
 import { createSemanticLayer } from "../../src/semantic/layer.ts";
 import type { SemanticLayer } from "../../src/semantic/types.ts";
-import { run } from "../helpers/process.ts";
+import { runChild } from "../../src/lib/child.ts";
 import { buildFixtureWarehouse, SMALL } from "../semantic/fixture.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -55,17 +55,17 @@ describe("query --batch / --repl", () => {
     const file = join(fx.dir, "queries.jsonl");
     writeFileSync(file, '{"measures":["nps.responses"]}\n{"measures":["krs.responses"]}\n');
     const cli = (args: string[]) =>
-      run(process.execPath.includes("node_modules") ? process.execPath : join(root, "node_modules", ".bin", "node"), [join(root, "bin", "promotor.mjs"), "--warehouse", fx.path, "query", ...args], {
+      runChild(process.execPath.includes("node_modules") ? process.execPath : join(root, "node_modules", ".bin", "node"), [join(root, "bin", "promotor.mjs"), "--warehouse", fx.path, "query", ...args], {
         cwd: root,
-        timeout: 120_000,
+        timeoutMs: 120_000,
         env: { ...process.env, PROMOTOR_CUBE_CACHE: "off" },
       });
     const ok = await cli(["--batch", file, "--format", "csv"]);
-    expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toBe(`nps.responses\n12\n\nkrs.responses\n${krsResponses}\n\n`);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toBe(`nps.responses\n12\n\nkrs.responses\n${krsResponses}\n\n`);
     writeFileSync(file, '{"measures":["nps.responses"]}\n{"measures":["nope.x"]}\n');
     const bad = await cli(["--batch", file, "--format", "csv"]);
-    expect(bad.status).toBe(1);
-    expect(bad.stdout).toBe("nps.responses\n12\n\n");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe("nps.responses\n12\n\n");
   });
 });

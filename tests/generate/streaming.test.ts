@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../helpers/process.ts";
+import { runChild } from "../../src/lib/child.ts";
 import { tempDir } from "./run.ts";
 
 interface Probe {
@@ -13,12 +13,12 @@ interface Probe {
 /** Generates in a child process whose V8 heap is capped well below the file it writes. */
 async function probe(rows: number): Promise<Probe> {
   const root = join(import.meta.dirname, "../..");
-  const r = await run(process.execPath, ["--max-old-space-size=64", "--import", "tsx", join(import.meta.dirname, "fixtures/memory-probe.ts"), String(rows), tempDir()], {
+  const r = await runChild(process.execPath, ["--max-old-space-size=64", "--import", "tsx", join(import.meta.dirname, "fixtures/memory-probe.ts"), String(rows), tempDir()], {
     cwd: root,
-    timeout: 300_000,
+    timeoutMs: 300_000,
   });
-  if (r.status !== 0) throw new Error(`memory probe failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Probe;
+  if (r.code !== 0) throw new Error(`memory probe failed (${r.timedOut ? "killed after 300 s" : r.code}): ${r.err}`);
+  return JSON.parse(r.out.trim().split("\n").pop()!) as Probe;
 }
 
 describe("streaming", () => {

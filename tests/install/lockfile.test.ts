@@ -7,19 +7,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/lib/paths.ts";
-import { run } from "../helpers/process.ts";
+import { runChild } from "../../src/lib/child.ts";
 
 describe("package-lock.json", () => {
   it("is unchanged by a fresh npm install of package.json", async () => {
     const dir = mkdtempSync(join(tmpdir(), "promotor-lock-"));
     for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(projectRoot, f), join(dir, f));
     const before = readFileSync(join(dir, "package-lock.json"), "utf8");
-    const r = await run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
+    const r = await runChild("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: dir,
-      timeout: 400_000,
+      timeoutMs: 400_000,
       env: { ...process.env, npm_config_loglevel: "error" },
     });
-    expect(r.status, `npm install failed: ${r.stderr || r.error?.message}`).toBe(0);
+    expect(r.code, `npm install failed: ${r.timedOut ? "killed after 400 s" : r.err}`).toBe(0);
     const after = readFileSync(join(dir, "package-lock.json"), "utf8");
     if (after !== before) {
       const a = before.split("\n");

@@ -3,7 +3,7 @@
  * (60 s), a task update the worker sent before it times out the moment the loop runs again, and
  * the run fails with `[vitest-worker]: Timeout calling "onTaskUpdate"` although every test
  * passed (seen with the 113 s `npm install` of tests/install). Long child processes are awaited
- * (tests/helpers/process.ts); a synchronous one must say a timeout of at most 30 s. */
+ * (runChild, src/lib/child.ts); a synchronous one must say a timeout of at most 30 s. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,6 @@ describe("tests and their child processes", () => {
   it("no test runs a synchronous child process for longer than 30 s", () => {
     const dir = join(projectRoot, "tests");
     const found = testFiles(dir).flatMap((f) => longSyncCalls(relative(projectRoot, f), readFileSync(f, "utf8")));
-    expect(found, "await a long child process (tests/helpers/process.ts run()) or give the synchronous call { timeout: <= 30_000 }").toEqual([]);
+    expect(found, "await a long child process (runChild, src/lib/child.ts) or give the synchronous call { timeout: <= 30_000 }").toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { transformsDir, venvBin } from "../../src/lib/paths.ts";
-import { run } from "../helpers/process.ts";
+import { runChild } from "../../src/lib/child.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const SCRIPT = `
@@ -36,13 +36,13 @@ print(json.dumps({"waits": waits}))
 /** For each data test, the models (and seeds) dbt build holds back until it has passed. */
 async function heldBack(): Promise<Record<string, string[]>> {
   const work = tempDir();
-  const r = await run(venvBin("python"), ["-c", SCRIPT, work], {
+  const r = await runChild(venvBin("python"), ["-c", SCRIPT, work], {
     cwd: transformsDir,
-    timeout: 120_000,
+    timeoutMs: 120_000,
     env: { ...process.env, PROMOTOR_WAREHOUSE: join(work, "w.duckdb"), DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DO_NOT_TRACK: "1" },
   });
-  expect(r.status, r.stderr).toBe(0);
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { waits?: Record<string, string[]>; error?: string };
+  expect(r.code, r.err).toBe(0);
+  const out = JSON.parse(r.out.trim().split("\n").pop()!) as { waits?: Record<string, string[]>; error?: string };
   expect(out.error).toBeUndefined();
   return out.waits!;
 }

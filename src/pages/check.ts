@@ -196,9 +196,10 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
   result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs, ...(page.params.length ? { instances: paramSets.length } : {}) });
 }
 
-/** The rows one query of a page gives on a warehouse, in one language, with the inputs at their
- * defaults (what a reader sees before picking anything): for tests of what pages show. */
-export async function pageQueryRows(project: PagesProject, warehouse: string, file: string, lang: Language, name: string): Promise<Record<string, unknown>[]> {
+/** The rows that queries of a page give on a warehouse, in one language, with the inputs at their
+ * defaults (what a reader sees before picking anything), by query name: for tests of what pages
+ * show. The sources are loaded once for all of them. */
+export async function pageQueryRows(project: PagesProject, warehouse: string, file: string, lang: Language, names: readonly string[]): Promise<Record<string, Record<string, unknown>[]>> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
@@ -206,10 +207,15 @@ export async function pageQueryRows(project: PagesProject, warehouse: string, fi
     await materializeSources(project, connection, warehouse, result);
     if (result.problems.length > 0) throw new PromotorError(`sources failed: ${result.problems.map((p) => `${p.query}: ${p.message}`).join("; ")}`);
     const page = parsePage(file, localize(readFileSync(join(project.root, file), "utf8"), lang, file));
-    const query = page.queries.find((q) => q.name === name);
-    if (!query) throw new PromotorError(`${file} has no query "${name}"`);
-    const sql = resolvePageSql(query.sql, new Map(page.queries.map((q) => [q.name, q.sql])), new Map(page.inputs.map((i) => [i.name, i])), {});
-    return await queryRows(connection, sql);
+    const queries = new Map(page.queries.map((q) => [q.name, q.sql]));
+    const inputs = new Map(page.inputs.map((i) => [i.name, i]));
+    const rows: Record<string, Record<string, unknown>[]> = {};
+    for (const name of names) {
+      const sql = queries.get(name);
+      if (sql === undefined) throw new PromotorError(`${file} has no query "${name}"`);
+      rows[name] = await queryRows(connection, resolvePageSql(sql, queries, inputs, {}));
+    }
+    return rows;
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -120,8 +120,8 @@ describe("what the pages show", () => {
   it("open answers name each touchpoint by its label, and a relationship survey's answers as such, never by a code", async () => {
     const expected = { nl: "Relatie-enquête", en: "Relationship survey" } as const;
     for (const lang of ["nl", "en"] as const) {
-      const rows = await pageQueryRows(project, sample, "pages/verbatims.md", lang, "answers");
-      const labels = new Set((await pageQueryRows(project, sample, "pages/verbatims.md", lang, "touchpoint_list")).map((r) => String(r["label"])));
+      const { answers: rows = [], touchpoint_list: list = [] } = await pageQueryRows(project, sample, "pages/verbatims.md", lang, ["answers", "touchpoint_list"]);
+      const labels = new Set(list.map((r) => String(r["label"])));
       const shown = new Set(rows.map((r) => String(r["touchpoint"])));
       expect(rows.length, lang).toBeGreaterThan(10);
       expect(shown.has(expected[lang]), `${lang}: ${[...shown].join(", ")}`).toBe(true);

@@ -68,29 +68,53 @@ describe("promotor build tests the rows of new ingestions only, with the same co
 
   it("still fails on a bad row in an untested ingestion", async () => {
     await execute(path, plant("BAD_NEW", 3));
-    const { error } = await build(path);
-    expect(error).toBeInstanceOf(PromotorError);
-    expect((error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
-    await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
+    try {
+      const { error } = await build(path);
+      expect(error).toBeInstanceOf(PromotorError);
+      expect((error as PromotorError).message).toMatch(/raw_responses_checks[\s\S]*accepted_range\(recommend_score, 0, 10\): 1\b/);
+    } finally {
+      await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_NEW'");
+    }
   });
 
   it("still finds a response_id of a new ingestion that an old one already has", async () => {
-    await execute(path, "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 98 AS _ingestion_id) FROM raw.responses WHERE response_id = 'H03'");
-    const { error } = await build(path);
-    expect(error).toBeInstanceOf(PromotorError);
-    expect((error as PromotorError).message).toMatch(/all_response_ids_unique/);
-    // The failing id with the ingestions and files it came from.
-    expect((error as PromotorError).message).toMatch(/H03: 2: #1 \S*hand-counted\.csv, #98 \(no record in ingestions\)/);
-    await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id = 98");
+    // The copies are stored as 100, 99 and then the original of ingestion 1 (moved behind them), so
+    // storage order, text order ("#100" < "#99") and number order all differ: only a message ordered
+    // by ingestion number passes. CI once saw "#98 …, #1 …" when the scan met the new row first.
+    await execute(
+      path,
+      [
+        "CREATE TEMP TABLE h03 AS SELECT * FROM raw.responses WHERE response_id = 'H03' AND _ingestion_id = 1",
+        "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 100 AS _ingestion_id) FROM h03",
+        "INSERT INTO raw.responses SELECT * REPLACE (NULL AS customer_id, 99 AS _ingestion_id) FROM h03",
+        "DELETE FROM raw.responses WHERE response_id = 'H03' AND _ingestion_id = 1",
+        "INSERT INTO raw.responses SELECT * FROM h03",
+      ].join(";\n"),
+    );
+    try {
+      const { error } = await build(path);
+      expect(error).toBeInstanceOf(PromotorError);
+      expect((error as PromotorError).message).toMatch(/all_response_ids_unique/);
+      // The failing id with the ingestions and files it came from, oldest first.
+      expect((error as PromotorError).message).toMatch(
+        /H03: 3: #1 \S*hand-counted\.csv, #99 \(no record in ingestions\), #100 \(no record in ingestions\)/,
+      );
+    } finally {
+      // Later tests in this file share the warehouse: a failed assertion must not leave the duplicate.
+      await execute(path, "DELETE FROM raw.responses WHERE _ingestion_id IN (99, 100)");
+    }
   });
 
   it("catches rows added to a tested ingestion; a value changed there only with --full-refresh", async () => {
     // Rows added to an old ingestion break its counts, which are reconciled on every build.
     await execute(path, plant("BAD_OLD", 1));
-    const added = await build(path);
-    expect(added.error).toBeInstanceOf(PromotorError);
-    expect((added.error as PromotorError).message).toContain("assert_ingestion_reconciles");
-    await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_OLD'");
+    try {
+      const added = await build(path);
+      expect(added.error).toBeInstanceOf(PromotorError);
+      expect((added.error as PromotorError).message).toContain("assert_ingestion_reconciles");
+    } finally {
+      await execute(path, "DELETE FROM raw.responses WHERE response_id = 'BAD_OLD'");
+    }
     // Raw is append-only; a value edited in place in a tested ingestion is tampering that only a
     // full refresh (which tests every row again) sees. This pins that trade-off down.
     await execute(path, "UPDATE raw.responses SET recommend_score = 12 WHERE response_id = 'H02'");

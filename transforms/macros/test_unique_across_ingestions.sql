@@ -18,13 +18,20 @@ with duplicated as (
     having count(*) > 1
 ),
 
-found_in as (
-    select
+sources as (
+    select distinct
         rows.{{ column_name }} as unique_field,
-        string_agg(distinct '#' || rows.{{ ingestion_column }} || ' ' || coalesce(ingestions.source_file, '(no record in ingestions)'), ', ') as found_in
+        rows.{{ ingestion_column }} as ingestion_id,
+        coalesce(ingestions.source_file, '(no record in ingestions)') as source_file
     from {{ model }} as rows
     left join {{ ingestions }} as ingestions on ingestions.ingestion_id = rows.{{ ingestion_column }}
     where rows.{{ column_name }} in (select unique_field from duplicated)
+),
+
+found_in as (
+    -- Oldest ingestion first, so the message is the same on every run and machine.
+    select unique_field, string_agg('#' || ingestion_id || ' ' || source_file, ', ' order by ingestion_id) as found_in
+    from sources
     group by 1
 )
 

@@ -9,7 +9,7 @@ import { queryRows, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { compilePage } from "./compile.ts";
 import { LANGUAGES, localize, markerProblems, type Language } from "./localize.ts";
-import { EMPTY_SET_COMPONENTS, parsePage, type PageInput, type ParsedPage } from "./markdown.ts";
+import { EMPTY_SET_COMPONENTS, parsePage, type PageComponent, type PageInput, type ParsedPage } from "./markdown.ts";
 import { pageFiles, sourceFiles, type PagesProject } from "./project.ts";
 import { staleSources } from "./sources.ts";
 import { versionProblems, readChangelog } from "./versioning.ts";
@@ -144,6 +144,9 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
     return;
   }
   const columns = new Map<string, Set<string>>();
+  // SQL and column types of each query with the first values of the page's parameters: what the
+  // chart rules below read.
+  const resolved = new Map<string, { sql: string; types: Map<string, string> }>();
   for (const params of paramSets) {
     for (const q of page.queries) {
       let sql: string;
@@ -158,6 +161,7 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
         await connection.run(`SELECT count(*) FROM (${sql})`);
         runs++;
         columns.set(q.name, new Set(described.map((r) => String(r["column_name"]))));
+        if (!resolved.has(q.name)) resolved.set(q.name, { sql, types: new Map(described.map((r) => [String(r["column_name"]), String(r["column_type"])])) });
       } catch (error) {
         const where = Object.keys(params).length ? ` (with ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(", ")})` : "";
         result.problems.push({ file, line: q.line, query: q.name, message: `${dbError(error)}${where}` });
@@ -183,6 +187,11 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
       }
     }
   }
+  for (const c of page.components) {
+    const q = c.data === undefined ? undefined : resolved.get(c.data);
+    if (!CHARTS.has(c.name) || !q) continue;
+    for (const p of await chartProblems(c, q.sql, q.types, connection)) result.problems.push({ file, line: c.line, query: c.data, message: p });
+  }
   for (const l of page.loopColumns) {
     if (!known(l.query)) {
       result.problems.push({ file, line: l.line, query: l.query, message: `{${l.query}...}: no query of that name on this page` });
@@ -194,6 +203,49 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
     }
   }
   result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs, ...(page.params.length ? { instances: paramSets.length } : {}) });
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const isTrue = (v: string | true | undefined): boolean => v === true || v === "true" || v === "{true}";
+const numberProp = (v: string | true | undefined): number | undefined => {
+  if (typeof v !== "string") return undefined;
+  const n = Number(v.replace(/^\{|\}$/g, "").trim());
+  return Number.isFinite(n) ? n : undefined;
+};
+const num = (n: number): string => String(Math.round(n * 100) / 100);
+
+/** What a chart shows badly on the rows its query returns: category labels Evidence cuts off below
+ * the chart, and lines drawn flat because the axis runs from zero (or yMin/yMax) far below them. */
+async function chartProblems(c: PageComponent, sql: string, types: Map<string, string>, connection: DuckDBConnection): Promise<string[]> {
+  const problems: string[] = [];
+  const x = c.columns.find(([prop]) => prop === "x")?.[1];
+  if (x && !isTrue(c.props["swapXY"]) && !isTrue(c.props["xLabelWrap"]) && types.get(x) === "VARCHAR") {
+    const [row] = await queryRows(connection, `SELECT ${quoteIdent(x)} AS label FROM (${sql}) WHERE ${quoteIdent(x)} IS NOT NULL ORDER BY length(${quoteIdent(x)}) DESC, 1 LIMIT 1`);
+    const label = row ? String(row["label"]) : "";
+    if (label.length > LABEL_CHARS) {
+      problems.push(`<${c.name} x=${x}>: a label of ${label.length} characters ("${label}") is cut off below the chart from about ${LABEL_CHARS}: add xLabelWrap=true so it takes a second line`);
+    }
+  }
+  const ys = c.columns.filter(([prop]) => prop === "y").map(([, col]) => col).filter((col) => /^(DECIMAL|DOUBLE|FLOAT|REAL|(U?(BIG|SMALL|TINY|HUGE)?INT)(EGER)?)/.test(types.get(col) ?? ""));
+  if (c.name === "LineChart" && ys.length > 0 && (!isTrue(c.props["yScale"]) || c.props["yMin"] !== undefined || c.props["yMax"] !== undefined)) {
+    const values = ys.map((col) => `SELECT CAST(${quoteIdent(col)} AS DOUBLE) AS v FROM (${sql})`).join(" UNION ALL ");
+    const [row] = await queryRows(connection, `SELECT min(v) AS lo, max(v) AS hi FROM (${values})`);
+    const lo = row?.["lo"] == null ? undefined : Number(row["lo"]);
+    const hi = row?.["hi"] == null ? undefined : Number(row["hi"]);
+    if (lo !== undefined && hi !== undefined && hi > lo) {
+      // Without yScale ECharts' value axis includes zero; yMin and yMax override either end.
+      const scaled = isTrue(c.props["yScale"]);
+      const axisLo = numberProp(c.props["yMin"]) ?? (scaled ? lo : Math.min(0, lo));
+      const axisHi = numberProp(c.props["yMax"]) ?? (scaled ? hi : Math.max(0, hi));
+      const fill = (hi - lo) / (axisHi - axisLo);
+      if (fill < LINE_FILL_MIN) {
+        problems.push(
+          `<${c.name} y=${ys.join(",")}>: the values (${num(lo)}–${num(hi)}) fill ${Math.round(fill * 100)} % of the axis (${num(axisLo)}–${num(axisHi)}), so the lines look flat: add yScale=true and leave out yMin/yMax, so that the axis fits the data`,
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /** The rows that queries of a page give on a warehouse, in one language, with the inputs at their
@@ -224,6 +276,14 @@ export async function pageQueryRows(project: PagesProject, warehouse: string, fi
 
 /** Tables of this many columns or more must let their titles wrap. */
 const WRAP_TITLES_FROM = 6;
+/** Evidence's charts with an x axis and y columns. */
+const CHARTS = new Set(["LineChart", "BarChart", "AreaChart"]);
+/** Evidence gives a category label 0.8 × the chart's width / the number of categories and cuts
+ * off the rest: at 1280 px, eight quarters get about 94 px, some 13 characters of axis text. */
+const LABEL_CHARS = 12;
+/** A line chart whose values fill less of the axis than this shows no movement (KRS per quarter
+ * drawn flat between 6 and 8 on a 0–10 axis). */
+const LINE_FILL_MIN = 0.25;
 
 /** What the page's markup does wrong without running anything: input references that read
  * what the input does not store, and components without an answer for empty data. */
@@ -250,6 +310,28 @@ export function structureProblems(page: ParsedPage): Problem[] {
       problems.push({ file, line: c.line, query: c.data, message: `<DataTable data={${c.data ?? ""}}> has ${columns} columns: add wrapTitles=true, so that a title wider than its column wraps instead of being cut off` });
     }
   });
+  // SQL keeps no order across a subquery, and Evidence inlines ${query} as one: "select * from
+  // ${ranked} limit 1" may return any row of ranked.
+  for (const q of page.queries) {
+    const limit = /\blimit\s+(\d+)/i.exec(q.sql.replace(/--.*$/gm, ""));
+    if (limit && !/\border\s+by\b/i.test(q.sql.replace(/\$\{[^}]*\}/g, ""))) {
+      problems.push({ file, line: q.line, query: q.name, message: `query "${q.name}" keeps ${limit[1]} row${limit[1] === "1" ? "" : "s"} with LIMIT but has no ORDER BY of its own, so which rows is left to chance: add one (with a tie breaker) before the LIMIT` });
+    }
+  }
+  // Without a series column Evidence names each line after its column, title-cased (krs reads
+  // "Krs", satisfaction "Satisfaction" in a Dutch page): a label belongs in the rows, not the name.
+  for (const c of page.components) {
+    if (!CHARTS.has(c.name) || c.props["series"] !== undefined) continue;
+    const ys = c.columns.filter(([prop]) => prop === "y").map(([, col]) => col);
+    if (ys.length < 2) continue;
+    const shown = ys[0]!.charAt(0).toUpperCase() + ys[0]!.slice(1).toLowerCase();
+    problems.push({
+      file,
+      line: c.line,
+      query: c.data,
+      message: `<${c.name} data={${c.data ?? ""}}> draws ${ys.length} y columns (${ys.join(", ")}): the legend would name the lines after the columns ("${shown}"), not in the page's words. Return one row per line and x with its label, and pass y=<value> series=<label column>`,
+    });
+  }
   for (const c of page.components) {
     if (!EMPTY_SET_COMPONENTS.has(c.name) || typeof c.props["data"] !== "string" || c.data === undefined) continue;
     const emptySet = c.props["emptySet"];

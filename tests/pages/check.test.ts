@@ -116,6 +116,39 @@ describe("pages check", () => {
   });
 });
 
+describe("pages check reads charts as a reader sees them, on the rows the queries return", () => {
+  it("flags x labels Evidence cuts off and lines squeezed into a sliver of the axis", async () => {
+    const root = tempDir("promotor-pages-charts-");
+    cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
+    cpSync(join(projectRoot, "components"), join(root, "components"), { recursive: true });
+    mkdirSync(join(root, "pages"));
+    mkdirSync(join(root, "docs"));
+    cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
+    const rows = "select * from (values ('Q1 2025', 1, 7.1, 100), ('Q2 2025', 2, 7.3, 120), ('Q4 2026 (to date)', 3, 7.2, 40)) t(quarter_label, n, score, responses) order by n";
+    const chart = (kind: string, props: string) => `<${kind} data={q} x=quarter_label ${props} sort=false emptySet="pass" emptyMessage="None" />`;
+    const lines = [
+      "---", "title: Charts", "version: 1.0.0", "---", "", "```sql q", rows, "```", "",
+      chart("LineChart", "y=score"), // line 10: both problems
+      chart("LineChart", "y=score xLabelWrap=true yScale=true"), // fine
+      chart("LineChart", "y=score xLabelWrap=true yMin=0 yMax=10"), // squeezed by its own bounds
+      chart("BarChart", "y=responses swapXY=true"), // labels on the side, bars from zero: fine
+      chart("BarChart", "y=responses"), // labels below: cut off
+      "",
+    ];
+    writeFileSync(join(root, "pages", "charts.md"), lines.join("\n"));
+    const p = pagesProject(root);
+    await writeCurrentStamp(p, sample);
+    const result = await checkPages(p, sample);
+    const text = result.problems.filter((x) => x.file === "pages/charts.md" && /xLabelWrap|yScale/.test(x.message)).map((x) => `${x.line}: ${x.message}`);
+    expect(text).toEqual([
+      expect.stringMatching(/^10: <LineChart x=quarter_label>: a label of 17 characters \("Q4 2026 \(to date\)"\) .*cut off.*add xLabelWrap=true/),
+      expect.stringMatching(/^10: <LineChart y=score>: the values \(7\.1–7\.3\) fill 3 % of the axis \(0–7\.3\).*add yScale=true/),
+      expect.stringMatching(/^12: <LineChart y=score>: the values \(7\.1–7\.3\) fill 2 % of the axis \(0–10\).*yMin/),
+      expect.stringMatching(/^14: <BarChart x=quarter_label>: a label of 17 characters/),
+    ]);
+  });
+});
+
 describe("what the pages show", () => {
   it("open answers name each touchpoint by its label, and a relationship survey's answers as such, never by a code", async () => {
     const expected = { nl: "Relatie-enquête", en: "Relationship survey" } as const;

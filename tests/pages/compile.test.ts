@@ -159,3 +159,36 @@ describe("a wide table's column titles wrap", () => {
     expect(problemsOf(table(5))).toEqual([]);
   });
 });
+
+describe("a chart's legend reads as the page's language", () => {
+  const problemsOf = (body: string) =>
+    structureProblems(parsePage("pages/w.md", page(`\`\`\`sql q\nselect 's' as x, 1 as krs, 2 as trust, 'KRS' as line\n\`\`\`\n\n${body}`))).filter((p) => /legend/.test(p.message));
+
+  it("flags several y columns without a series column (Evidence names each line after its column, title-cased: krs reads 'Krs')", () => {
+    const problems = problemsOf(`<LineChart data={q} x=x y={['krs', 'trust']} emptySet="pass" emptyMessage="None" />`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/<LineChart data=\{q\}> draws 2 y columns \(krs, trust\): .*legend.*"Krs".*series=/);
+    expect(problems[0]!.line).toBe(10);
+  });
+
+  it("accepts one y column, and lines named by a series column", () => {
+    expect(problemsOf(`<LineChart data={q} x=x y=krs emptySet="pass" emptyMessage="None" />`)).toEqual([]);
+    expect(problemsOf(`<LineChart data={q} x=x y=krs series=line emptySet="pass" emptyMessage="None" />`)).toEqual([]);
+  });
+});
+
+describe("a query that keeps some rows says which", () => {
+  const problemsOf = (sql: string) =>
+    structureProblems(parsePage("pages/w.md", page(`\`\`\`sql ranked\nselect 1 as a order by a\n\`\`\`\n\n\`\`\`sql best\n${sql}\n\`\`\`\n`))).filter((p) => /LIMIT/.test(p.message));
+
+  it("flags LIMIT without an ORDER BY of its own (the order of a query it reads from is not kept)", () => {
+    const problems = problemsOf("select * from ${ranked} limit 1");
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/query "best" keeps 1 row with LIMIT but has no ORDER BY/);
+    expect(problems[0]!.line).toBe(10);
+  });
+
+  it("accepts LIMIT after an ORDER BY", () => {
+    expect(problemsOf("select * from ${ranked} order by a desc, b limit 1")).toEqual([]);
+  });
+});

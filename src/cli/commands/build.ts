@@ -84,10 +84,7 @@ export const buildCommand: Command = {
     ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
-      const detail =
-        failures.length > 0
-          ? (await Promise.all(failures.map(async (f) => `  ${f.uniqueId}: ${f.message ?? f.status}${await failingRows(ctx.warehouse, f)}`))).join("\n")
-          : result.output.split("\n").slice(-25).join("\n");
+      const detail = failures.length > 0 ? await failureReport(ctx.warehouse, failures) : result.output.split("\n").slice(-25).join("\n");
       throw new PromotorError(`dbt build failed:\n${detail}`, {
         hint: `see ${readablePath(join(dbtWorkDirs(ctx.warehouse).logPath, "dbt.log"))}; fix the data or the model, then run promotor build again`,
       });
@@ -99,14 +96,22 @@ export const buildCommand: Command = {
   },
 };
 
-/** A failed test's rows (up to 10), e.g. the failing checks of a row_checks test with their row
+/** Each failed dbt node with its message and rows, by node id: dbt's threads finish them in
+ * any order, and the message should read the same on every run. */
+export async function failureReport(warehouse: string, failures: readonly DbtNodeResult[]): Promise<string> {
+  const sorted = [...failures].sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
+  const parts = await Promise.all(sorted.map(async (f) => `  ${f.uniqueId}: ${f.message ?? f.status}${await failingRows(warehouse, f)}`));
+  return parts.join("\n");
+}
+
+/** A failed test's rows (up to 10, sorted: which ten and their order must not depend on threads), e.g. the failing checks of a row_checks test with their row
  * counts (transforms/macros/test_row_checks.sql), by running the SQL dbt ran, read-only. */
 async function failingRows(warehouse: string, node: DbtNodeResult): Promise<string> {
   if (!node.compiledCode) return "";
   try {
     const db = await openWarehouse(warehouse, { readOnly: true });
     try {
-      const rows = await queryRows(db.connection, `SELECT * FROM (${node.compiledCode}) AS failures LIMIT 10`);
+      const rows = await queryRows(db.connection, `SELECT * FROM (${node.compiledCode}) AS failures ORDER BY ALL LIMIT 10`);
       return rows.map((row) => `\n    ${Object.values(row).filter((v) => v !== null).map(String).join(": ")}`).join("");
     } finally {
       db.close();

@@ -29,9 +29,10 @@ const answer = (id: string, customer: string, at: string, extra: Record<string, 
   ...extra,
 });
 
-/** dim_customers as the full build computes it, over every response. */
-const RECOMPUTED = `SELECT customer_id, arg_max(segment, answered_at) AS segment, arg_max(business_unit, answered_at) AS business_unit,
-  arg_max(account_manager, answered_at) AS account_manager, min(answered_at) AS first_answered_at, max(answered_at) AS last_answered_at,
+/** dim_customers as the full build computes it, over every response: of answers at the same time,
+ * the one with the greater response id counts as the later. */
+const RECOMPUTED = `SELECT customer_id, arg_max(segment, (answered_at, response_id)) AS segment, arg_max(business_unit, (answered_at, response_id)) AS business_unit,
+  arg_max(account_manager, (answered_at, response_id)) AS account_manager, min(answered_at) AS first_answered_at, max(answered_at) AS last_answered_at,
   count(*) AS responses, max(ingestion_id) AS last_ingestion_id
   FROM marts.fct_nps_responses WHERE customer_id IS NOT NULL GROUP BY customer_id`;
 
@@ -89,6 +90,24 @@ describe("dim_customers after new ingestions equals a rebuild over every respons
     await build(path);
     expect(await customer(path, "C01")).toEqual({ segment: "particulier", business_unit: "leven", account_manager: "Sanne Smit", responses: 5, first: "2025-01-10" });
     expect(await customer(path, "C02")).toMatchObject({ segment: "zakelijk", responses: 3, first: "2024-12-01" });
+    expect(await differences(path)).toBe(0);
+  });
+
+  it("breaks a tie of answers at the same time by response id, in one file and across ingestions", async () => {
+    // Exports with dates only give a customer several answers at the same time. The file lists
+    // the smaller id first, so "the first row met" and "the greater id" differ.
+    await ingestInto(path, [
+      exportFile(dir, "same-day.csv", [
+        answer("T1", "C77", "2025-07-01T00:00:00", { segment: "zakelijk", account_manager: "Anna de Vries" }),
+        answer("T2", "C77", "2025-07-01T00:00:00", { segment: "particulier", account_manager: "Piet Jansen" }),
+      ]),
+    ]);
+    await build(path);
+    expect(await customer(path, "C77")).toMatchObject({ segment: "particulier", account_manager: "Piet Jansen", responses: 2 });
+    // A later ingestion with an answer at that same time and a greater id: it wins, as in a full build.
+    await ingestInto(path, [exportFile(dir, "same-day-2.csv", [answer("T3", "C77", "2025-07-01T00:00:00", { segment: "mkb" })])]);
+    await build(path);
+    expect(await customer(path, "C77")).toMatchObject({ segment: "mkb", account_manager: "Piet Jansen", responses: 3 });
     expect(await differences(path)).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ group by customer_id
 {% else %}
 
 with new_rows as (
-    select customer_id, {{ latest | join(', ') }}, answered_at, ingestion_id
+    select customer_id, response_id, {{ latest | join(', ') }}, answered_at, ingestion_id
     from {{ ref('fct_nps_responses') }}
     where customer_id is not null
         and ingestion_id > (select coalesce(max(last_ingestion_id), 0) from {{ this }})
@@ -53,7 +53,7 @@ paired as (
 ),
 
 {#- A new value no later than the stored row's last answer: which one is the latest depends on
-    responses the stored row does not name. -#}
+    responses the stored row does not name (at the same time: on their response ids). -#}
 older_answers as (
     select customer_id
     from paired

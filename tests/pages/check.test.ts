@@ -14,6 +14,17 @@ const project = pagesProject(projectRoot);
 let sample: string;
 let generated: string;
 
+/** A copy of this project's sources, components and changelog with an empty pages folder. */
+function projectWithoutPages(prefix: string): string {
+  const root = tempDir(prefix);
+  cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
+  cpSync(join(projectRoot, "components"), join(root, "components"), { recursive: true });
+  mkdirSync(join(root, "pages"));
+  mkdirSync(join(root, "docs"));
+  cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
+  return root;
+}
+
 beforeAll(async () => {
   sample = await warehouseFrom(join(projectRoot, "seeds", "sample"));
   const exports = tempDir("promotor-pages-gen-");
@@ -81,12 +92,7 @@ describe("pages check", () => {
   });
 
   it("fails with the page, the query name and the database error", async () => {
-    const root = tempDir("promotor-pages-broken-");
-    cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
-    cpSync(join(projectRoot, "components"), join(root, "components"), { recursive: true });
-    mkdirSync(join(root, "pages"));
-    mkdirSync(join(root, "docs"));
-    cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
+    const root = projectWithoutPages("promotor-pages-broken-");
     cpSync(join(projectRoot, "pages", "drivers.md"), join(root, "pages", "drivers.md"));
     // index.md: a bad column in a component, a query with an SQL error, an unknown query.
     const broken = readFileSync(join(projectRoot, "pages", "index.md"), "utf8")
@@ -118,33 +124,35 @@ describe("pages check", () => {
 
 describe("pages check reads charts as a reader sees them, on the rows the queries return", () => {
   it("flags x labels Evidence cuts off and lines squeezed into a sliver of the axis", async () => {
-    const root = tempDir("promotor-pages-charts-");
-    cpSync(join(projectRoot, "sources"), join(root, "sources"), { recursive: true });
-    cpSync(join(projectRoot, "components"), join(root, "components"), { recursive: true });
-    mkdirSync(join(root, "pages"));
-    mkdirSync(join(root, "docs"));
-    cpSync(project.changelog, join(root, "docs", "dashboards-changelog.md"));
-    const rows = "select * from (values ('Q1 2025', 1, 7.1, 100), ('Q2 2025', 2, 7.3, 120), ('Q4 2026 (to date)', 3, 7.2, 40)) t(quarter_label, n, score, responses) order by n";
-    const chart = (kind: string, props: string) => `<${kind} data={q} x=quarter_label ${props} sort=false emptySet="pass" emptyMessage="None" />`;
+    const root = projectWithoutPages("promotor-pages-charts-");
+    const rows = (last: string) =>
+      `select * from (values ('Q1 2025', 1, 7.1, 100), ('Q2 2025', 2, 7.3, 120), (${last}, 3, 7.2, 40)) t(quarter_label, n, score, responses) order by n`;
+    const chart = (kind: string, data: string, props: string) => `<${kind} data={${data}} x=quarter_label ${props} sort=false emptySet="pass" emptyMessage="None" />`;
     const lines = [
-      "---", "title: Charts", "version: 1.0.0", "---", "", "```sql q", rows, "```", "",
-      chart("LineChart", "y=score"), // line 10: both problems
-      chart("LineChart", "y=score xLabelWrap=true yScale=true"), // fine
-      chart("LineChart", "y=score xLabelWrap=true yMin=0 yMax=10"), // squeezed by its own bounds
-      chart("BarChart", "y=responses swapXY=true"), // labels on the side, bars from zero: fine
-      chart("BarChart", "y=responses"), // labels below: cut off
+      "---", "title: Charts", "version: 1.0.0", "---", "",
+      "```sql q", rows("'Q4 2026 (to date)'"), "```", "",
+      "```sql q2", rows("'Q4 2026' || chr(10) || '(to date)'"), "```", "",
+      chart("LineChart", "q", "y=score"), // line 14: both problems
+      chart("LineChart", "q", "y=score xLabelWrap=true yScale=true"), // Evidence's wrap falls off the chart
+      chart("LineChart", "q2", "y=score yScale=true"), // fine: two short lines
+      chart("LineChart", "q2", "y=score yMin=0 yMax=10"), // squeezed by its own bounds
+      chart("BarChart", "q", "y=responses swapXY=true"), // labels on the side, bars from zero: fine
+      chart("BarChart", "q", "y=responses"), // labels below: cut off
       "",
     ];
     writeFileSync(join(root, "pages", "charts.md"), lines.join("\n"));
     const p = pagesProject(root);
     await writeCurrentStamp(p, sample);
     const result = await checkPages(p, sample);
-    const text = result.problems.filter((x) => x.file === "pages/charts.md" && /xLabelWrap|yScale/.test(x.message)).map((x) => `${x.line}: ${x.message}`);
+    const text = result.problems.filter((x) => x.file === "pages/charts.md" && /label|yScale/.test(x.message)).map((x) => `${x.line}: ${x.message}`);
+    const cutOff = (line: number, kind: string) =>
+      expect.stringMatching(new RegExp(`^${line}: <${kind} x=quarter_label>: a label line of 17 characters \\("Q4 2026 \\(to date\\)"\\) .*cut off.*chr\\(10\\)`));
     expect(text).toEqual([
-      expect.stringMatching(/^10: <LineChart x=quarter_label>: a label of 17 characters \("Q4 2026 \(to date\)"\) .*cut off.*add xLabelWrap=true/),
-      expect.stringMatching(/^10: <LineChart y=score>: the values \(7\.1–7\.3\) fill 3 % of the axis \(0–7\.3\).*add yScale=true/),
-      expect.stringMatching(/^12: <LineChart y=score>: the values \(7\.1–7\.3\) fill 2 % of the axis \(0–10\).*yMin/),
-      expect.stringMatching(/^14: <BarChart x=quarter_label>: a label of 17 characters/),
+      cutOff(14, "LineChart"),
+      expect.stringMatching(/^14: <LineChart y=score>: the values \(7\.1–7\.3\) fill 3 % of the axis \(0–7\.3\).*add yScale=true/),
+      cutOff(15, "LineChart"),
+      expect.stringMatching(/^17: <LineChart y=score>: the values \(7\.1–7\.3\) fill 2 % of the axis \(0–10\).*yMin/),
+      cutOff(19, "BarChart"),
     ]);
   });
 });

@@ -203,7 +203,10 @@ export function parsePage(path: string, text: string): ParsedPage {
     }
     return open.flat();
   };
-  const tags = /<(\/?)([A-Z][A-Za-z]*)((?:[^>{}]|\{[^}]*\})*?)(\/?)>/g;
+  // A prop in braces may nest them (echartsOptions={{ yAxis: { axisLabel: { … } } }}): up to four
+  // levels, else the whole tag went unread and unchecked.
+  const braces = "\\{(?:[^{}]|\\{(?:[^{}]|\\{(?:[^{}]|\\{[^{}]*\\})*\\})*\\})*\\}";
+  const tags = new RegExp(`<(\\/?)([A-Z][A-Za-z]*)((?:[^>{}]|${braces})*?)(\\/?)>`, "g");
   for (const m of prose.matchAll(tags)) {
     const [, closing, name, rawProps, selfClosing] = m as unknown as [string, string, string, string, string];
     if (closing) {

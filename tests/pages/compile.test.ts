@@ -192,3 +192,17 @@ describe("a query that keeps some rows says which", () => {
     expect(problemsOf("select * from ${ranked} order by a desc, b limit 1")).toEqual([]);
   });
 });
+
+describe("components whose props hold nested braces", () => {
+  it("are read like any other (a chart with echartsOptions={{ yAxis: { … } }} was skipped, and so never checked)", () => {
+    const parsed = parsePage(
+      "pages/n.md",
+      page("```sql q\nselect 1 as a\n```\n\n<BarChart data={q} x=a y=b echartsOptions={{ yAxis: { axisLabel: { width: 170, overflow: 'break' } } }} swapXY=true />\n<BigValue data={q} value=a />"),
+    );
+    expect(parsed.components.map((c) => [c.name, c.line])).toEqual([["BarChart", 10], ["BigValue", 11]]);
+    expect(parsed.components[0]!.props).toMatchObject({ echartsOptions: "{{ yAxis: { axisLabel: { width: 170, overflow: 'break' } } }}", swapXY: "true" });
+    expect(parsed.components[0]!.columns).toEqual([["x", "a"], ["y", "b"]]);
+    // With the chart read, its missing empty state is reported.
+    expect(structureProblems(parsed).map((p) => p.line)).toEqual([10, 11]);
+  });
+});

@@ -226,6 +226,15 @@ async function chartProblems(c: PageComponent, sql: string, types: Map<string, s
       `SELECT line FROM (SELECT unnest(string_split(${quoteIdent(x)}, chr(10))) AS line FROM (${sql})) ORDER BY length(line) DESC, 1 LIMIT 1`,
     );
     const line = row ? String(row["line"]) : "";
+    const [most] = await queryRows(connection, `SELECT max(len(string_split(${quoteIdent(x)}, chr(10)))) AS n FROM (${sql})`);
+    const lines = Number(most?.["n"] ?? 1);
+    const bottom = /\bgrid\s*:\s*\{[^}]*\bbottom\s*:\s*(\d+)/.exec(typeof c.props["echartsOptions"] === "string" ? c.props["echartsOptions"] : "")?.[1];
+    const room = LABEL_LINE_ROOM * (lines - 1) + GRID_BOTTOM;
+    if (lines > 1 && Number(bottom ?? GRID_BOTTOM) < room) {
+      problems.push(
+        `<${c.name} x=${x}>: labels of ${lines} lines need room below the chart: Evidence leaves ${GRID_BOTTOM} px and ECharts measures the lines after the first short, so the last one is cut off at the bottom edge: add echartsOptions={{ grid: { bottom: ${room} } }}`,
+      );
+    }
     if (line.length > LABEL_CHARS) {
       problems.push(
         `<${c.name} x=${x}>: a label line of ${line.length} characters ("${line}") is cut off below the chart from about ${LABEL_CHARS} (and xLabelWrap's second line falls off the chart's bottom edge): break the label with chr(10) in the query, e.g. 'Q4 2026' || chr(10) || '(to date)'; a table shows the break as a space`,
@@ -290,6 +299,10 @@ const CHARTS = new Set(["LineChart", "BarChart", "AreaChart"]);
  * falls below the chart (seen in screenshots of 2.0.2); a line break in the label itself is
  * laid out from the start. */
 const LABEL_CHARS = 12;
+/** Evidence's grid.bottom, and the room a label needs for each line after its first: ECharts'
+ * containLabel left a two-line label some 4 px short (measured on the KRS trend of 2.0.2). */
+const GRID_BOTTOM = 10;
+const LABEL_LINE_ROOM = 14;
 /** A line chart whose values fill less of the axis than this shows no movement (KRS per quarter
  * drawn flat between 6 and 8 on a 0–10 axis). */
 const LINE_FILL_MIN = 0.25;

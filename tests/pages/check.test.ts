@@ -134,8 +134,9 @@ describe("pages check reads charts as a reader sees them, on the rows the querie
       "```sql q2", rows("'Q4 2026' || chr(10) || '(to date)'"), "```", "",
       chart("LineChart", "q", "y=score"), // line 14: both problems
       chart("LineChart", "q", "y=score xLabelWrap=true yScale=true"), // Evidence's wrap falls off the chart
-      chart("LineChart", "q2", "y=score yScale=true"), // fine: two short lines
-      chart("LineChart", "q2", "y=score yMin=0 yMax=10"), // squeezed by its own bounds
+      chart("LineChart", "q2", "y=score yScale=true echartsOptions={{ grid: { bottom: 24 } }}"), // fine: two short lines, room for both
+      chart("LineChart", "q2", "y=score yScale=true"), // the second line is cut off at the bottom edge
+      chart("LineChart", "q2", "y=score yMin=0 yMax=10 echartsOptions={{ grid: { bottom: 24 } }}"), // squeezed by its own bounds
       chart("BarChart", "q", "y=responses swapXY=true"), // labels on the side, bars from zero: fine
       chart("BarChart", "q", "y=responses"), // labels below: cut off
       "",
@@ -151,8 +152,9 @@ describe("pages check reads charts as a reader sees them, on the rows the querie
       cutOff(14, "LineChart"),
       expect.stringMatching(/^14: <LineChart y=score>: the values \(7\.1–7\.3\) fill 3 % of the axis \(0–7\.3\).*add yScale=true/),
       cutOff(15, "LineChart"),
-      expect.stringMatching(/^17: <LineChart y=score>: the values \(7\.1–7\.3\) fill 2 % of the axis \(0–10\).*yMin/),
-      cutOff(19, "BarChart"),
+      expect.stringMatching(/^17: <LineChart x=quarter_label>: labels of 2 lines need room below the chart: .*echartsOptions=\{\{ grid: \{ bottom: 24 \} \}\}/),
+      expect.stringMatching(/^18: <LineChart y=score>: the values \(7\.1–7\.3\) fill 2 % of the axis \(0–10\).*yMin/),
+      cutOff(20, "BarChart"),
     ]);
   });
 });

@@ -354,6 +354,20 @@ export function structureProblems(page: ParsedPage): Problem[] {
       message: `<${c.name} data={${c.data ?? ""}}> draws ${ys.length} y columns (${ys.join(", ")}): the legend would name the lines after the columns ("${shown}"), not in the page's words. Return one row per line and x with its label, and pass y=<value> series=<label column>`,
     });
   }
+  // Evidence orders a scatter's series by x, other charts by the rows: the same driver gets another
+  // colour in each chart unless the scatter is given the order (drivers page 2.0.1).
+  const seriesColumn = (c: (typeof page.components)[number]): string | undefined => c.columns.find(([prop]) => prop === "series")?.[1];
+  for (const c of page.components) {
+    const series = seriesColumn(c);
+    if (c.name !== "ScatterPlot" || !series || c.props["seriesOrder"] !== undefined) continue;
+    if (!page.components.some((o) => o !== c && o.name !== "ScatterPlot" && seriesColumn(o) === series)) continue;
+    problems.push({
+      file,
+      line: c.line,
+      query: c.data,
+      message: `<ScatterPlot series=${series}>: Evidence orders a scatter's series by x, so each ${series} gets another colour than in the page's other charts: add seriesOrder={${c.data ?? "q"}.map((d) => d.${series})} (with the query ordered as the other charts are)`,
+    });
+  }
   for (const c of page.components) {
     if (!EMPTY_SET_COMPONENTS.has(c.name) || typeof c.props["data"] !== "string" || c.data === undefined) continue;
     const emptySet = c.props["emptySet"];

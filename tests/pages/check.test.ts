@@ -160,6 +160,18 @@ describe("pages check reads charts as a reader sees them, on the rows the querie
 });
 
 describe("what the pages show", () => {
+  it("the drivers page's ratings headline is the fewest ratings of any driver, said as such (it showed the first driver's count as 'per driver')", async () => {
+    for (const lang of ["nl", "en"] as const) {
+      const { matrix = [], ratings = [] } = await pageQueryRows(project, sample, "pages/drivers.md", lang, ["matrix", "ratings"]);
+      expect(matrix.length, lang).toBe(4);
+      const counts = matrix.map((r) => Number(r["ratings"]));
+      expect(new Set(counts).size, `${lang}: the sample's drivers differ in ratings`).toBeGreaterThan(1);
+      expect(ratings.map((r) => Number(r["ratings"])), lang).toEqual([Math.min(...counts)]);
+    }
+    const page = readFileSync(join(projectRoot, "pages", "drivers.md"), "utf8");
+    expect(page).toMatch(/<BigValue data=\{ratings\} value=ratings title="\[\[nl: Beoordelingen per drijfveer \(minstens\) \| en: Ratings per driver \(at least\)\]\]"/);
+  });
+
   it("open answers name each touchpoint by its label, and a relationship survey's answers as such, never by a code", async () => {
     const expected = { nl: "Relatie-enquête", en: "Relationship survey" } as const;
     for (const lang of ["nl", "en"] as const) {

@@ -206,3 +206,21 @@ describe("components whose props hold nested braces", () => {
     expect(structureProblems(parsed).map((p) => p.line)).toEqual([10, 11]);
   });
 });
+
+describe("a series keeps its colour across the charts of a page", () => {
+  const problemsOf = (body: string) =>
+    structureProblems(parsePage("pages/s.md", page(`\`\`\`sql q\nselect 'a' as name, 1 as x, 2 as y, 1 as o\n\`\`\`\n\n${body}`))).filter((p) => /seriesOrder/.test(p.message));
+  const line = `<LineChart data={q} x=x y=y series=name emptySet="pass" emptyMessage="None" />`;
+
+  it("flags a ScatterPlot that shares its series column with another chart but has no seriesOrder (Evidence orders a scatter's series by x, so colours swap)", () => {
+    const problems = problemsOf(`<ScatterPlot data={q} x=x y=y series=name emptySet="pass" emptyMessage="None" />\n\n${line}`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.line).toBe(10);
+    expect(problems[0]!.message).toMatch(/<ScatterPlot series=name>: .*seriesOrder=\{q\.map\(\(d\) => d\.name\)\}/);
+  });
+
+  it("accepts a seriesOrder, and a scatter whose series no other chart draws", () => {
+    expect(problemsOf(`<ScatterPlot data={q} x=x y=y series=name seriesOrder={q.map((d) => d.name)} emptySet="pass" emptyMessage="None" />\n\n${line}`)).toEqual([]);
+    expect(problemsOf(`<ScatterPlot data={q} x=x y=y series=name emptySet="pass" emptyMessage="None" />`)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 /** `promotor pages check` on real warehouses: the sample data and a generated data set pass;
  * broken pages fail with the page, the query name and DuckDB's error. */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/lib/paths.ts";
@@ -160,6 +161,25 @@ describe("pages check reads charts as a reader sees them, on the rows the querie
 });
 
 describe("what the pages show", () => {
+  it("the overview's p-values read '< 0.001' where they are that small, never '0.000' (which says p = 0)", async () => {
+    // The Column's fmt, applied with SSF, which Evidence's formatting calls for a custom code.
+    const require = createRequire(join(projectRoot, "node_modules", "@evidence-dev", "component-utilities", "package.json"));
+    const ssf = require("ssf") as { format: (code: string, value: number) => string };
+    const page = readFileSync(join(projectRoot, "pages", "index.md"), "utf8");
+    const fmt = /<Column id=vs_rest_p_holm [^>]*fmt='([^']+)'/.exec(page)?.[1] ?? /<Column id=vs_rest_p_holm [^>]*fmt=(\S+)/.exec(page)?.[1] ?? "";
+    const { vs_rest: rows = [] } = await pageQueryRows(project, sample, "pages/index.md", "en", ["vs_rest"]);
+    const ps = rows.map((r) => Number(r["vs_rest_p_holm"]));
+    expect(ps.some((p) => p < 0.0005), "the sample has a p below 0.0005").toBe(true);
+    const shown = (p: number): string => {
+      try {
+        return ssf.format(fmt, p);
+      } catch (error) {
+        return `fmt ${fmt} fails: ${(error as Error).message}`;
+      }
+    };
+    for (const p of ps) expect(shown(p), `p = ${p}`).toBe(p < 0.001 ? "< 0.001" : p.toFixed(3));
+  });
+
   it("the drivers page's ratings headline is the fewest ratings of any driver, said as such (it showed the first driver's count as 'per driver')", async () => {
     for (const lang of ["nl", "en"] as const) {
       const { matrix = [], ratings = [] } = await pageQueryRows(project, sample, "pages/drivers.md", lang, ["matrix", "ratings"]);

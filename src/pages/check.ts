@@ -205,6 +205,8 @@ async function checkPage(page: ParsedPage, connection: DuckDBConnection, result:
   result.pages.push({ file, queries: page.queries.length, components: page.components.length, runs, ...(page.params.length ? { instances: paramSets.length } : {}) });
 }
 
+/** The columns a component names in one prop (x, y, series, …). */
+const propColumns = (c: PageComponent, prop: string): string[] => c.columns.filter(([p]) => p === prop).map(([, col]) => col);
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const isTrue = (v: string | true | undefined): boolean => v === true || v === "true" || v === "{true}";
 const numberProp = (v: string | true | undefined): number | undefined => {
@@ -218,16 +220,18 @@ const num = (n: number): string => String(Math.round(n * 100) / 100);
  * the chart, and lines drawn flat because the axis runs from zero (or yMin/yMax) far below them. */
 async function chartProblems(c: PageComponent, sql: string, types: Map<string, string>, connection: DuckDBConnection): Promise<string[]> {
   const problems: string[] = [];
-  const x = c.columns.find(([prop]) => prop === "x")?.[1];
+  const [x] = propColumns(c, "x");
   if (x && !isTrue(c.props["swapXY"]) && types.get(x) === "VARCHAR") {
-    // Per line: a label broken with chr(10) is laid out on two lines from the start.
+    // Per line: a label broken with chr(10) is laid out on two lines from the start. One pass
+    // gives the longest line and the most lines of any label.
     const [row] = await queryRows(
       connection,
-      `SELECT line FROM (SELECT unnest(string_split(${quoteIdent(x)}, chr(10))) AS line FROM (${sql})) ORDER BY length(line) DESC, 1 LIMIT 1`,
+      `WITH labels AS (SELECT string_split(${quoteIdent(x)}, chr(10)) AS parts FROM (${sql}))
+       SELECT (SELECT line FROM (SELECT unnest(parts) AS line FROM labels) ORDER BY length(line) DESC, 1 LIMIT 1) AS line,
+              (SELECT max(len(parts)) FROM labels) AS n`,
     );
-    const line = row ? String(row["line"]) : "";
-    const [most] = await queryRows(connection, `SELECT max(len(string_split(${quoteIdent(x)}, chr(10)))) AS n FROM (${sql})`);
-    const lines = Number(most?.["n"] ?? 1);
+    const line = row?.["line"] == null ? "" : String(row["line"]);
+    const lines = Number(row?.["n"] ?? 1);
     const bottom = /\bgrid\s*:\s*\{[^}]*\bbottom\s*:\s*(\d+)/.exec(typeof c.props["echartsOptions"] === "string" ? c.props["echartsOptions"] : "")?.[1];
     const room = LABEL_LINE_ROOM * (lines - 1) + GRID_BOTTOM;
     if (lines > 1 && Number(bottom ?? GRID_BOTTOM) < room) {
@@ -241,7 +245,7 @@ async function chartProblems(c: PageComponent, sql: string, types: Map<string, s
       );
     }
   }
-  const ys = c.columns.filter(([prop]) => prop === "y").map(([, col]) => col).filter((col) => /^(DECIMAL|DOUBLE|FLOAT|REAL|(U?(BIG|SMALL|TINY|HUGE)?INT)(EGER)?)/.test(types.get(col) ?? ""));
+  const ys = propColumns(c, "y").filter((col) => /^(DECIMAL|DOUBLE|FLOAT|REAL|(U?(BIG|SMALL|TINY|HUGE)?INT)(EGER)?)/.test(types.get(col) ?? ""));
   if (c.name === "LineChart" && ys.length > 0 && (!isTrue(c.props["yScale"]) || c.props["yMin"] !== undefined || c.props["yMax"] !== undefined)) {
     const values = ys.map((col) => `SELECT CAST(${quoteIdent(col)} AS DOUBLE) AS v FROM (${sql})`).join(" UNION ALL ");
     const [row] = await queryRows(connection, `SELECT min(v) AS lo, max(v) AS hi FROM (${values})`);
@@ -344,7 +348,7 @@ export function structureProblems(page: ParsedPage): Problem[] {
   // "Krs", satisfaction "Satisfaction" in a Dutch page): a label belongs in the rows, not the name.
   for (const c of page.components) {
     if (!CHARTS.has(c.name) || c.props["series"] !== undefined) continue;
-    const ys = c.columns.filter(([prop]) => prop === "y").map(([, col]) => col);
+    const ys = propColumns(c, "y");
     if (ys.length < 2) continue;
     const shown = ys[0]!.charAt(0).toUpperCase() + ys[0]!.slice(1).toLowerCase();
     problems.push({
@@ -356,7 +360,7 @@ export function structureProblems(page: ParsedPage): Problem[] {
   }
   // Evidence orders a scatter's series by x, other charts by the rows: the same driver gets another
   // colour in each chart unless the scatter is given the order (drivers page 2.0.1).
-  const seriesColumn = (c: (typeof page.components)[number]): string | undefined => c.columns.find(([prop]) => prop === "series")?.[1];
+  const seriesColumn = (c: PageComponent): string | undefined => propColumns(c, "series")[0];
   for (const c of page.components) {
     const series = seriesColumn(c);
     if (c.name !== "ScatterPlot" || !series || c.props["seriesOrder"] !== undefined) continue;

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // One scratch directory per run, removed at the end (tests/helpers/temp-root.ts).
+    globalSetup: ["tests/helpers/temp-root.ts"],
     // Warehouse tests build real DuckDB files and run dbt: give them room, run files in parallel
     // on the two cores, and never let one hang CI.
     testTimeout: 180_000,

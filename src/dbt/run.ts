@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { PromotorError } from "../lib/errors.ts";
 import { DEFAULT_WAREHOUSE, projectRoot, transformsDir, venvBin } from "../lib/paths.ts";
 
@@ -37,6 +38,26 @@ export interface DbtOptions {
   env?: Record<string, string>;
   /** default transforms/ */
   projectDir?: string;
+}
+
+/** Calls onLine with each line of the stream, the last one at its end even without a newline.
+ * Each pipe gets its own buffer and decoder: a chunk of stderr arriving in the middle of a
+ * stdout line must not splice the two, and a chunk may end inside a UTF-8 character. */
+export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  const emit = (text: string): void => {
+    pending += text;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const l of lines) onLine(l);
+  };
+  stream.on("data", (chunk: Buffer) => emit(decoder.write(chunk)));
+  stream.on("end", () => {
+    emit(decoder.end());
+    if (pending) onLine(pending);
+    pending = "";
+  });
 }
 
 /** A dbt process started ahead of its command (src/dbt/dbt_driver.py): Python imports dbt while
@@ -76,23 +97,19 @@ export function startDbt(options: DbtOptions): PendingDbt {
     stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
   let output = "";
-  let pending = "";
   let onLine = options.onLine;
-  const onData = (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
-    output += text;
-    pending += text;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) onLine?.(line);
+  const line = (text: string): void => {
+    output += `${text}\n`;
+    onLine?.(text);
   };
   // The command is written after Python has started; if it has died by then (a broken venv),
   // the write fails with EPIPE, and the exit code and output say why.
   child.stdin?.on("error", () => undefined);
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  if (child.stdout) splitLines(child.stdout, line);
+  if (child.stderr) splitLines(child.stderr, line);
   let report = "";
   const results = child.stdio[3] as NodeJS.ReadableStream;
+  // Decoding chunk by chunk is safe here: the driver writes json.dumps' ASCII-only JSON.
   results.on("data", (chunk: Buffer) => (report += chunk.toString("utf8")));
   const exited: Promise<number> = new Promise((resolve, reject) => {
     child.on("error", reject);
@@ -114,12 +131,11 @@ export function startDbt(options: DbtOptions): PendingDbt {
       if (vars) fullArgs.push("--vars", JSON.stringify(vars));
       child.stdin?.end(JSON.stringify({ args: fullArgs, env: { ...options.env, ...runOptions.env } }) + "\n");
       const exitCode = await exited;
-      if (pending) onLine?.(pending);
       let nodes: DbtNodeResult[] = [];
       let code = exitCode;
-      const line = report.trim();
-      if (line) {
-        const parsed = JSON.parse(line) as { exitCode: number; nodes: Omit<DbtNodeResult, "resourceType">[] };
+      const reported = report.trim();
+      if (reported) {
+        const parsed = JSON.parse(reported) as { exitCode: number; nodes: Omit<DbtNodeResult, "resourceType">[] };
         nodes = parsed.nodes.map((n) => ({ ...n, resourceType: n.uniqueId.split(".")[0] ?? "" }));
         code = exitCode === 0 ? parsed.exitCode : exitCode;
       } else if (code === 0) {

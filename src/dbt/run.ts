@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { PromotorError } from "../lib/errors.ts";
-import { DEFAULT_WAREHOUSE, projectRoot, transformsDir, venvBin } from "../lib/paths.ts";
+import { cacheRoot, DEFAULT_WAREHOUSE, projectRoot, transformsDir, venvBin } from "../lib/paths.ts";
 
 /** dbt's target/ and logs/ per warehouse, so that builds of different warehouses (tests,
  * benchmarks) can run side by side without sharing partial-parse state. */
@@ -84,6 +84,8 @@ export function startDbt(options: DbtOptions): PendingDbt {
   const child = spawn(python, [DRIVER], {
     cwd: projectDir,
     env: {
+      // dbt's JSON schemas of its own config classes, kept per installed versions (dbt_driver.py).
+      PROMOTOR_DBT_SCHEMA_CACHE: join(cacheRoot(), "dbt"),
       ...process.env,
       ...options.env,
       PROMOTOR_WAREHOUSE: options.warehouse,

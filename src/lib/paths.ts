@@ -12,6 +12,11 @@ function findRoot(from: string): string {
 }
 export const projectRoot: string = findRoot(dirname(fileURLToPath(import.meta.url)));
 
+/** Promotor's caches: PROMOTOR_CACHE_DIR, default <project>/.promotor/cache (git-ignored). */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env["PROMOTOR_CACHE_DIR"] || join(projectRoot, ".promotor", "cache");
+}
+
 export const DEFAULT_WAREHOUSE = join("warehouse", "promotor.duckdb");
 
 /** --warehouse wins over PROMOTOR_WAREHOUSE, which wins over the default. */

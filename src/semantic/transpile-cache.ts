@@ -10,17 +10,14 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { projectRoot } from "../lib/paths.ts";
+import { cacheRoot } from "../lib/paths.ts";
 
 const require = createRequire(import.meta.url);
 
 /** Fingerprint files kept; older ones are removed when a new one is written. */
 const KEEP = 8;
 
-/** Promotor's caches: PROMOTOR_CACHE_DIR, default <project>/.promotor/cache (git-ignored). */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env["PROMOTOR_CACHE_DIR"] || join(projectRoot, ".promotor", "cache");
-}
+export { cacheRoot };
 
 interface ModelFile {
   fileName: string;

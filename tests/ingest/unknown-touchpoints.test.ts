@@ -117,3 +117,30 @@ describe("touchpoints missing from the journey map", () => {
     }, 120_000);
   });
 });
+
+describe("the journey-map touchpoint suggested for an unmapped one", () => {
+  it("is, of equally close ones, the earliest in the journey, whatever the order of the map's lines", async () => {
+    const project = projectCopy();
+    // Two journey steps as close to the unmapped webshop_checkout_c as each other (Jaro-Winkler
+    // 0.978), listed with the later step first, so that the first one met is not the answer.
+    const map = join(project, "..", "seeds", "reference", "touchpoints.csv");
+    const lines = readFileSync(map, "utf8").trimEnd().split("\n");
+    const last = Math.max(...lines.slice(1).map((l) => Number(l.split(",").at(-1))));
+    writeFileSync(map, [...lines, `webshop_checkout_b,Afrekenen B,Checkout B,buy,${last + 2}`, `webshop_checkout_a,Afrekenen A,Checkout A,buy,${last + 1}`].join("\n") + "\n");
+    const dir = tempDir();
+    const header = readFileSync(join(import.meta.dirname, "..", "fixtures", "hand-counted.csv"), "utf8").split("\n")[0]!;
+    const columns = header.split(",");
+    const row = (i: number): string =>
+      columns.map((c) => ({ response_id: `W${i}`, answered_at: "2025-03-01T10:00:00", survey_type: "touchpoint", touchpoint: "webshop_checkout_c", channel: "web", language: "nl", recommend_score: "7" })[c] ?? "").join(",");
+    const file = join(dir, "checkout.csv");
+    writeFileSync(file, [header, row(1), row(2)].join("\n") + "\n");
+    const path = join(dir, "w.duckdb");
+    await ingestInto(path, [file], undefined, { touchpoints: [...known, "webshop_checkout_a", "webshop_checkout_b"] });
+    const built = await runDbt(["build"], { warehouse: path, projectDir: project });
+    expect(built.exitCode, built.output.slice(-3000)).toBe(0);
+    const [closeness] = await query(path, "SELECT jaro_winkler_similarity('webshop_checkout_c', 'webshop_checkout_a') = jaro_winkler_similarity('webshop_checkout_c', 'webshop_checkout_b') AS tie");
+    expect(closeness).toEqual({ tie: true });
+    const quality = await query(path, "SELECT subject, suggestion FROM marts.fct_data_quality WHERE check_name = 'touchpoint_not_in_journey_map'");
+    expect(quality).toEqual([{ subject: "webshop_checkout_c", suggestion: "webshop_checkout_a" }]);
+  }, 120_000);
+});

@@ -21,14 +21,15 @@ unmapped as (
 ),
 
 {#- The journey-map touchpoint an unmapped one is most probably a misspelling of (call_center ->
-    call_centre), when one is close enough. -#}
+    call_centre), when one is close enough; of equally close ones the earliest in the journey
+    (arg_max alone keeps whichever it meets first). -#}
 closest as (
     select
         unmapped.touchpoint,
-        arg_max(known.touchpoint, jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint)) as suggestion,
+        arg_min(known.touchpoint, (-jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint), known.journey_order)) as suggestion,
         max(jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint)) as similarity
     from unmapped
-    cross join (select touchpoint from touchpoints where is_in_journey_map) as known
+    cross join (select touchpoint, journey_order from touchpoints where is_in_journey_map) as known
     group by unmapped.touchpoint
 )
 

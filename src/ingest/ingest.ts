@@ -32,7 +32,7 @@ export interface IngestResult {
   missingOptionalColumns: string[];
   reasons: ReasonCount[];
   /** Loaded rows whose touchpoint is not in the journey map (seeds/reference/touchpoints.csv). */
-  unknownTouchpoints: { touchpoint: string; rows: number }[];
+  unknownTouchpoints: UnknownTouchpoint[];
   /** Rows given a generated response_id (the export has no response id column). */
   generatedIds: number;
 }
@@ -40,7 +40,7 @@ export interface IngestResult {
 export interface IngestOptions {
   /** Preset name or YAML path; by default canonical, or the Qualtrics preset for Qualtrics exports. */
   mapping?: string;
-  /** Touchpoint codes of the journey map; default: seeds/reference/touchpoints.csv. */
+  /** Touchpoint codes of the journey map, in journey order; default: seeds/reference/touchpoints.csv. */
   touchpoints?: readonly string[];
   /** Quarantine rows whose touchpoint is not in the journey map (default: load and report them). */
   strictTouchpoints?: boolean;
@@ -50,11 +50,14 @@ export interface IngestOptions {
 
 export function referenceTouchpoints(): string[] {
   const text = readFileSync(join(projectRoot, "seeds", "reference", "touchpoints.csv"), "utf8");
-  return text
-    .split(/\r?\n/)
-    .slice(1)
-    .map((l) => l.split(",")[0]?.trim() ?? "")
-    .filter((t) => t.length > 0);
+  const [header = "", ...lines] = text.split(/\r?\n/);
+  const order = header.split(",").map((h) => h.trim()).indexOf("journey_order");
+  const steps = lines
+    .map((l) => l.split(","))
+    .map((f) => ({ touchpoint: f[0]?.trim() ?? "", order: order >= 0 ? Number(f[order]) : 0 }))
+    .filter((t) => t.touchpoint.length > 0);
+  // In journey order: the order "did you mean" breaks ties by (unknownTouchpointsOf).
+  return steps.sort((a, b) => a.order - b.order).map((t) => t.touchpoint);
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -313,12 +316,27 @@ export async function tuneForIngest(connection: DuckDBConnection): Promise<void>
   if (typeof dbFile === "string" && dbFile.length > 0) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);
 }
 
-/** Loaded rows of one ingestion whose touchpoint is not in the journey map, with counts. */
-export async function unknownTouchpointsOf(connection: DuckDBConnection, ingestionId: number, touchpoints: readonly string[]): Promise<{ touchpoint: string; rows: number }[]> {
+export interface UnknownTouchpoint {
+  touchpoint: string;
+  rows: number;
+  /** The journey step it is probably a misspelling of, or null. */
+  suggestion: string | null;
+}
+
+/** Loaded rows of one ingestion whose touchpoint is not in the journey map (touchpoints, in
+ * journey order), with counts and the step it is probably a misspelling of. The suggestion is
+ * the rule of marts.fct_data_quality, so ingest and build suggest the same: the step with the
+ * highest Jaro-Winkler similarity, when at least 0.9; of equally close ones the earliest. */
+export async function unknownTouchpointsOf(connection: DuckDBConnection, ingestionId: number, touchpoints: readonly string[]): Promise<UnknownTouchpoint[]> {
   const known = touchpoints.length > 0 ? `AND touchpoint NOT IN (${touchpoints.map(sqlString).join(", ")})` : "";
-  const rows = await queryRows(connection, `SELECT touchpoint, count(*) AS n FROM raw.responses
-    WHERE _ingestion_id = ${ingestionId} AND touchpoint IS NOT NULL ${known} GROUP BY touchpoint ORDER BY n DESC, touchpoint`);
-  return rows.map((r) => ({ touchpoint: String(r["touchpoint"]), rows: Number(r["n"]) }));
+  const steps = touchpoints.length > 0 ? `(VALUES ${touchpoints.map((t, i) => `(${sqlString(t)}, ${i})`).join(", ")}) AS k(touchpoint, journey_order)` : "(SELECT NULL::VARCHAR AS touchpoint, 0 AS journey_order WHERE false) AS k";
+  const rows = await queryRows(connection, `WITH u AS (SELECT touchpoint, count(*) AS n FROM raw.responses
+      WHERE _ingestion_id = ${ingestionId} AND touchpoint IS NOT NULL ${known} GROUP BY touchpoint)
+    SELECT u.touchpoint, u.n,
+      (SELECT arg_min(k.touchpoint, (-jaro_winkler_similarity(u.touchpoint, k.touchpoint), k.journey_order)) FROM ${steps}
+        WHERE jaro_winkler_similarity(u.touchpoint, k.touchpoint) >= 0.9) AS suggestion
+    FROM u ORDER BY u.n DESC, u.touchpoint`);
+  return rows.map((r) => ({ touchpoint: String(r["touchpoint"]), rows: Number(r["n"]), suggestion: r["suggestion"] == null ? null : String(r["suggestion"]) }));
 }
 
 /**

@@ -37,7 +37,7 @@ describe("touchpoints missing from the journey map", () => {
     const path = join(tempDir(), "w.duckdb");
     const [result] = await ingestInto(path, [fixture]);
     expect(result).toMatchObject({ rowsRead: rows.length, loaded: rows.length - badScores, quarantined: badScores });
-    expect(result?.unknownTouchpoints).toEqual([...unknownCounts].sort((a, b) => b[1] - a[1]).map(([touchpoint, n]) => ({ touchpoint, rows: n })));
+    expect(result?.unknownTouchpoints).toEqual([...unknownCounts].sort((a, b) => b[1] - a[1]).map(([touchpoint, n]) => ({ touchpoint, rows: n, suggestion: "call_centre" })));
     const [q] = await query(path, "SELECT count(*) FILTER (WHERE reason LIKE '%touchpoint%') n FROM raw.quarantine");
     expect(q?.["n"]).toBe(0);
   });
@@ -135,7 +135,11 @@ describe("the journey-map touchpoint suggested for an unmapped one", () => {
     const file = join(dir, "checkout.csv");
     writeFileSync(file, [header, row(1), row(2)].join("\n") + "\n");
     const path = join(dir, "w.duckdb");
-    await ingestInto(path, [file], undefined, { touchpoints: [...known, "webshop_checkout_a", "webshop_checkout_b"] });
+    // The journey map as ingest reads it (in journey order), here from the edited copy.
+    const journey = lines.slice(1).map((l) => l.split(",")[0]!).concat(["webshop_checkout_a", "webshop_checkout_b"]);
+    const [ingested] = await ingestInto(path, [file], undefined, { touchpoints: journey });
+    // promotor ingest suggests what promotor build suggests (one rule: fct_data_quality's).
+    expect(ingested?.unknownTouchpoints).toEqual([{ touchpoint: "webshop_checkout_c", rows: 2, suggestion: "webshop_checkout_a" }]);
     const built = await runDbt(["build"], { warehouse: path, projectDir: project });
     expect(built.exitCode, built.output.slice(-3000)).toBe(0);
     const [closeness] = await query(path, "SELECT jaro_winkler_similarity('webshop_checkout_c', 'webshop_checkout_a') = jaro_winkler_similarity('webshop_checkout_c', 'webshop_checkout_b') AS tie");

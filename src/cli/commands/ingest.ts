@@ -3,8 +3,7 @@ import { openWarehouse } from "../../lib/duckdb.ts";
 import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
-import { ingestFile, referenceTouchpoints, type IngestResult } from "../../ingest/ingest.ts";
-import { editDistance } from "../../semantic/suggest.ts";
+import { ingestFile, type IngestResult } from "../../ingest/ingest.ts";
 import type { Command } from "../command.ts";
 
 export const ingestCommand: Command = {
@@ -68,16 +67,14 @@ export const ingestCommand: Command = {
         ctx.stdout.write("\nQuarantined (promotor quarantine list shows file, line and reason of each row; replay them after a fix):\n");
         ctx.stdout.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
       }
-      const unknown = new Map<string, number>();
-      for (const r of results) for (const t of r.unknownTouchpoints) unknown.set(t.touchpoint, (unknown.get(t.touchpoint) ?? 0) + t.rows);
+      const unknown = new Map<string, { rows: number; suggestion: string | null }>();
+      for (const r of results) {
+        for (const t of r.unknownTouchpoints) unknown.set(t.touchpoint, { rows: (unknown.get(t.touchpoint)?.rows ?? 0) + t.rows, suggestion: t.suggestion });
+      }
       if (unknown.size > 0) {
-        const known = referenceTouchpoints();
-        // A likely misspelling of a journey-map touchpoint (call_center -> call_centre).
-        const closest = (t: string): string => {
-          const best = known.map((k) => ({ k, d: editDistance(t, k) })).sort((x, y) => x.d - y.d)[0];
-          return best && best.d <= Math.max(1, Math.floor(t.length / 5)) ? ` (did you mean ${best.k}?)` : "";
-        };
-        const list = [...unknown].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t}, ${n.toLocaleString("en-US")} rows${closest(t)}`);
+        const list = [...unknown]
+          .sort((a, b) => b[1].rows - a[1].rows)
+          .map(([t, u]) => `${t}, ${u.rows.toLocaleString("en-US")} rows${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ""}`);
         ctx.stdout.write(`\nnot in your journey map: ${list.join("; ")}\n`);
         ctx.stdout.write("  loaded, and shown after the known journey; add them to seeds/reference/touchpoints.csv (or fix the spelling), then promotor build\n");
       }

@@ -6,7 +6,7 @@ import { queryRows, SQL_UTC_NOW, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
-import { detectDialect, type Dialect } from "./detect.ts";
+import { detectDialect, splitCsvLine, type Dialect } from "./detect.ts";
 import { findUnclosedQuote, recordStartLines } from "./lines.ts";
 import { canonicalMapping, detectPreset, loadMapping, normalizeHeader, PRESETS, type Mapping } from "./mapping.ts";
 import { ensureRawSchema } from "./schema.ts";
@@ -48,12 +48,12 @@ export interface IngestOptions {
   sheet?: string;
 }
 
-export function referenceTouchpoints(): string[] {
-  const text = readFileSync(join(projectRoot, "seeds", "reference", "touchpoints.csv"), "utf8");
-  const [header = "", ...lines] = text.split(/\r?\n/);
-  const order = header.split(",").map((h) => h.trim()).indexOf("journey_order");
+export function referenceTouchpoints(path: string = join(projectRoot, "seeds", "reference", "touchpoints.csv")): string[] {
+  const [header = "", ...lines] = readFileSync(path, "utf8").split(/\r?\n/);
+  const order = splitCsvLine(header, ",").map((h) => h.trim()).indexOf("journey_order");
   const steps = lines
-    .map((l) => l.split(","))
+    .filter((l) => l.trim().length > 0)
+    .map((l) => splitCsvLine(l, ","))
     .map((f) => ({ touchpoint: f[0]?.trim() ?? "", order: order >= 0 ? Number(f[order]) : 0 }))
     .filter((t) => t.touchpoint.length > 0);
   // In journey order: the order "did you mean" breaks ties by (unknownTouchpointsOf).

@@ -148,3 +148,20 @@ describe("the journey-map touchpoint suggested for an unmapped one", () => {
     expect(quality).toEqual([{ subject: "webshop_checkout_c", suggestion: "webshop_checkout_a" }]);
   }, 120_000);
 });
+
+describe("referenceTouchpoints (the journey map as ingest reads it)", () => {
+  it("gives the codes in journey order, also when a label holds a quoted comma", () => {
+    const map = join(tempDir(), "touchpoints.csv");
+    writeFileSync(
+      map,
+      [
+        "touchpoint,touchpoint_label_nl,touchpoint_label_en,journey_stage,journey_order",
+        'claim,"Schade, melding",Claim,claim,5',
+        "onboarding,Klant worden,Onboarding,join,1",
+        'call_centre,Klantenservice,"Call centre, phone",service,4',
+        "",
+      ].join("\r\n"),
+    );
+    expect(referenceTouchpoints(map)).toEqual(["onboarding", "call_centre", "claim"]);
+  });
+});

@@ -46,7 +46,10 @@ def main() -> int:
     nodes = []
     cache_dir = os.environ.get("PROMOTOR_DBT_SCHEMA_CACHE")
     if cache_dir:
-        cache_json_schemas(cache_dir)
+        try:
+            cache_json_schemas(cache_dir)
+        except Exception:  # noqa: BLE001 - a cache that cannot be set up only costs time
+            pass
     try:
         result = dbtRunner().invoke(list(request["args"]))
     except BaseException:  # noqa: BLE001 - reported to Node, which prints the output

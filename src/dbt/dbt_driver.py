@@ -44,14 +44,17 @@ def main() -> int:
     request = json.loads(line)
     os.environ.update({str(k): str(v) for k, v in (request.get("env") or {}).items()})
     nodes = []
+    save_schemas = None
     cache_dir = os.environ.get("PROMOTOR_DBT_SCHEMA_CACHE")
     if cache_dir:
         try:
-            cache_json_schemas(cache_dir)
+            save_schemas = cache_json_schemas(cache_dir)
         except Exception:  # noqa: BLE001 - a cache that cannot be set up only costs time
             pass
     try:
         result = dbtRunner().invoke(list(request["args"]))
+        if save_schemas:
+            save_schemas()
     except BaseException:  # noqa: BLE001 - reported to Node, which prints the output
         traceback.print_exc()
         report({"exitCode": 2, "nodes": nodes})
@@ -77,12 +80,13 @@ def main() -> int:
     return code
 
 
-def cache_json_schemas(cache_dir: str) -> None:
+def cache_json_schemas(cache_dir: str):
     """Keeps on disk the JSON schemas that dbt validates its project, profile and configs with.
 
     mashumaro builds them from dbt's dataclasses in every process (~0.3-0.5 s of a build, on the
     critical path). They depend only on the installed packages, so the file is named after their
-    versions. A file that cannot be read is ignored; a schema it lacks is built and added.
+    versions. A file that cannot be read is ignored; schemas it lacks are built and, by the
+    returned function (called once dbt has run), written back.
     """
     import functools
     import hashlib
@@ -102,6 +106,7 @@ def cache_json_schemas(cache_dir: str) -> None:
     except (OSError, ValueError):
         cache = {}
     build = dbtClassMixin.json_schema.__func__  # dbt's own (lru-cached) builder
+    built = []
 
     def json_schema(cls):
         name = f"{cls.__module__}.{cls.__qualname__}"
@@ -109,17 +114,23 @@ def cache_json_schemas(cache_dir: str) -> None:
         if not isinstance(schema, dict):
             schema = build(cls)
             cache[name] = schema
-            try:
-                os.makedirs(cache_dir, exist_ok=True)
-                tmp = f"{path}.{os.getpid()}.tmp"
-                with open(tmp, "w", encoding="utf-8") as f:
-                    json.dump(cache, f)
-                os.replace(tmp, path)
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            built.append(name)
         return schema
 
+    def save() -> None:
+        if not built:
+            return
+        try:
+            os.makedirs(cache_dir, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(cache, f)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
     dbtClassMixin.json_schema = classmethod(functools.lru_cache(json_schema))
+    return save
 
 
 def report(payload: dict) -> None:

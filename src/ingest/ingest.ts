@@ -329,12 +329,15 @@ export interface UnknownTouchpoint {
  * highest Jaro-Winkler similarity, when at least 0.9; of equally close ones the earliest. */
 export async function unknownTouchpointsOf(connection: DuckDBConnection, ingestionId: number, touchpoints: readonly string[]): Promise<UnknownTouchpoint[]> {
   const known = touchpoints.length > 0 ? `AND touchpoint NOT IN (${touchpoints.map(sqlString).join(", ")})` : "";
-  const steps = touchpoints.length > 0 ? `(VALUES ${touchpoints.map((t, i) => `(${sqlString(t)}, ${i})`).join(", ")}) AS k(touchpoint, journey_order)` : "(SELECT NULL::VARCHAR AS touchpoint, 0 AS journey_order WHERE false) AS k";
+  const steps = `(VALUES ${touchpoints.map((t, i) => `(${sqlString(t)}, ${i})`).join(", ")}) AS k(touchpoint, journey_order)`;
+  const suggestion =
+    touchpoints.length === 0
+      ? "NULL::VARCHAR"
+      : `(SELECT arg_min(k.touchpoint, (-jaro_winkler_similarity(u.touchpoint, k.touchpoint), k.journey_order)) FROM ${steps}
+          WHERE jaro_winkler_similarity(u.touchpoint, k.touchpoint) >= 0.9)`;
   const rows = await queryRows(connection, `WITH u AS (SELECT touchpoint, count(*) AS n FROM raw.responses
       WHERE _ingestion_id = ${ingestionId} AND touchpoint IS NOT NULL ${known} GROUP BY touchpoint)
-    SELECT u.touchpoint, u.n,
-      (SELECT arg_min(k.touchpoint, (-jaro_winkler_similarity(u.touchpoint, k.touchpoint), k.journey_order)) FROM ${steps}
-        WHERE jaro_winkler_similarity(u.touchpoint, k.touchpoint) >= 0.9) AS suggestion
+    SELECT u.touchpoint, u.n, ${suggestion} AS suggestion
     FROM u ORDER BY u.n DESC, u.touchpoint`);
   return rows.map((r) => ({ touchpoint: String(r["touchpoint"]), rows: Number(r["n"]), suggestion: r["suggestion"] == null ? null : String(r["suggestion"]) }));
 }

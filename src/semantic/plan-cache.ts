@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from "node:path";
 import { projectRoot } from "../lib/paths.ts";
 import type { CubeSqlResult } from "./compiler.ts";
-import { cacheRoot, cubeCacheEnabled, modelFingerprint } from "./transpile-cache.ts";
+import { cacheRoot } from "../lib/paths.ts";
+import { cubeCacheEnabled, modelFingerprint } from "./transpile-cache.ts";
 import type { ResultAnnotation } from "./types.ts";
 
 /** Fingerprint folders kept; older ones are removed when a new one is made. */

@@ -17,8 +17,6 @@ const require = createRequire(import.meta.url);
 /** Fingerprint files kept; older ones are removed when a new one is written. */
 const KEEP = 8;
 
-export { cacheRoot };
-
 interface ModelFile {
   fileName: string;
   content: string;

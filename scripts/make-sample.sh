@@ -12,3 +12,13 @@ gen --name relationship-survey-2025-2026 --format excel-nl --survey-type relatio
 gen --name touchpoint-surveys-qualtrics --format qualtrics --survey-type touchpoint --responses 2500 --seed 202
 # In-app feedback (touchpoint app) as typed Parquet.
 gen --name app-feedback --format parquet --survey-type touchpoint --touchpoints app --responses 300 --seed 303
+
+# The follow-up a CX team recorded for these answers (seeds/follow-up/case-events.csv, imported
+# by npm start): generated from a warehouse built from the exports above.
+FOLLOW_UP="${FOLLOW_UP_OUT:-seeds/follow-up}"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+node bin/promotor.mjs ingest "$OUT" --warehouse "$TMP/sample.duckdb" >/dev/null
+node bin/promotor.mjs build --warehouse "$TMP/sample.duckdb" >/dev/null 2>&1
+mkdir -p "$FOLLOW_UP"
+node bin/promotor.mjs generate case-events --out "$FOLLOW_UP/case-events.csv" --warehouse "$TMP/sample.duckdb" --seed 404

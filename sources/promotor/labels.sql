@@ -16,4 +16,7 @@ FROM marts.dim_relationship_profiles
 UNION ALL
 SELECT 'relationship_profile_meaning', relationship_profile, interpretation_nl, interpretation_en, CAST(row_number() OVER (ORDER BY relationship_profile) AS INTEGER)
 FROM marts.dim_relationship_profiles
+UNION ALL
+SELECT 'root_cause', root_cause, label_nl, label_en, CAST(sort_order AS INTEGER)
+FROM reference.root_causes
 ORDER BY kind, sort_order, code

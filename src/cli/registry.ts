@@ -39,6 +39,15 @@ const entries: readonly LazyCommand[] = [
     load: async () => (await import("./commands/build.ts")).buildCommand,
   },
   {
+    name: "cases",
+    summary: "follow-up cases: list, show and update them, export a workbook per owner and import it back",
+    usage:
+      "cases list [--owner NAME] [--status S] [--overdue] [--limit 50]\n  cases show <case_id>\n" +
+      "  cases update <case_id> [--status S] [--owner NAME] [--root-cause C] [--outcome O] [--note TEXT] [--at 'YYYY-MM-DD HH:MM'] [--actor NAME]\n" +
+      "  cases export --out DIR [--owner NAME] [--lang nl|en]\n  cases import <file.xlsx|file.csv|dir>... [--actor NAME]\n  cases quarantine | cases replay [--file F]",
+    load: async () => (await import("./commands/cases.ts")).casesCommand,
+  },
+  {
     name: "query",
     summary: "run a Cube query through the semantic layer (table, JSON or CSV; --sql shows Cube's SQL)",
     usage:
@@ -50,7 +59,7 @@ const entries: readonly LazyCommand[] = [
   {
     name: "generate",
     summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE]",
+    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42]",
     load: async () => (await import("./commands/generate.ts")).generateCommand,
   },
   {

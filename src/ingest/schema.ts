@@ -51,4 +51,52 @@ ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS export_columns VARCHAR;`);
     "SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'raw' AND table_name = 'responses' AND column_name = '_row_hash'",
   );
   if (legacy.getRows().length > 0) await connection.run("ALTER TABLE raw.responses DROP COLUMN _row_hash");
+  await ensureFollowUpSchema(connection);
+}
+
+/** Follow-up data (docs/follow-up.md): case events, append-only, never written by dbt, so no
+ * rebuild and no --full-refresh can lose one; workbook imports with their counts
+ * (rows_read = rows_loaded + rows_quarantined + rows_duplicate), and rejected rows with file,
+ * row and reason (replayable). A case's state is derived from its events in dbt. */
+export async function ensureFollowUpSchema(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.case_events (
+  event_id VARCHAR NOT NULL,
+  case_id VARCHAR NOT NULL,
+  event_at TIMESTAMP NOT NULL,
+  recorded_at TIMESTAMP NOT NULL,
+  actor VARCHAR NOT NULL,
+  status VARCHAR,
+  owner VARCHAR,
+  root_cause VARCHAR,
+  outcome VARCHAR,
+  note VARCHAR,
+  source VARCHAR NOT NULL,
+  import_id INTEGER,
+  source_file VARCHAR,
+  source_row BIGINT
+);
+CREATE TABLE IF NOT EXISTS raw.case_imports (
+  import_id INTEGER PRIMARY KEY,
+  source_file VARCHAR NOT NULL,
+  file_sha256 VARCHAR NOT NULL,
+  file_format VARCHAR NOT NULL,
+  rows_read BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_quarantined BIGINT NOT NULL,
+  rows_duplicate BIGINT NOT NULL,
+  rows_replayed BIGINT NOT NULL DEFAULT 0,
+  replay_of INTEGER,
+  imported_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.case_quarantine (
+  import_id INTEGER NOT NULL,
+  source_file VARCHAR NOT NULL,
+  source_row BIGINT NOT NULL,
+  case_id VARCHAR,
+  reason VARCHAR NOT NULL,
+  raw_values JSON NOT NULL,
+  quarantined_at TIMESTAMP NOT NULL
+);`);
 }

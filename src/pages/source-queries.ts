@@ -325,7 +325,67 @@ const SOURCE_QUERIES_14: SourceQuery[] = [
   },
 ];
 
-export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14];
+/** The follow-up page (pages/follow-up.md): the case figures of the `cases` view. Rates and times
+ * come as `_reported` members (below 30 cases, or 30 detractors who answered again in either
+ * recovery group, they are NULL); counts of cases may be shown, as response counts may. */
+const caseFigures = {
+  cases: "cases.count",
+  open_cases: "cases.open_cases",
+  overdue_cases: "cases.overdue_cases",
+  closed_cases: "cases.closed_cases",
+  closed_within_sla_share: "cases.closed_within_sla_share_reported",
+  backlog_age_hours: "cases.backlog_age_hours_reported",
+  first_action_hours_median: "cases.first_action_hours_median_reported",
+  first_action_hours_p90: "cases.first_action_hours_p90_reported",
+  close_hours_median: "cases.close_hours_median_reported",
+  close_hours_p90: "cases.close_hours_p90_reported",
+};
+const recoveryFigures = {
+  recovery_followed_up_answered: "cases.recovery_followed_up_answered",
+  recovery_not_followed_up_answered: "cases.recovery_not_followed_up_answered",
+  recovery_rate_followed_up: "cases.recovery_rate_followed_up_reported",
+  recovery_rate_not_followed_up: "cases.recovery_rate_not_followed_up_reported",
+  recovery_difference: "cases.recovery_difference_reported",
+  recovery_difference_low: "cases.recovery_difference_low_reported",
+  recovery_difference_high: "cases.recovery_difference_high_reported",
+  recovery_p_value: "cases.recovery_p_value_reported",
+  recovery_significant: "cases.recovery_significant_reported",
+};
+
+const SOURCE_QUERIES_FOLLOW_UP: SourceQuery[] = [
+  {
+    name: "case_summary",
+    description: "Follow-up over all time: cases, backlog, time to first action and to close, share closed within the SLA and the recovery rate with and without follow-up, in total, per business unit and per owner.",
+    measures: { ...caseFigures, ...recoveryFigures },
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "business_unit", dimension: "cases.business_unit" },
+      { scope: "owner", dimension: "cases.owner" },
+    ],
+    orderBy: ["scope", "scope_value"],
+  },
+  {
+    name: "case_quarters",
+    description: "Follow-up per quarter the cases were opened: cases, time to first action, share closed within the SLA.",
+    measures: caseFigures,
+    time: { column: "period", dimension: "cases.created_at", granularity: COMPARISON_GRANULARITY },
+    orderBy: ["period"],
+  },
+  {
+    name: "case_root_causes",
+    description: "Closed cases per root cause (the Pareto of why detractors were unhappy), total and per business unit.",
+    measures: { cases: "cases.closed_cases" },
+    dimensions: { root_cause: "cases.root_cause" },
+    filters: [{ member: "cases.root_cause", operator: "set" }],
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "business_unit", dimension: "cases.business_unit" },
+    ],
+    orderBy: ["scope", "scope_value", "root_cause"],
+  },
+];
+
+export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14, ...SOURCE_QUERIES_FOLLOW_UP];
 
 /** The Cube queries of one source, one per scope (a single one without scopes). */
 export function cubeQueries(source: SourceQuery): { scope: Scope | undefined; query: CubeQuery }[] {

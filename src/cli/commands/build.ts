@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
 import { CODE_UNCHANGED_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
+import { caseRulesEnv, readFollowUp } from "../../cases/config.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -20,6 +21,8 @@ export const buildCommand: Command = {
     }
     // dbt's Python process imports dbt (the slowest part of a small build) while this process
     // prepares the warehouse and the test scope; it opens the warehouse only when it runs.
+    // The follow-up rules of promotor.yaml, checked before dbt starts (a mistake names its key).
+    const followUp = readFollowUp(ctx.root);
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
@@ -62,7 +65,7 @@ export const buildCommand: Command = {
       ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion) },
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...caseRulesEnv(followUp) },
         onLine: (line) => {
           // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
           if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;

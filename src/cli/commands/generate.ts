@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
 import { PromotorError } from "../../lib/errors.ts";
 import { formatBytes, formatDuration, formatInteger, table } from "../../lib/format.ts";
@@ -100,8 +102,9 @@ export function printSummary(summary: GenerateSummary, out: Writable): void {
 export const generateCommand: Command = {
   name: "generate",
   summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE]",
+  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42]",
   async run(args: string[], ctx: CommandContext): Promise<number> {
+    if (args[0] === "case-events") return generateCaseEventsCommand(args.slice(1), ctx);
     const { options, quiet } = parseGenerateArgs(args);
     const progress = new Progress(options.responses + options.badRows, quiet ? null : ctx.stderr, (ctx.stderr as { isTTY?: boolean }).isTTY === true);
     let summary: GenerateSummary;
@@ -117,3 +120,26 @@ export const generateCommand: Command = {
     return 0;
   },
 };
+
+/** `promotor generate case-events --out FILE`: the follow-up a CX team would have recorded for the
+ * answers in the warehouse (after promotor build), in the layout promotor cases import reads. */
+async function generateCaseEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" } } });
+  if (!values.out) throw new PromotorError("generate case-events needs --out FILE.csv", { hint: "e.g. promotor generate case-events --out data/case-events.csv", exitCode: 2 });
+  const seed = Number(values.seed ?? "42");
+  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
+  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest and promotor build first", exitCode: 2 });
+  const { openWarehouse } = await import("../../lib/duckdb.ts");
+  const { generateCaseEvents } = await import("../../cases/generate.ts");
+  const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
+  try {
+    const started = Date.now();
+    const summary = await generateCaseEvents(warehouse.connection, resolve(values.out), { seed });
+    const closed = summary.cases.filter((c) => c.closedAt !== null).length;
+    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(summary.events)} events for ${formatInteger(summary.cases.length)} cases (${formatInteger(closed)} closed) in ${formatDuration(Date.now() - started)}\n`);
+    ctx.stdout.write("import them with promotor cases import <file>, then promotor build\n");
+  } finally {
+    warehouse.close();
+  }
+  return 0;
+}

@@ -8,6 +8,7 @@ import { table, type Cell } from "../../lib/format.ts";
 import { createSemanticLayer } from "../../semantic/layer.ts";
 import { verifyToken } from "../../semantic/security.ts";
 import { ROLES, type CubeQuery, type LoadResult, type MetaCube, type SecurityContext, type SemanticLayer } from "../../semantic/types.ts";
+import { csvField } from "../../lib/spreadsheet.ts";
 import type { Command, CommandContext } from "../command.ts";
 
 const USAGE =
@@ -121,11 +122,8 @@ export function resultColumns(result: LoadResult): string[] {
   return cols.filter((c, i) => cols.indexOf(c) === i);
 }
 
-const csvCell = (v: unknown): string => {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
+// Formula-like cells are neutralised (src/lib/spreadsheet.ts): CSV results open in Excel.
+const csvCell = (v: unknown): string => csvField(v);
 
 export function renderResult(result: LoadResult, format: Format): string {
   const columns = resultColumns(result);

@@ -1,0 +1,16 @@
+select
+    event_id,
+    case_id,
+    event_at,
+    recorded_at,
+    actor,
+    status,
+    owner,
+    root_cause,
+    outcome,
+    note,
+    source,
+    import_id,
+    source_file,
+    source_row
+from {{ source('raw', 'case_events') }}

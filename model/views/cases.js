@@ -6,6 +6,8 @@ view(`cases`, {
     {
       join_path: follow_up_cases,
       includes: `*`,
+      // a building block of backlog_age_hours, not a figure
+      excludes: [`open_hours_sum`],
     },
   ],
 });

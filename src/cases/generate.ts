@@ -93,11 +93,15 @@ function planCase(t: Trigger, end: Date, seed: number): { events: string[][]; cl
     const causes = t.touchpoint ? (ROOT_CAUSE_BY_TOUCHPOINT[t.touchpoint] ?? RELATIONSHIP_CAUSES) : RELATIONSHIP_CAUSES;
     const cause = causes[Math.floor(u("cause") * causes.length)]!;
     const outcome = recovered || u("outcome") < 0.5 ? (u("o2") < 0.7 ? "resolved" : "explained") : u("o3") < 0.3 ? "compensated" : "not_resolved";
-    if (u("left_open") < 0.04 || !push(closed, { status: "closed", root_cause: cause, outcome, note: notes.closed })) return { events, closedAt: null, firstActionAt: first };
+    // A few recent cases are still being worked on at the data's end.
+    const recent = end.getTime() - t.answeredAt.getTime() < 30 * 24 * HOUR;
+    if ((recent && u("left_open") < 0.3) || !push(closed, { status: "closed", root_cause: cause, outcome, note: notes.closed })) return { events, closedAt: null, firstActionAt: first };
     return { events, closedAt: closed, firstActionAt: first };
   }
-  // Not called back in time: some are closed weeks later as not reached, the rest stay open.
-  if (u("late") < 0.55) {
+  // Not called back in time: most are closed weeks later as not reached; the rest stay open
+  // (the overdue backlog, mostly of the last weeks).
+  const old = end.getTime() - t.answeredAt.getTime() > 45 * 24 * HOUR;
+  if (u("late") < (old ? 0.93 : 0.4)) {
     const closed = second(t.answeredAt.getTime() + (14 + 20 * u("late_days")) * 24 * HOUR);
     if (push(closed, { status: "closed", root_cause: "no_contact", outcome: "not_reached", note: notes.notReached })) return { events, closedAt: closed, firstActionAt: closed };
   }

@@ -29,6 +29,22 @@ const CONTRACT: Record<string, { measures: string[]; dimensions: Record<string, 
   ces: { measures: ["responses", "score", "easy_share", "score_reported"], dimensions: SHARED_DIMENSIONS },
 };
 
+const CASES_CONTRACT = {
+  measures: [
+    "count", "open_cases", "overdue_cases", "closed_cases", "actioned_cases", "closed_within_sla", "closed_within_sla_share",
+    "backlog_age_hours", "oldest_open_hours", "first_action_hours_median", "first_action_hours_p90", "close_hours_median", "close_hours_p90",
+    "recovery_followed_up_answered", "recovery_followed_up_recovered", "recovery_not_followed_up_answered", "recovery_not_followed_up_recovered",
+    "recovery_rate_followed_up", "recovery_rate_not_followed_up", "recovery_difference", "recovery_difference_low", "recovery_difference_high",
+    "recovery_z", "recovery_p_value", "recovery_significant",
+  ],
+  dimensions: {
+    case_id: "string", customer_id: "string", case_rule: "string", priority: "string", status: "string", owner: "string", owner_kind: "string",
+    root_cause: "string", outcome: "string", survey_type: "string", touchpoint: "string", channel: "string", language: "string", segment: "string",
+    business_unit: "string", account_manager: "string", category: "string", is_open: "boolean", is_overdue: "boolean",
+    created_at: "time", due_at: "time", closed_at: "time",
+  },
+};
+
 describe("semantic contract", () => {
   let layer: SemanticLayer;
   let meta: MetaCube[];
@@ -44,9 +60,23 @@ describe("semantic contract", () => {
     cleanup?.();
   });
 
-  it("exposes exactly the five public views; base cubes are hidden", () => {
-    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["ces", "csat", "drivers", "krs", "nps"]);
+  it("exposes exactly the public views of the contract; base cubes are hidden", () => {
+    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["cases", "ces", "csat", "drivers", "krs", "nps"]);
     for (const c of meta.filter((c) => c.isVisible)) expect(c.type).toBe("view");
+  });
+
+  it("view cases: the follow-up contract (docs/semantic.md) with its types", () => {
+    const cube = meta.find((c) => c.name === "cases")!;
+    expect(cube?.type).toBe("view");
+    const measures = new Map(cube.measures.map((m) => [m.name.replace(/^cases\./, ""), m]));
+    for (const m of CASES_CONTRACT.measures) {
+      expect(measures.get(m)?.type, `cases.${m}`).toBe("number");
+      expect(measures.get(m)?.isVisible, `cases.${m}`).toBe(true);
+      // every figure but the count has its minimum-sample twin
+      if (m !== "count") expect(measures.has(`${m}_reported`), `cases.${m}_reported`).toBe(true);
+    }
+    const dimensions = new Map(cube.dimensions.map((d) => [d.name.replace(/^cases\./, ""), d.type]));
+    for (const [d, type] of Object.entries(CASES_CONTRACT.dimensions)) expect(dimensions.get(d), `cases.${d}`).toBe(type);
   });
 
   for (const [view, spec] of Object.entries(CONTRACT)) {

@@ -143,6 +143,16 @@ export async function buildFixtureWarehouse(responses: FixtureResponse[], name =
     await run(`CREATE TABLE marts.dim_customers AS SELECT customer_id, any_value(segment) AS segment, any_value(business_unit) AS business_unit,
       any_value(account_manager) AS account_manager, min(answered_at) AS first_answered_at, max(answered_at) AS last_answered_at,
       count(*) AS responses FROM fixture.responses GROUP BY customer_id`);
+    // Follow-up cases (marts.fct_cases' columns): one open case per detractor answer, owned by
+    // the account manager, due 48 hours later; hand-countable, for the security tests.
+    await run(`CREATE TABLE marts.fct_cases AS SELECT 'C-' || response_id AS case_id, response_id AS opening_response_id, customer_id,
+      'detractor' AS case_rule, 'high' AS priority, answered_at AS created_at, answered_at + INTERVAL 48 HOUR AS due_at,
+      survey_type, touchpoint, channel, language, segment, business_unit, account_manager, recommend_score, 'detractor' AS nps_category,
+      account_manager AS owner, 'account_manager' AS owner_kind, 'open' AS status, NULL::VARCHAR AS root_cause, NULL::VARCHAR AS outcome,
+      NULL::TIMESTAMP AS first_action_at, NULL::TIMESTAMP AS closed_at, true AS is_open, true AS is_overdue, 100.0 AS open_hours,
+      NULL::DOUBLE AS hours_to_first_action, NULL::DOUBLE AS hours_to_close, NULL::BOOLEAN AS closed_within_sla,
+      false AS answered_again, NULL::BOOLEAN AS followed_up_before_next, NULL::BOOLEAN AS recovered
+      FROM fixture.responses WHERE recommend_score <= 6`);
   } finally {
     wh.close();
   }

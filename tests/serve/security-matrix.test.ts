@@ -105,6 +105,21 @@ describe("security matrix through the served Cube server", () => {
       ).toEqual({ c1: 3, c2: 3 });
     });
 
+    it("cases (the follow-up view): an account manager sees the cases they own, a unit its own, the executive all; other owners by filter: nothing", async () => {
+      const owners = async (token: string, filters: object[] = []) => {
+        const answer = await restLoad(cube, token, { measures: ["cases.count"], dimensions: ["cases.owner"], filters });
+        expect(answer.status).toBe(200);
+        return Object.fromEntries(answer.rows!.map((r) => [String(r["cases.owner"]), Number(r["cases.count"])]));
+      };
+      // SMALL's detractor answers (0–6): anna r05 (c1), bob r03 (c3), carl r08 (c4), …
+      const all = await owners(EXEC);
+      expect(Object.keys(all).sort()).toEqual(["anna", "bob", "carl"]);
+      expect(await owners(ANNA)).toEqual({ anna: all["anna"] });
+      expect(await owners(ANNA, [{ member: "cases.owner", operator: "equals", values: ["bob"] }])).toEqual({});
+      expect(await owners(ANNA, [{ member: "cases.customer_id", operator: "equals", values: ["c3", "c4"] }])).toEqual({});
+      expect(await owners(NORTH)).toEqual({ anna: all["anna"] });
+    });
+
     it("no role, an unknown role, or a role without its claim: accepted token, no rows", async () => {
       for (const token of [ROLELESS, UNKNOWN_ROLE, BU_WITHOUT_UNIT]) expect(await rest(token, "business_unit")).toEqual({});
     });
@@ -134,6 +149,24 @@ describe("security matrix through the served Cube server", () => {
       expect(await sql("anna", SQL_USERS.anna.password, byCustomer([{ member: "nps.account_manager", operator: "equals", values: ["bob"] }]))).toEqual({});
       // … WHERE customer_id IN ('c3', 'c4')
       expect(await sql("anna", SQL_USERS.anna.password, byCustomer([{ member: "nps.customer_id", operator: "equals", values: ["c3", "c4"] }]))).toEqual({});
+    });
+
+    it("cases through the SQL API: an account manager's WHERE on another owner returns nothing", async () => {
+      const securityContext: SecurityContext = await sqlLogin(cube, "anna", SQL_USERS.anna.password);
+      const gateway = cube.core.apiGateway() as unknown as {
+        contextByReq(req: unknown, sc: unknown, id: string): Promise<Record<string, unknown>>;
+        sqlApiLoad(request: Record<string, unknown>): Promise<void>;
+      };
+      const context = await gateway.contextByReq({ protocol: "postgres" }, securityContext, "sql-cases");
+      const load = async (filters: object[]) => {
+        let answer: unknown;
+        await gateway.sqlApiLoad({ query: { measures: ["cases.count"], dimensions: ["cases.owner"], filters }, context, memberExpressions: true, apiType: "sql", res: (r: unknown) => (answer = r) });
+        const wrapper = answer as { error?: string; results?: { getArray(): Record<string, unknown>[] }[] };
+        if (!wrapper.results) throw new Error(`sqlApiLoad: ${String(wrapper.error)}`);
+        return wrapper.results[0]!.getArray().length;
+      };
+      expect(await load([])).toBe(1); // anna's own
+      expect(await load([{ member: "cases.owner", operator: "equals", values: ["bob"] }])).toBe(0);
     });
 
     it("refuses a wrong password, another user's password and an unknown user", async () => {

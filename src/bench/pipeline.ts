@@ -1,6 +1,6 @@
 /** One benchmark size: fresh warehouse, `promotor ingest` and `promotor build` as child processes
  * (timed, peak RSS of the process tree), warehouse size, then the incremental case. */
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dbtWorkDirs } from "../dbt/run.ts";
 import { PromotorError } from "../lib/errors.ts";
@@ -15,6 +15,11 @@ export interface StepFigures {
 export interface PipelineFigures {
   ingest: StepFigures;
   build: StepFigures;
+  /** The same full build without the follow-up models (dbt tag follow_up), on a copy of the
+   * same ingested warehouse: what building the cases adds (issue 21: at most 20 %). */
+  buildWithoutCases?: StepFigures;
+  /** Median of the per-run ratios build / build without cases. */
+  casesRatio?: number;
   warehouseBytes: number;
 }
 
@@ -43,8 +48,8 @@ export function ingestStep(root: string, warehouse: string, files: readonly stri
   return promotor(root, warehouse, ["ingest", ...files], "promotor ingest").then(figures);
 }
 
-export function buildStep(root: string, warehouse: string): Promise<StepFigures> {
-  return promotor(root, warehouse, ["build"], "promotor build").then(figures);
+export function buildStep(root: string, warehouse: string, args: readonly string[] = []): Promise<StepFigures> {
+  return promotor(root, warehouse, ["build", ...args], "promotor build").then(figures);
 }
 
 /** One full load into an empty warehouse: ingest, build, size (runBench repeats it, with medians). */
@@ -53,9 +58,16 @@ export async function fullLoad(root: string, warehouse: string, files: readonly 
   removeWarehouse(warehouse);
   const ingest = await ingestStep(root, warehouse, files);
   log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
+  // The same ingested warehouse, built without the follow-up models, for the cases' share.
+  const copy = `${warehouse.replace(/\.duckdb$/, "")}-without-cases.duckdb`;
+  removeWarehouse(copy);
+  for (const suffix of ["", ".wal"]) if (existsSync(warehouse + suffix)) copyFileSync(warehouse + suffix, copy + suffix);
   const build = await buildStep(root, warehouse);
   log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
-  return { ingest, build, warehouseBytes: warehouseBytes(warehouse) };
+  const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
+  removeWarehouse(copy);
+  log(`  dbt build without the follow-up models ${(buildWithoutCases.elapsedMs / 1000).toFixed(1)} s: the cases add ${(100 * (build.elapsedMs / buildWithoutCases.elapsedMs - 1)).toFixed(0)} %`);
+  return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };
 }
 
 /** Medians of each figure over runs (non-empty). */
@@ -64,6 +76,9 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
   return {
     ingest: { elapsedMs: m((p) => p.ingest.elapsedMs), peakRssBytes: m((p) => p.ingest.peakRssBytes) },
     build: { elapsedMs: m((p) => p.build.elapsedMs), peakRssBytes: m((p) => p.build.peakRssBytes) },
+    ...(all.every((p) => p.buildWithoutCases)
+      ? { buildWithoutCases: { elapsedMs: m((p) => p.buildWithoutCases!.elapsedMs), peakRssBytes: m((p) => p.buildWithoutCases!.peakRssBytes) }, casesRatio: m((p) => p.build.elapsedMs / p.buildWithoutCases!.elapsedMs) }
+      : {}),
     warehouseBytes: m((p) => p.warehouseBytes),
   };
 }

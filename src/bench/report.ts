@@ -18,6 +18,8 @@ export const TARGETS = {
   preAggregatedMs: 100,
   incrementalMs: 5_000,
   atResponses: 10_000_000,
+  /** Issue 21: building the follow-up cases adds at most 20 % to the full build at 10M. */
+  casesBuildRatio: 1.2,
   /** Issue 10: Evidence sources + build:strict of every page on the sample data < 60 s. */
   pagesMs: 60_000,
 } as const;
@@ -98,6 +100,12 @@ function targetRows(result: BenchResult): Cell[][] {
           ],
     );
   }
+  const cases = big?.full.buildWithoutCases ? big.full : null;
+  rows.push([
+    `${at}: building the follow-up cases adds ≤ 20 % to the build`,
+    cases ? `${seconds(cases.build.elapsedMs)} with, ${seconds(cases.buildWithoutCases!.elapsedMs)} without = ${(cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs).toFixed(2)} ×` : "–",
+    verdict(cases ? (cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs) <= TARGETS.casesBuildRatio : null),
+  ]);
   const inc = big?.incremental ?? null;
   const incMs = inc ? inc.ingest.elapsedMs + inc.build.elapsedMs : null;
   rows.push([

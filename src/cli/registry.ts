@@ -35,7 +35,7 @@ const entries: readonly LazyCommand[] = [
   {
     name: "build",
     summary: "dbt build (seeds, models, tests) -> marts",
-    usage: "build [--full-refresh] [--select SELECTOR]   (--full-refresh also re-tests every row)",
+    usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR]   (--full-refresh also re-tests every row)",
     load: async () => (await import("./commands/build.ts")).buildCommand,
   },
   {

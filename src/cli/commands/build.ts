@@ -13,9 +13,9 @@ import type { Command } from "../command.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "dbt build (seeds, models, tests) -> marts",
-  usage: "build [--full-refresh] [--select SELECTOR]   (--full-refresh also re-tests every row)",
+  usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR]   (--full-refresh also re-tests every row)",
   async run(args, ctx) {
-    const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, verbose: { type: "boolean" } } });
+    const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, exclude: { type: "string" }, verbose: { type: "boolean" } } });
     if (!existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)" });
     }
@@ -26,7 +26,7 @@ export const buildCommand: Command = {
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
-    const whole = !values.select;
+    const whole = !values.select && !values.exclude;
     let scope: TestScope;
     let skipReference = false;
     let skipViews = false;
@@ -36,6 +36,7 @@ export const buildCommand: Command = {
       const dbtArgs = ["build"];
       if (values["full-refresh"]) dbtArgs.push("--full-refresh");
       if (values.select) dbtArgs.push("--select", values.select);
+      if (values.exclude) dbtArgs.push("--exclude", values.exclude);
       const db = await openWarehouse(ctx.warehouse);
       try {
         // Columns added to raw since the warehouse was made (ingest adds them too).

@@ -1,6 +1,6 @@
 {#- For each case, the customer's next answer after the one that opened it (any survey): whether a
     detractor came back as passive or promoter (the recovery rate, docs/follow-up.md). -#}
-{{ config(materialized='table') }}
+{{ config(materialized='table', tags=['follow_up']) }}
 
 with openings as (
     select case_id, customer_id, answered_at

@@ -1,7 +1,7 @@
 {#- For each closed case, the case that opens next: the customer's first triggering answer after
     the closing time. A table of its own, read by int_cases' recursion (DuckDB runs no ASOF join
     inside a recursive CTE). -#}
-{{ config(materialized='table') }}
+{{ config(materialized='table', tags=['follow_up']) }}
 
 with closed as (
     select case_id, min(event_at) as closed_at

@@ -1,3 +1,4 @@
+{{ config(tags=['follow_up']) }}
 {#- Answers that call for a follow-up: those of a known customer that meet a rule of promotor.yaml
     (`follow_up.rules`, macros/case_rules.sql); the first matching rule names the rule, priority
     and SLA. -#}

@@ -4,7 +4,7 @@
     case event, so the chain is followed case by case (recursive: a customer's next case is the
     successor of the previous one, int_case_successors). A case's id is derived from the answer
     that opened it: rebuilding, or --full-refresh, gives every case the same id. -#}
-{{ config(materialized='table') }}
+{{ config(materialized='table', tags=['follow_up']) }}
 
 with recursive
 triggers as (

@@ -1,7 +1,7 @@
 {#- One row per follow-up case, its current state derived from its events. A view: a case event
     recorded by `promotor cases update` or `import` shows at once, without a build (the case
     assignment, int_cases, is a table and follows closed cases at the next build). -#}
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['follow_up']) }}
 
 with triggers as (
     select * from {{ ref('int_cases') }}

@@ -1,3 +1,4 @@
+{{ config(tags=['follow_up']) }}
 select
     event_id,
     case_id,

@@ -1,3 +1,4 @@
+{{ config(tags=['follow_up']) }}
 select
     import_id,
     source_file,

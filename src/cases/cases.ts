@@ -154,8 +154,8 @@ export async function caseStates(connection: DuckDBConnection, ids?: readonly st
      states AS (
        SELECT case_id, status, owner, root_cause, outcome, last_note, created_at, false AS potential FROM marts.fct_cases
        UNION ALL
-       SELECT 'C-' || upper(substr(md5(response_id), 1, 16)), 'open', account_manager, NULL, NULL, NULL, answered_at, true
-       FROM intermediate.int_cases WHERE NOT opens_case
+       SELECT t.own_case_id, 'open', t.account_manager, NULL, NULL, NULL, t.answered_at, true
+       FROM intermediate.int_cases c JOIN intermediate.int_case_triggers t USING (response_id) WHERE NOT c.opens_case
      )
      SELECT s.*, l.last_recorded_at, l.last_actor FROM states s LEFT JOIN latest l USING (case_id) ${only}`,
   );

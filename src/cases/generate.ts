@@ -111,11 +111,11 @@ function planCase(t: Trigger, end: Date, seed: number): { events: string[][]; cl
 /** The triggering answers in the warehouse (int_case_triggers), per customer in dbt's order,
  * each with the customer's next answer. */
 async function readTriggers(connection: DuckDBConnection): Promise<Trigger[]> {
-  const exists = await queryRows(connection, "SELECT 1 FROM duckdb_views() WHERE schema_name = 'intermediate' AND view_name = 'int_case_triggers'");
+  const exists = await queryRows(connection, "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'intermediate' AND table_name = 'int_case_triggers'");
   if (exists.length === 0) throw new PromotorError("the warehouse has no follow-up triggers yet", { hint: "run promotor build first" });
   const rows = await queryRows(
     connection,
-    `WITH t AS (SELECT *, CAST((CAST(epoch_us(answered_at) AS HUGEINT) << 64) + hash(response_id) AS VARCHAR) AS k FROM intermediate.int_case_triggers),
+    `WITH t AS (SELECT *, CAST(trigger_key AS VARCHAR) AS k FROM intermediate.int_case_triggers),
      answers AS (SELECT customer_id, answered_at, nps_category FROM intermediate.int_responses_enriched WHERE customer_id IS NOT NULL)
      SELECT t.response_id, t.customer_id, t.answered_at, t.k, t.segment, t.touchpoint, t.language, t.account_manager,
             a.nps_category AS next_category, a.answered_at AS next_at

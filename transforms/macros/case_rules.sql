@@ -57,3 +57,41 @@
         ({{ created }} + to_seconds(cast({{ hours }} * 3600 as bigint)))
     {%- endif -%}
 {%- endmacro %}
+
+{#- What the case models were built with: a change of the rules makes them rebuild their rows
+    (delete_changed_case_rules), so a new rule also applies to earlier answers. -#}
+{% macro case_rules_fingerprint() -%}
+    {{ return(local_md5(tojson(case_rules()))) }}
+{%- endmacro %}
+
+{#- pre_hook of the incremental case models: rows built under other rules are deleted, so that
+    the model builds them again (its watermark falls back to nothing). -#}
+{% macro delete_changed_case_rules() -%}
+    {%- set existing = load_relation(this) -%}
+    {%- if existing is not none and not flags.FULL_REFRESH -%}
+        delete from {{ this }} where rules_fingerprint <> '{{ case_rules_fingerprint() }}'
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The team that owns a case without an account manager: the most specific row of
+    seeds/reference/case_routing.csv (touchpoint and business unit, then touchpoint, then business
+    unit, then the catch-all), written out as a CASE when the model is built, like the touchpoint
+    attributes (macros/reference_lookup.sql). -#}
+{% macro case_team(touchpoint, business_unit) -%}
+    {%- if execute -%}
+        {%- set rows = run_query("select touchpoint, business_unit, team from " ~ ref('stg_reference__case_routing') ~ " order by (touchpoint is not null) desc, (business_unit is not null) desc, touchpoint, business_unit") -%}
+        {%- if rows | length == 0 -%}
+            cast(null as varchar)
+        {%- else -%}
+            case
+            {%- for row in rows %}
+                when {% if row[0] is not none %}{{ touchpoint }} = '{{ row[0] | replace("'", "''") }}'{% else %}true{% endif %} and {% if row[1] is not none %}{{ business_unit }} = '{{ row[1] | replace("'", "''") }}'{% else %}true{% endif %} then '{{ row[2] | replace("'", "''") }}'
+            {%- endfor %}
+            end
+        {%- endif -%}
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}

@@ -97,11 +97,12 @@ export const casesCommand: Command = {
         await caseStates(c, []);
         const [r] = await queryRows(c, `SELECT * FROM marts.fct_cases WHERE case_id = ${sqlString(id)}`);
         if (!r) throw new PromotorError(`unknown case ${id}`, { hint: "ids come from promotor cases list", exitCode: 2 });
+        const responseIds = (await queryRows(c, `SELECT c.response_id FROM intermediate.int_cases c JOIN intermediate.int_case_triggers t USING (response_id) WHERE c.case_id = ${sqlString(id)} ORDER BY t.trigger_key`)).map((x) => String(x["response_id"])).join(", ");
         const fields: [string, string][] = [
           ["case", String(r["case_id"])],
           ["customer", String(r["customer_id"])],
           ["rule / priority", `${String(r["case_rule"])} / ${String(r["priority"])}`],
-          ["answers (response ids)", `${String(r["triggering_answers"])} (${String(r["response_ids"])})`],
+          ["answers (response ids)", `${String(r["triggering_answers"])} (${responseIds})`],
           ["score, why", `${String(r["recommend_score"])}: ${String(r["recommend_reason"] ?? "–")}`],
           ["touchpoint / segment", `${String(r["touchpoint"] ?? "–")} / ${String(r["segment"] ?? "–")}`],
           ["owner", `${String(r["owner"])} (${String(r["owner_kind"])})`],

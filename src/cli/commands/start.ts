@@ -66,7 +66,7 @@ export const startCommand: Command = {
       // The sample's follow-up (promotor generate case-events on the sample): closing a case lets
       // the customer's next answer open a new one, so the cases are followed again afterwards.
       { title: "Import the sample follow-up (case events)", argv: ["cases", "import", join(ctx.root, "seeds", "follow-up", "case-events.csv")], essential: true },
-      { title: "Follow the cases again (dbt build of the case models)", argv: ["build", "--select", "int_case_successors+"], essential: true },
+      { title: "Follow the cases again (dbt build of the case models)", argv: ["build", "--select", "tag:follow_up"], essential: true },
       { title: "Headline figures through the semantic layer", argv: ["query", JSON.stringify({ measures: ["nps.responses", "nps.score", "nps.score_margin_of_error", "nps.promoter_share", "nps.detractor_share"], dimensions: ["nps.survey_type"] })], essential: false },
       { title: "Check the dashboard pages against the warehouse", argv: ["pages", "check"], essential: false },
       { title: "Build the dashboards (Evidence)", argv: ["pages", "build"], essential: false },

@@ -1,7 +1,9 @@
-{{ config(tags=['follow_up']) }}
 {#- Answers that call for a follow-up: those of a known customer that meet a rule of promotor.yaml
     (`follow_up.rules`, macros/case_rules.sql); the first matching rule names the rule, priority
-    and SLA. -#}
+    and SLA. Incremental (appended per ingestion): raw is append-only, so an answer's trigger never
+    changes, until the rules do: then the pre_hook deletes every row and the model builds them
+    again under the new rules. -#}
+{{ config(materialized='incremental', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
 {%- set rules = case_rules() %}
 with responses as (
     select r.*{% if case_rules_use_themes() %}, coalesce(t.theme, 'other') as theme{% endif %}
@@ -11,6 +13,9 @@ with responses as (
         on t.language is not distinct from r.language and t.recommend_reason = r.recommend_reason
     {%- endif %}
     where r.customer_id is not null
+    {%- if is_incremental() %}
+        and r.ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
+    {%- endif %}
 ),
 
 matched as (
@@ -52,6 +57,8 @@ select
         {%- for rule in rules %}
         when '{{ rule["name"] }}' then {{ rule["sla_hours"] }}
         {%- endfor %}
-    end as sla_hours
+    end as sla_hours,
+    ingestion_id,
+    '{{ case_rules_fingerprint() }}' as rules_fingerprint
 from matched
 where case_rule is not null

@@ -1,21 +1,13 @@
+-- depends_on: {{ ref('stg_reference__case_routing') }}
 {#- One row per follow-up case, its current state derived from its events. A view: a case event
-    recorded by `promotor cases update` or `import` shows at once, without a build (the case
-    assignment, int_cases, is a table and follows closed cases at the next build). -#}
+    recorded by `promotor cases update` or `import` shows at once, without a build (which answers
+    belong to which case, int_cases, and the case's facts, int_case_facts, are tables and follow
+    closed cases at the next build). The owning team is written out from the routing table
+    (macros/case_rules.sql, case_team), so a query reads no join for it. -#}
 {{ config(materialized='view', tags=['follow_up']) }}
 
-with triggers as (
-    select * from {{ ref('int_cases') }}
-),
-
-openings as (
-    select * from triggers where opens_case
-),
-
-attached as (
-    select case_id, count(*) as triggering_answers, max(answered_at) as last_answered_at,
-        string_agg(response_id, ', ' order by answered_at, response_id) as response_ids
-    from triggers
-    group by case_id
+with facts as (
+    select * from {{ ref('int_case_facts') }}
 ),
 
 events as (
@@ -59,29 +51,17 @@ clock as (
     ) as as_of
 ),
 
-routing as (
-    select
-        o.case_id,
-        arg_max(r.team, (r.touchpoint is not null, r.business_unit is not null)) as team
-    from openings as o
-    inner join {{ ref('stg_reference__case_routing') }} as r
-        on (r.touchpoint is null or r.touchpoint = o.touchpoint)
-        and (r.business_unit is null or r.business_unit = o.business_unit)
-    group by o.case_id
-),
-
 cases as (
     select
         o.case_id,
-        o.response_id as opening_response_id,
-        a.response_ids,
-        a.triggering_answers,
+        o.opening_response_id,
+        o.triggering_answers,
         o.customer_id,
         o.case_rule,
         o.priority,
         o.sla_hours,
-        o.answered_at as created_at,
-        {{ add_sla_hours('o.answered_at', 'o.sla_hours') }} as due_at,
+        o.created_at,
+        {{ add_sla_hours('o.created_at', 'o.sla_hours') }} as due_at,
         o.survey_type,
         o.touchpoint,
         o.channel,
@@ -92,7 +72,7 @@ cases as (
         o.recommend_score,
         o.nps_category,
         o.recommend_reason,
-        coalesce(s.owner, o.account_manager, routing.team) as owner,
+        coalesce(s.owner, o.account_manager, {{ case_team('o.touchpoint', 'o.business_unit') }}) as owner,
         case
             when s.owner is not null and s.owner = o.account_manager then 'account_manager'
             when s.owner is not null then 'reassigned'
@@ -109,16 +89,13 @@ cases as (
         coalesce(s.events, 0) as events,
         coalesce(s.notes, 0) as notes,
         coalesce(s.concurrent_edits, 0) as concurrent_edits,
-        n.next_response_id,
-        n.next_answered_at,
-        n.next_recommend_score,
-        n.next_nps_category,
+        o.next_response_id,
+        o.next_answered_at,
+        o.next_recommend_score,
+        o.next_nps_category,
         clock.as_of
-    from openings as o
-    inner join attached as a on a.case_id = o.case_id
+    from facts as o
     left join state as s on s.case_id = o.case_id
-    left join routing on routing.case_id = o.case_id
-    left join {{ ref('int_case_next_answers') }} as n on n.case_id = o.case_id
     cross join clock
 )
 

@@ -7,6 +7,13 @@ cube(`follow_up_cases`, {
   description: `Follow-up cases opened by the rules of promotor.yaml (docs/follow-up.md).`,
   public: false,
 
+  joins: {
+    case_recovery: {
+      relationship: `one_to_one`,
+      sql: `${CUBE}.case_id = ${case_recovery}.case_id`,
+    },
+  },
+
   dimensions: {
     case_id: { sql: `case_id`, type: `string`, primary_key: true, shown: true, description: `Case identifier ('C-' and 16 hex digits, derived from the answer that opened it).` },
     customer_id: { sql: `customer_id`, type: `string`, description: `Customer identifier.` },

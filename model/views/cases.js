@@ -9,5 +9,16 @@ view(`cases`, {
       // a building block of backlog_age_hours, not a figure
       excludes: [`open_hours_sum`],
     },
+    {
+      join_path: follow_up_cases.case_recovery,
+      includes: [
+        `recovery_followed_up_answered`, `recovery_followed_up_recovered`, `recovery_not_followed_up_answered`, `recovery_not_followed_up_recovered`,
+        `recovery_rate_followed_up`, `recovery_rate_not_followed_up`, `recovery_difference`, `recovery_difference_low`, `recovery_difference_high`,
+        `recovery_z`, `recovery_p_value`, `recovery_significant`,
+        `recovery_followed_up_answered_reported`, `recovery_followed_up_recovered_reported`, `recovery_not_followed_up_answered_reported`, `recovery_not_followed_up_recovered_reported`,
+        `recovery_rate_followed_up_reported`, `recovery_rate_not_followed_up_reported`, `recovery_difference_reported`, `recovery_difference_low_reported`, `recovery_difference_high_reported`,
+        `recovery_z_reported`, `recovery_p_value_reported`, `recovery_significant_reported`,
+      ],
+    },
   ],
 });

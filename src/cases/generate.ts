@@ -32,8 +32,6 @@ interface Trigger {
   responseId: string;
   customerId: string;
   answeredAt: Date;
-  /** Same order as dbt's trigger_key: time, then the id's hash. */
-  order: bigint;
   segment: string | null;
   touchpoint: string | null;
   language: string | null;
@@ -109,42 +107,48 @@ function planCase(t: Trigger, end: Date, seed: number): { events: string[][]; cl
 }
 
 /** The triggering answers in the warehouse (int_case_triggers), per customer in dbt's order,
- * each with the customer's next answer. */
-async function readTriggers(connection: DuckDBConnection): Promise<Trigger[]> {
-  const exists = await queryRows(connection, "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'intermediate' AND table_name = 'int_case_triggers'");
+ * each with the customer's next answer, streamed in chunks (any size fits in memory). */
+async function* readTriggers(connection: DuckDBConnection): AsyncGenerator<Trigger> {
+  const exists = await queryRows(connection, "SELECT 1 FROM duckdb_views() WHERE schema_name = 'intermediate' AND view_name = 'int_case_triggers'");
   if (exists.length === 0) throw new PromotorError("the warehouse has no follow-up triggers yet", { hint: "run promotor build first" });
-  const rows = await queryRows(
-    connection,
-    `WITH t AS (SELECT *, CAST(trigger_key AS VARCHAR) AS k FROM intermediate.int_case_triggers),
+  const result = await connection.stream(
+    `WITH t AS (SELECT * FROM intermediate.int_case_triggers),
      answers AS (SELECT customer_id, answered_at, nps_category FROM intermediate.int_responses_enriched WHERE customer_id IS NOT NULL)
-     SELECT t.response_id, t.customer_id, t.answered_at, t.k, t.segment, t.touchpoint, t.language, t.account_manager,
+     SELECT t.response_id, t.customer_id, t.answered_at, t.segment, t.touchpoint, t.language, t.account_manager,
             a.nps_category AS next_category, a.answered_at AS next_at
      FROM t ASOF LEFT JOIN answers a ON a.customer_id = t.customer_id AND a.answered_at > t.answered_at
-     ORDER BY t.customer_id, CAST(t.k AS HUGEINT)`,
+     ORDER BY t.customer_id, t.trigger_key`,
   );
-  return rows.map((r) => ({
-    responseId: String(r["response_id"]),
-    customerId: String(r["customer_id"]),
-    answeredAt: r["answered_at"] as Date,
-    order: BigInt(String(r["k"])),
-    segment: r["segment"] == null ? null : String(r["segment"]),
-    touchpoint: r["touchpoint"] == null ? null : String(r["touchpoint"]),
-    language: r["language"] == null ? null : String(r["language"]),
-    owner: r["account_manager"] == null ? null : String(r["account_manager"]),
-    nextCategory: r["next_category"] == null ? null : String(r["next_category"]),
-    nextAt: (r["next_at"] as Date | null) ?? null,
-  }));
+  const text = (v: unknown): string | null => (v == null ? null : String(v));
+  const time = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v).replace(" ", "T") + "Z"));
+  for await (const rows of result.yieldRowObjectJs()) {
+    for (const r of rows) {
+      yield {
+        responseId: String(r["response_id"]),
+        customerId: String(r["customer_id"]),
+        answeredAt: time(r["answered_at"]),
+        segment: text(r["segment"]),
+        touchpoint: text(r["touchpoint"]),
+        language: text(r["language"]),
+        owner: text(r["account_manager"]),
+        nextCategory: text(r["next_category"]),
+        nextAt: r["next_at"] == null ? null : time(r["next_at"]),
+      };
+    }
+  }
 }
 
 export interface CaseEventSummary {
+  /** The cases (empty with keepCases: false, for large warehouses). */
   cases: GeneratedCase[];
+  opened: number;
+  closed: number;
   events: number;
 }
 
 /** Writes the events (CSV, the import layout) and returns the cases the chain opens. */
-export async function generateCaseEvents(connection: DuckDBConnection, out: string, options: { seed?: number; end?: Date } = {}): Promise<CaseEventSummary> {
+export async function generateCaseEvents(connection: DuckDBConnection, out: string, options: { seed?: number; end?: Date; keepCases?: boolean } = {}): Promise<CaseEventSummary> {
   const seed = options.seed ?? 42;
-  const triggers = await readTriggers(connection);
   const end = options.end ?? new Date(Math.min(Date.now(), ...[(await queryRows(connection, "SELECT max(answered_at) AS m FROM intermediate.int_responses_enriched"))[0]?.["m"] as Date].map((d) => d?.getTime() ?? Date.now())));
   const stream = createWriteStream(out, { encoding: "utf8" });
   const write = async (line: string): Promise<void> => {
@@ -153,8 +157,11 @@ export async function generateCaseEvents(connection: DuckDBConnection, out: stri
   await write(CASE_EVENT_COLUMNS.join(",") + "\r\n");
   const cases: GeneratedCase[] = [];
   let events = 0;
+  let opened = 0;
+  let closedCount = 0;
   let open: GeneratedCase | null = null;
-  for (const t of triggers) {
+  // Only the open case of the current customer is kept while walking (rows come per customer).
+  for await (const t of readTriggers(connection)) {
     if (open && open.customerId !== t.customerId) open = null;
     // dbt: a trigger opens a case when its time is after the previous case's closing time.
     if (open && (open.closedAt === null || t.answeredAt.getTime() <= open.closedAt.getTime())) {
@@ -163,11 +170,13 @@ export async function generateCaseEvents(connection: DuckDBConnection, out: stri
     }
     const plan = planCase(t, end, seed);
     open = { caseId: caseIdOf(t.responseId), customerId: t.customerId, openedAt: t.answeredAt, closedAt: plan.closedAt, firstActionAt: plan.firstActionAt, responses: [t.responseId] };
-    cases.push(open);
+    if (options.keepCases !== false) cases.push(open);
+    opened++;
+    if (plan.closedAt) closedCount++;
     for (const e of plan.events) await write(e.map((v) => csvField(v)).join(",") + "\r\n");
     events += plan.events.length;
   }
   stream.end();
   await once(stream, "finish");
-  return { cases, events };
+  return { cases, opened, closed: closedCount, events };
 }

@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS raw.case_events (
   source VARCHAR NOT NULL,
   import_id INTEGER,
   source_file VARCHAR,
-  source_row BIGINT
+  source_row BIGINT,
+  response_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS raw.case_imports (
   import_id INTEGER PRIMARY KEY,
@@ -98,5 +99,6 @@ CREATE TABLE IF NOT EXISTS raw.case_quarantine (
   reason VARCHAR NOT NULL,
   raw_values JSON NOT NULL,
   quarantined_at TIMESTAMP NOT NULL
-);`);
+);
+ALTER TABLE raw.case_events ADD COLUMN IF NOT EXISTS response_id VARCHAR;`);
 }

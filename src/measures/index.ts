@@ -8,14 +8,14 @@ import { cesMeasures, csatMeasures } from "./satisfaction.ts";
 import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
 import { driverModelMeasures } from "./driver-model.ts";
 import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
-import { caseMeasures } from "./cases.ts";
+import { caseMeasures, caseRecoveryMeasures } from "./cases.ts";
 
 export * from "./types.ts";
 export * from "./formulas.ts";
 export { npsMeasures, npsMarginOfErrorSql, Z_95 } from "./nps.ts";
 export { driverMeasures, pearsonSql } from "./drivers.ts";
 export { krsMeasures, KRS_COMPONENTS } from "./krs.ts";
-export { caseMeasures, percentileSql, proportionDifferenceBoundSql, twoProportionZSql } from "./cases.ts";
+export { caseMeasures, caseRecoveryMeasures, percentileSql, proportionDifferenceBoundSql, twoProportionZSql } from "./cases.ts";
 export { csatMeasures, cesMeasures, proportionMarginOfErrorSql } from "./satisfaction.ts";
 export { responseDimensions, type DimensionSet, type DimensionDefinition } from "./dimensions.ts";
 export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionSource } from "./emit.ts";
@@ -31,6 +31,7 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
     driverModelMeasures: driverModelMeasures(),
     // Follow-up: its own suppression (cases, and the smaller recovery group), see cases.ts.
     caseMeasures: caseMeasures({ minimumSample }),
+    caseRecoveryMeasures: caseRecoveryMeasures({ minimumSample }),
   };
 }
 

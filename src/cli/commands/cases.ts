@@ -97,12 +97,12 @@ export const casesCommand: Command = {
         await caseStates(c, []);
         const [r] = await queryRows(c, `SELECT * FROM marts.fct_cases WHERE case_id = ${sqlString(id)}`);
         if (!r) throw new PromotorError(`unknown case ${id}`, { hint: "ids come from promotor cases list", exitCode: 2 });
-        const responseIds = (await queryRows(c, `SELECT c.response_id FROM intermediate.int_cases c JOIN intermediate.int_case_triggers t USING (response_id) WHERE c.case_id = ${sqlString(id)} ORDER BY t.trigger_key`)).map((x) => String(x["response_id"])).join(", ");
+        const [next] = await queryRows(c, `SELECT next_response_id, next_answered_at, next_recommend_score, next_nps_category FROM marts.fct_case_recovery WHERE case_id = ${sqlString(id)}`);
         const fields: [string, string][] = [
           ["case", String(r["case_id"])],
           ["customer", String(r["customer_id"])],
           ["rule / priority", `${String(r["case_rule"])} / ${String(r["priority"])}`],
-          ["answers (response ids)", `${String(r["triggering_answers"])} (${responseIds})`],
+          ["answers", `${String(r["triggering_answers"])} (opened by response ${String(r["opening_response_id"])})`],
           ["score, why", `${String(r["recommend_score"])}: ${String(r["recommend_reason"] ?? "–")}`],
           ["touchpoint / segment", `${String(r["touchpoint"] ?? "–")} / ${String(r["segment"] ?? "–")}`],
           ["owner", `${String(r["owner"])} (${String(r["owner_kind"])})`],
@@ -110,7 +110,7 @@ export const casesCommand: Command = {
           ["opened / due (UTC)", `${when(r["created_at"])} / ${when(r["due_at"])}`],
           ["first action / closed", `${when(r["first_action_at"])} (${hours(r["hours_to_first_action"])}) / ${when(r["closed_at"])} (${hours(r["hours_to_close"])})`],
           ["root cause / outcome", `${String(r["root_cause"] ?? "–")} / ${String(r["outcome"] ?? "–")}`],
-          ["next answer", r["next_response_id"] ? `${when(r["next_answered_at"])}: ${String(r["next_recommend_score"])} (${String(r["next_nps_category"])})` : "–"],
+          ["next answer", next?.["next_response_id"] ? `${when(next["next_answered_at"])}: ${String(next["next_recommend_score"])} (${String(next["next_nps_category"])})` : "–"],
         ];
         ctx.stdout.write(table(["", ""], fields, { align: ["left", "left"] }).split("\n").slice(2).join("\n") + "\n");
         const events = await queryRows(c, `SELECT event_at, recorded_at, actor, status, owner, root_cause, outcome, note, source FROM raw.case_events WHERE case_id = ${sqlString(id)} ORDER BY event_at, recorded_at, event_id`);

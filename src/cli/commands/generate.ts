@@ -134,9 +134,8 @@ async function generateCaseEventsCommand(args: string[], ctx: CommandContext): P
   const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
   try {
     const started = Date.now();
-    const summary = await generateCaseEvents(warehouse.connection, resolve(values.out), { seed });
-    const closed = summary.cases.filter((c) => c.closedAt !== null).length;
-    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(summary.events)} events for ${formatInteger(summary.cases.length)} cases (${formatInteger(closed)} closed) in ${formatDuration(Date.now() - started)}\n`);
+    const summary = await generateCaseEvents(warehouse.connection, resolve(values.out), { seed, keepCases: false });
+    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(summary.events)} events for ${formatInteger(summary.opened)} cases (${formatInteger(summary.closed)} closed) in ${formatDuration(Date.now() - started)}\n`);
     ctx.stdout.write("import them with promotor cases import <file>, then promotor build\n");
   } finally {
     warehouse.close();

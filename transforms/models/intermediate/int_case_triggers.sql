@@ -1,9 +1,7 @@
 {#- Answers that call for a follow-up: those of a known customer that meet a rule of promotor.yaml
     (`follow_up.rules`, macros/case_rules.sql); the first matching rule names the rule, priority
-    and SLA. Incremental (appended per ingestion): raw is append-only, so an answer's trigger never
-    changes, until the rules do: then the pre_hook deletes every row and the model builds them
-    again under the new rules. -#}
-{{ config(materialized='incremental', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
+    and SLA. A view: the case models read it once per build, for the customers they rebuild. -#}
+{{ config(tags=['follow_up']) }}
 {%- set rules = case_rules() %}
 with responses as (
     select r.*{% if case_rules_use_themes() %}, coalesce(t.theme, 'other') as theme{% endif %}
@@ -13,9 +11,6 @@ with responses as (
         on t.language is not distinct from r.language and t.recommend_reason = r.recommend_reason
     {%- endif %}
     where r.customer_id is not null
-    {%- if is_incremental() %}
-        and r.ingestion_id > (select coalesce(max(ingestion_id), 0) from {{ this }})
-    {%- endif %}
 ),
 
 matched as (
@@ -31,7 +26,6 @@ matched as (
 
 select
     response_id,
-    'C-' || upper(substr(md5(response_id), 1, 16)) as own_case_id,
     {#- One fixed order, also for answers at the same time: the time in microseconds above the id's
         hash (as dim_customers orders answers). -#}
     (cast(epoch_us(answered_at) as hugeint) << 64) + hash(response_id) as trigger_key,
@@ -58,7 +52,6 @@ select
         when '{{ rule["name"] }}' then {{ rule["sla_hours"] }}
         {%- endfor %}
     end as sla_hours,
-    ingestion_id,
-    '{{ case_rules_fingerprint() }}' as rules_fingerprint
+    ingestion_id
 from matched
 where case_rule is not null

@@ -1,13 +1,13 @@
 -- depends_on: {{ ref('stg_reference__case_routing') }}
 {#- One row per follow-up case, its current state derived from its events. A view: a case event
     recorded by `promotor cases update` or `import` shows at once, without a build (which answers
-    belong to which case, int_cases, and the case's facts, int_case_facts, are tables and follow
-    closed cases at the next build). The owning team is written out from the routing table
+    open which case, int_cases, follows closed cases at the next build). The customer's next
+    answer after the case is in fct_case_recovery. The owning team is written out from the routing table
     (macros/case_rules.sql, case_team), so a query reads no join for it. -#}
 {{ config(materialized='view', tags=['follow_up']) }}
 
 with facts as (
-    select * from {{ ref('int_case_facts') }}
+    select * from {{ ref('int_cases') }}
 ),
 
 events as (
@@ -89,10 +89,7 @@ cases as (
         coalesce(s.events, 0) as events,
         coalesce(s.notes, 0) as notes,
         coalesce(s.concurrent_edits, 0) as concurrent_edits,
-        o.next_response_id,
-        o.next_answered_at,
-        o.next_recommend_score,
-        o.next_nps_category,
+        o.opening_key,
         clock.as_of
     from facts as o
     left join state as s on s.case_id = o.case_id
@@ -106,9 +103,5 @@ select
     case when status <> 'closed' then date_diff('second', created_at, as_of) / 3600.0 end as open_hours,
     date_diff('second', created_at, first_action_at) / 3600.0 as hours_to_first_action,
     date_diff('second', created_at, closed_at) / 3600.0 as hours_to_close,
-    case when closed_at is not null then closed_at <= due_at end as closed_within_sla,
-    next_response_id is not null as answered_again,
-    {#- Followed up: a first action before the customer answered again. -#}
-    case when next_response_id is not null then coalesce(first_action_at <= next_answered_at, false) end as followed_up_before_next,
-    case when next_response_id is not null then next_nps_category in ('passive', 'promoter') end as recovered
+    case when closed_at is not null then closed_at <= due_at end as closed_within_sla
 from cases

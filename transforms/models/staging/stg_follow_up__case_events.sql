@@ -2,6 +2,7 @@
 select
     event_id,
     case_id,
+    response_id,
     event_at,
     recorded_at,
     actor,

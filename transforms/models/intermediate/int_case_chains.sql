@@ -1,0 +1,104 @@
+{#- The cases of customers with more than one: at most one case per customer is open, so a
+    triggering answer opens a new case only after the customer's previous case was closed, and
+    is attached to the open case otherwise. Closing is a case event, so the chain is followed
+    case by case: a closed case's successor is the customer's first trigger after it closed, and
+    the recursion follows successors. One row per case, for customers with a closed case
+    (int_cases takes the others' single case from int_case_customers).
+
+    Incremental (delete+insert per customer): a build recomputes the customers with a case
+    closed since the last build, and those of them with new triggering answers. -#}
+{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
+{%- set columns = case_opening_columns() %}
+
+with recursive
+closed as (
+    select response_id, min(event_at) as closed_at, max(recorded_at) as recorded_at
+    from {{ ref('stg_follow_up__case_events') }}
+    where status = 'closed' and response_id is not null
+    group by response_id
+),
+
+closed_customers as (
+    select t.customer_id, max(x.recorded_at) as recorded_at
+    from closed as x
+    inner join {{ ref('int_case_triggers') }} as t on t.response_id = x.response_id
+    group by t.customer_id
+),
+
+affected as (
+    select customer_id from closed_customers
+    {%- if is_incremental() %}
+    where recorded_at > (select coalesce(max(events_through), timestamp '1900-01-01') from {{ this }})
+        or customer_id in (
+            select customer_id from {{ ref('int_case_triggers') }}
+            where ingestion_id > (select coalesce(max(through_ingestion), 0) from {{ this }})
+        )
+    {%- endif %}
+),
+
+triggers as materialized (
+    select * from {{ ref('int_case_triggers') }}
+    where customer_id in (select customer_id from affected)
+),
+
+{#- For each closed case of these customers, the case that opens next (a join and group: DuckDB
+    runs no ASOF join inside a recursive CTE). -#}
+successors as materialized (
+    select x.response_id, arg_min(n.response_id, n.trigger_key) as next_response_id, min(n.trigger_key) as next_key
+    from closed as x
+    inner join triggers as own on own.response_id = x.response_id
+    inner join triggers as n
+        on n.customer_id = own.customer_id
+        and n.trigger_key > (cast(epoch_us(x.closed_at) as hugeint) << 64) + cast(18446744073709551615 as hugeint)
+    group by x.response_id
+),
+
+firsts as (
+    select customer_id, arg_min(response_id, trigger_key) as response_id, min(trigger_key) as opening_key
+    from triggers
+    group by customer_id
+),
+
+chain(customer_id, response_id, opening_key) as (
+    select customer_id, response_id, opening_key from firsts
+    union all
+    select c.customer_id, s.next_response_id, s.next_key
+    from chain as c
+    inner join successors as s on s.response_id = c.response_id
+),
+
+{#- Every affected customer keeps rows here, also one whose chain is a single case (an earlier
+    answer that arrived late can make it so): delete+insert then replaces all of theirs. -#}
+openings as materialized (
+    select * from chain
+),
+
+{#- Each trigger of these customers belongs to the latest case opened at or before it. -#}
+assigned as (
+    select o.response_id as opening_response_id, t.answered_at
+    from (select * from triggers where customer_id in (select customer_id from openings)) as t
+    asof inner join openings as o on o.customer_id = t.customer_id and t.trigger_key >= o.opening_key
+),
+
+attached as (
+    select opening_response_id, count(*) as triggering_answers, max(answered_at) as last_triggered_at
+    from assigned
+    group by opening_response_id
+)
+
+select
+    {{ case_id_of('o.response_id') }} as case_id,
+    o.customer_id,
+    o.response_id as opening_response_id,
+    o.opening_key,
+    a.triggering_answers,
+    a.last_triggered_at,
+    {%- for c in columns %}
+    t.{{ c }} as {{ 'created_at' if c == 'answered_at' else c }},
+    {%- endfor %}
+    (select max(ingestion_id) from {{ ref('stg_survey__ingestions') }}) as through_ingestion,
+    (select max(recorded_at) from {{ ref('stg_follow_up__case_events') }}) as events_through,
+    '{{ case_rules_fingerprint() }}' as rules_fingerprint
+from openings as o
+inner join triggers as t on t.response_id = o.response_id
+inner join attached as a on a.opening_response_id = o.response_id

@@ -14,8 +14,9 @@ import type { FollowUpSettings } from "./config.ts";
 
 export interface CaseState {
   caseId: string;
-  /** The answer that opens the case (the case id is derived from it). */
+  /** The answer that opens the case (the case id is derived from it), and its customer. */
   responseId: string;
+  customerId: string;
   status: string;
   owner: string | null;
   rootCause: string | null;
@@ -58,8 +59,9 @@ export interface CaseEvent {
   importId: number | null;
   sourceFile: string | null;
   sourceRow: number | null;
-  /** The answer that opens the case: dbt follows closed cases by it. */
+  /** The answer that opens the case and its customer: dbt follows closed cases by them. */
   responseId: string;
+  customerId: string;
 }
 
 export interface ControlledLists {
@@ -115,6 +117,7 @@ export function checkChange(state: CaseState | undefined, change: CaseChange, li
   const event = {
     caseId: state.caseId,
     responseId: state.responseId,
+    customerId: state.customerId,
     eventAt,
     actor: change.actor,
     status: status !== undefined && !same(status, state.status) ? status : null,
@@ -157,9 +160,9 @@ export async function caseStates(connection: DuckDBConnection, ids?: readonly st
     connection,
     `WITH latest AS (SELECT case_id, max(recorded_at) AS last_recorded_at, arg_max(actor, recorded_at) AS last_actor FROM raw.case_events GROUP BY case_id),
      states AS (
-       SELECT case_id, opening_response_id AS response_id, status, owner, root_cause, outcome, last_note, created_at, false AS potential FROM marts.fct_cases
+       SELECT case_id, opening_response_id AS response_id, customer_id, status, owner, root_cause, outcome, last_note, created_at, false AS potential FROM marts.fct_cases
        UNION ALL
-       SELECT 'C-' || upper(substr(md5(t.response_id), 1, 16)), t.response_id, 'open', t.account_manager, NULL, NULL, NULL, t.answered_at, true
+       SELECT 'C-' || upper(substr(md5(t.response_id), 1, 16)), t.response_id, t.customer_id, 'open', t.account_manager, NULL, NULL, NULL, t.answered_at, true
        FROM intermediate.int_case_triggers t ANTI JOIN marts.fct_cases c ON c.opening_response_id = t.response_id
      )
      SELECT s.*, l.last_recorded_at, l.last_actor FROM states s LEFT JOIN latest l USING (case_id) ${only}`,
@@ -169,6 +172,7 @@ export async function caseStates(connection: DuckDBConnection, ids?: readonly st
     out.set(String(r["case_id"]), {
       caseId: String(r["case_id"]),
       responseId: String(r["response_id"]),
+      customerId: String(r["customer_id"]),
       status: String(r["status"]),
       owner: r["owner"] == null ? null : String(r["owner"]),
       rootCause: r["root_cause"] == null ? null : String(r["root_cause"]),
@@ -211,6 +215,7 @@ export async function appendEvents(connection: DuckDBConnection, events: readonl
     if (e.sourceRow === null) appender.appendNull();
     else appender.appendBigInt(BigInt(e.sourceRow));
     appender.appendVarchar(e.responseId);
+    appender.appendVarchar(e.customerId);
     appender.endRow();
   }
   appender.closeSync();

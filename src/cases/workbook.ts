@@ -76,14 +76,15 @@ export async function exportWorkbooks(
   options: { owner?: string; language: WorkbookLanguage; lists: ControlledLists; now?: Date },
 ): Promise<ExportedWorkbook[]> {
   const now = options.now ?? new Date();
-  const where = options.owner ? `AND owner = ${sqlString(options.owner)}` : "";
+  const where = options.owner ? `AND c.owner = ${sqlString(options.owner)}` : "";
   await caseStates(connection, []); // fails with the fix when there are no cases yet
   const rows = await queryRows(
     connection,
-    `SELECT case_id, priority, due_at, created_at, customer_id, segment, touchpoint, recommend_score, recommend_reason,
-            status, root_cause, outcome, last_note AS note, owner
-     FROM marts.fct_cases WHERE is_open ${where}
-     ORDER BY owner, due_at, case_id`,
+    `SELECT c.case_id, c.priority, c.due_at, c.created_at, c.customer_id, c.segment, c.touchpoint, c.recommend_score, r.recommend_reason,
+            c.status, c.root_cause, c.outcome, c.last_note AS note, c.owner
+     FROM marts.fct_cases c LEFT JOIN marts.fct_nps_responses r ON r.response_id = c.opening_response_id
+     WHERE c.is_open ${where}
+     ORDER BY c.owner, c.due_at, c.case_id`,
   );
   if (options.owner && rows.length === 0) {
     const owners = await queryRows(connection, "SELECT DISTINCT owner FROM marts.fct_cases WHERE is_open ORDER BY 1 LIMIT 30");

@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS raw.case_events (
   import_id INTEGER,
   source_file VARCHAR,
   source_row BIGINT,
-  response_id VARCHAR
+  response_id VARCHAR,
+  customer_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS raw.case_imports (
   import_id INTEGER PRIMARY KEY,
@@ -100,5 +101,6 @@ CREATE TABLE IF NOT EXISTS raw.case_quarantine (
   raw_values JSON NOT NULL,
   quarantined_at TIMESTAMP NOT NULL
 );
-ALTER TABLE raw.case_events ADD COLUMN IF NOT EXISTS response_id VARCHAR;`);
+ALTER TABLE raw.case_events ADD COLUMN IF NOT EXISTS response_id VARCHAR;
+ALTER TABLE raw.case_events ADD COLUMN IF NOT EXISTS customer_id VARCHAR;`);
 }

@@ -73,7 +73,7 @@ describe("what a change to a case may do", () => {
   const lists: ControlledLists = { statuses: ["open", "in_progress", "closed", "waiting_for_customer"], rootCauses: ["price", "advice"], outcomes: ["resolved", "not_reached"] };
   const now = new Date("2026-11-01T12:00:00Z");
   const open: CaseState = {
-    caseId: "C-1", responseId: "R1", status: "open", owner: "Anna", rootCause: null, outcome: null, lastNote: null,
+    caseId: "C-1", responseId: "R1", customerId: "K1", status: "open", owner: "Anna", rootCause: null, outcome: null, lastNote: null,
     createdAt: new Date("2026-10-30T09:00:00Z"), lastRecordedAt: null, lastActor: null, potential: false,
   };
   const change = (c: Partial<Parameters<typeof checkChange>[1]>) => checkChange(open, { caseId: "C-1", actor: "Anna", ...c }, lists, now);

@@ -1,7 +1,7 @@
 {#- The attributes a case takes from the answer that opened it (int_case_customers,
-    int_case_chains, int_cases). -#}
+    int_case_chains, int_cases). The why-text is read by the lists that show it, from the answer. -#}
 {% macro case_opening_columns() -%}
-    {{ return(['answered_at', 'case_rule', 'priority', 'sla_hours', 'survey_type', 'touchpoint', 'channel', 'language', 'segment', 'business_unit', 'account_manager', 'recommend_score', 'nps_category', 'recommend_reason']) }}
+    {{ return(['answered_at', 'case_rule', 'priority', 'sla_hours', 'survey_type', 'touchpoint', 'channel', 'language', 'segment', 'business_unit', 'account_manager', 'recommend_score', 'nps_category']) }}
 {%- endmacro %}
 
 {#- 'C-' and the first 16 hex digits of the MD5 of the answer that opened the case. -#}

@@ -76,7 +76,7 @@ export const casesCommand: Command = {
         else where.push("is_open");
         if (values.overdue) where.push("is_overdue");
         const filter = where.join(" AND ");
-        const rows = await queryRows(c, `SELECT case_id, owner, status, priority, created_at, due_at, is_overdue, customer_id, recommend_score, recommend_reason FROM marts.fct_cases WHERE ${filter} ORDER BY due_at, case_id LIMIT ${limit}`);
+        const rows = await queryRows(c, `SELECT c.case_id, c.owner, c.status, c.priority, c.created_at, c.due_at, c.is_overdue, c.customer_id, c.recommend_score, r.recommend_reason FROM (SELECT * FROM marts.fct_cases WHERE ${filter} ORDER BY due_at, case_id LIMIT ${limit}) c LEFT JOIN marts.fct_nps_responses r ON r.response_id = c.opening_response_id ORDER BY c.due_at, c.case_id`);
         const total = Number((await queryRows(c, `SELECT count(*) AS n FROM marts.fct_cases WHERE ${filter}`))[0]?.["n"] ?? 0);
         if (rows.length === 0) {
           ctx.stdout.write("no cases match\n");
@@ -95,7 +95,7 @@ export const casesCommand: Command = {
         const id = rest[0];
         if (!id) throw new PromotorError("no case given", { hint: "promotor cases show C-0123456789ABCDEF (ids: promotor cases list)", exitCode: 2 });
         await caseStates(c, []);
-        const [r] = await queryRows(c, `SELECT * FROM marts.fct_cases WHERE case_id = ${sqlString(id)}`);
+        const [r] = await queryRows(c, `SELECT c.*, r.recommend_reason FROM marts.fct_cases c LEFT JOIN marts.fct_nps_responses r ON r.response_id = c.opening_response_id WHERE c.case_id = ${sqlString(id)}`);
         if (!r) throw new PromotorError(`unknown case ${id}`, { hint: "ids come from promotor cases list", exitCode: 2 });
         const [next] = await queryRows(c, `SELECT next_response_id, next_answered_at, next_recommend_score, next_nps_category FROM marts.fct_case_recovery WHERE case_id = ${sqlString(id)}`);
         const fields: [string, string][] = [

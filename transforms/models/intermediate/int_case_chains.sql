@@ -9,20 +9,24 @@
     closed since the last build, and those of them with new triggering answers. -#}
 {{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
 {%- set columns = case_opening_columns() %}
+{#- Without a closed case there is no chain to follow: the model then reads no answer at all. -#}
+{%- set any_closed = true %}
+{%- if execute %}
+    {%- set any_closed = run_query("select count(*) from " ~ ref('stg_follow_up__case_events') ~ " where status = 'closed'").columns[0].values()[0] > 0 %}
+{%- endif %}
 
 with recursive
 closed as (
-    select response_id, min(event_at) as closed_at, max(recorded_at) as recorded_at
+    select response_id, any_value(customer_id) as customer_id, min(event_at) as closed_at, max(recorded_at) as recorded_at
     from {{ ref('stg_follow_up__case_events') }}
     where status = 'closed' and response_id is not null
     group by response_id
 ),
 
 closed_customers as (
-    select t.customer_id, max(x.recorded_at) as recorded_at
-    from closed as x
-    inner join {{ ref('int_case_triggers') }} as t on t.response_id = x.response_id
-    group by t.customer_id
+    select customer_id, max(recorded_at) as recorded_at
+    from closed
+    group by customer_id
 ),
 
 affected as (
@@ -38,7 +42,7 @@ affected as (
 
 triggers as materialized (
     select * from {{ ref('int_case_triggers') }}
-    where customer_id in (select customer_id from affected)
+    where customer_id in (select customer_id from affected){% if not any_closed %} and false{% endif %}
 ),
 
 {#- For each closed case of these customers, the case that opens next (a join and group: DuckDB
@@ -102,3 +106,6 @@ select
 from openings as o
 inner join triggers as t on t.response_id = o.response_id
 inner join attached as a on a.opening_response_id = o.response_id
+{%- if not any_closed %}
+where false
+{%- endif %}

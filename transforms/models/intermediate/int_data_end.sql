@@ -2,4 +2,4 @@
     the same warehouse gives the same overdue cases today and next month. -#}
 {{ config(materialized='table', tags=['follow_up']) }}
 select max(answered_at) as data_end
-from {{ ref('stg_survey__responses') }}
+from {{ source('raw', 'responses') }}

@@ -71,7 +71,6 @@ cases as (
         o.account_manager,
         o.recommend_score,
         o.nps_category,
-        o.recommend_reason,
         coalesce(s.owner, o.account_manager, {{ case_team('o.touchpoint', 'o.business_unit') }}) as owner,
         case
             when s.owner is not null and s.owner = o.account_manager then 'account_manager'

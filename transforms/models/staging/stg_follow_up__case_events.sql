@@ -3,6 +3,7 @@ select
     event_id,
     case_id,
     response_id,
+    customer_id,
     event_at,
     recorded_at,
     actor,

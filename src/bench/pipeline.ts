@@ -59,9 +59,7 @@ export async function fullLoad(root: string, warehouse: string, files: readonly 
   const ingest = await ingestStep(root, warehouse, files);
   log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
   // The same ingested warehouse, built without the follow-up models, for the cases' share.
-  const copy = `${warehouse.replace(/\.duckdb$/, "")}-without-cases.duckdb`;
-  removeWarehouse(copy);
-  for (const suffix of ["", ".wal"]) if (existsSync(warehouse + suffix)) copyFileSync(warehouse + suffix, copy + suffix);
+  const copy = copyWarehouse(warehouse, "without-cases");
   const build = await buildStep(root, warehouse);
   log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
   const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
@@ -83,9 +81,22 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
   };
 }
 
-/** New responses into the loaded warehouse, then an incremental `dbt build`. */
+/** A copy of a warehouse file (and its WAL) beside it, for a second measurement on the same data. */
+function copyWarehouse(warehouse: string, suffix: string): string {
+  const copy = `${warehouse.replace(/\.duckdb$/, "")}-${suffix}.duckdb`;
+  removeWarehouse(copy);
+  for (const ext of ["", ".wal"]) if (existsSync(warehouse + ext)) copyFileSync(warehouse + ext, copy + ext);
+  return copy;
+}
+
+/** New responses into the loaded warehouse, then an incremental `dbt build`; and the same on a
+ * copy without the follow-up models, for what the cases add to an incremental build. */
 export async function incrementalLoad(root: string, warehouse: string, files: readonly string[]): Promise<PipelineFigures> {
+  const copy = copyWarehouse(warehouse, "increment-without-cases");
   const ingest = await ingestStep(root, warehouse, files);
   const build = await buildStep(root, warehouse);
-  return { ingest, build, warehouseBytes: warehouseBytes(warehouse) };
+  await ingestStep(root, copy, files);
+  const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
+  removeWarehouse(copy);
+  return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };
 }

@@ -106,6 +106,12 @@ function targetRows(result: BenchResult): Cell[][] {
     cases ? `${seconds(cases.build.elapsedMs)} with, ${seconds(cases.buildWithoutCases!.elapsedMs)} without = ${(cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs).toFixed(2)} ×` : "–",
     verdict(cases ? (cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs) <= TARGETS.casesBuildRatio : null),
   ]);
+  const incCases = big?.incremental?.buildWithoutCases ? big.incremental : null;
+  rows.push([
+    `${at} + ${incCases ? count(incCases.responses) : "100k"}: what the follow-up cases add to the incremental build`,
+    incCases ? `${seconds(incCases.build.elapsedMs)} with, ${seconds(incCases.buildWithoutCases!.elapsedMs)} without = ${(incCases.casesRatio ?? incCases.build.elapsedMs / incCases.buildWithoutCases!.elapsedMs).toFixed(2)} ×` : "–",
+    incCases ? "(figure)" : "not measured",
+  ]);
   const inc = big?.incremental ?? null;
   const incMs = inc ? inc.ingest.elapsedMs + inc.build.elapsedMs : null;
   rows.push([

@@ -81,7 +81,8 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
   };
 }
 
-/** A copy of a warehouse file (and its WAL) beside it, for a second measurement on the same data. */
+/** A copy of a warehouse file (and its WAL) beside it, for a second measurement on the same data
+ * (its dbt state is made afresh, as the full load's is). */
 function copyWarehouse(warehouse: string, suffix: string): string {
   const copy = `${warehouse.replace(/\.duckdb$/, "")}-${suffix}.duckdb`;
   removeWarehouse(copy);
@@ -92,11 +93,21 @@ function copyWarehouse(warehouse: string, suffix: string): string {
 /** New responses into the loaded warehouse, then an incremental `dbt build`; and the same on a
  * copy without the follow-up models, for what the cases add to an incremental build. */
 export async function incrementalLoad(root: string, warehouse: string, files: readonly string[]): Promise<PipelineFigures> {
-  const copy = copyWarehouse(warehouse, "increment-without-cases");
+  // Without the case models first, at the same path (so dbt's state for it is the same), then
+  // the warehouse file is put back as it was and the increment runs with them.
+  const backup = `${warehouse}.before-increment`;
+  for (const ext of ["", ".wal"]) {
+    rmSync(backup + ext, { force: true });
+    if (existsSync(warehouse + ext)) copyFileSync(warehouse + ext, backup + ext);
+  }
+  await ingestStep(root, warehouse, files);
+  const buildWithoutCases = await buildStep(root, warehouse, ["--exclude", "tag:follow_up"]);
+  for (const ext of ["", ".wal"]) {
+    rmSync(warehouse + ext, { force: true });
+    if (existsSync(backup + ext)) copyFileSync(backup + ext, warehouse + ext);
+    rmSync(backup + ext, { force: true });
+  }
   const ingest = await ingestStep(root, warehouse, files);
   const build = await buildStep(root, warehouse);
-  await ingestStep(root, copy, files);
-  const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
-  removeWarehouse(copy);
   return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };
 }

@@ -153,6 +153,10 @@ export async function buildFixtureWarehouse(responses: FixtureResponse[], name =
       NULL::DOUBLE AS hours_to_first_action, NULL::DOUBLE AS hours_to_close, NULL::BOOLEAN AS closed_within_sla,
       false AS answered_again, NULL::BOOLEAN AS followed_up_before_next, NULL::BOOLEAN AS recovered
       FROM fixture.responses WHERE recommend_score <= 6`);
+    // Every case answered again and recovered; anna's were followed up, the others' not.
+    await run(`CREATE TABLE marts.fct_case_recovery AS SELECT case_id, customer_id, owner, business_unit, account_manager, segment,
+      survey_type, touchpoint, created_at, true AS answered_again, owner = 'anna' AS followed_up_before_next, true AS recovered
+      FROM marts.fct_cases`);
   } finally {
     wh.close();
   }

@@ -118,6 +118,15 @@ describe("security matrix through the served Cube server", () => {
       expect(await owners(ANNA, [{ member: "cases.owner", operator: "equals", values: ["bob"] }])).toEqual({});
       expect(await owners(ANNA, [{ member: "cases.customer_id", operator: "equals", values: ["c3", "c4"] }])).toEqual({});
       expect(await owners(NORTH)).toEqual({ anna: all["anna"] });
+      // the recovery figures (cube case_recovery) follow the same policy
+      const recovery = async (token: string) => {
+        const answer = await restLoad(cube, token, { measures: ["cases.recovery_followed_up_answered", "cases.recovery_not_followed_up_answered"] });
+        expect(answer.status).toBe(200);
+        const r = answer.rows![0]!;
+        return [Number(r["cases.recovery_followed_up_answered"]), Number(r["cases.recovery_not_followed_up_answered"])];
+      };
+      expect(await recovery(EXEC)).toEqual([all["anna"], all["bob"]! + all["carl"]!]);
+      expect(await recovery(ANNA)).toEqual([all["anna"], 0]);
     });
 
     it("no role, an unknown role, or a role without its claim: accepted token, no rows", async () => {

@@ -26,7 +26,10 @@ export const buildCommand: Command = {
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
-    const whole = !values.select && !values.exclude;
+    // --exclude leaves the reference-data logic as it is (the same build, less some models), but a
+    // build without some models vouches for nothing (not recorded).
+    const whole = !values.select;
+    const exclude = values.exclude;
     let scope: TestScope;
     let skipReference = false;
     let skipViews = false;
@@ -36,7 +39,6 @@ export const buildCommand: Command = {
       const dbtArgs = ["build"];
       if (values["full-refresh"]) dbtArgs.push("--full-refresh");
       if (values.select) dbtArgs.push("--select", values.select);
-      if (values.exclude) dbtArgs.push("--exclude", values.exclude);
       const db = await openWarehouse(ctx.warehouse);
       try {
         // Columns added to raw since the warehouse was made (ingest adds them too).
@@ -48,9 +50,14 @@ export const buildCommand: Command = {
         skipReference = whole && values["full-refresh"] !== true && (await referenceDataCurrent(db.connection, fingerprint));
         if (skipReference) {
           newTouchpoints = await touchpointsNewToViews(db.connection, scope.testedThroughIngestion);
-          skipViews = newTouchpoints !== null && newTouchpoints.length === 0;
-          dbtArgs.push(...(skipViews ? ["--selector", CODE_UNCHANGED_SELECTOR] : ["--exclude", REFERENCE_DATA_SELECTOR]));
-        } else await forgetReferenceData(db.connection);
+          // A YAML selector takes no --exclude: only the follow-up models have a selector without them.
+          skipViews = newTouchpoints !== null && newTouchpoints.length === 0 && (!exclude || exclude === "tag:follow_up");
+          if (skipViews) dbtArgs.push("--selector", exclude ? `${CODE_UNCHANGED_SELECTOR}_without_follow_up` : CODE_UNCHANGED_SELECTOR);
+          else dbtArgs.push("--exclude", REFERENCE_DATA_SELECTOR, ...(exclude ? [exclude] : []));
+        } else {
+          await forgetReferenceData(db.connection);
+          if (exclude) dbtArgs.push("--exclude", exclude);
+        }
       } finally {
         db.close();
       }
@@ -94,7 +101,7 @@ export const buildCommand: Command = {
       });
     }
     // A partial build (--select) did not run every test, so it vouches for nothing.
-    if (whole) await recordBuild(ctx.warehouse, fingerprint, scope, { referenceData: !skipReference });
+    if (whole && !exclude) await recordBuild(ctx.warehouse, fingerprint, scope, { referenceData: !skipReference });
     await reportDataQuality(ctx.warehouse, ctx.stdout);
     return 0;
   },

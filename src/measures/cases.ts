@@ -71,7 +71,7 @@ export function caseMeasures(options: { minimumSample?: number } = {}): MeasureS
         title: "Backlog age (hours)",
         description: "Average age of the open cases as of the data's end, in hours.",
       },
-      oldest_open_hours: { type: "max", sql: col("open_hours"), title: "Oldest open case (hours)", description: "Age of the oldest open case as of the data's end, in hours." },
+      oldest_open_hours: { type: "number", sql: `MAX(${col("open_hours")})`, title: "Oldest open case (hours)", description: "Age of the oldest open case as of the data's end, in hours." },
       first_action_hours_median: { type: "number", sql: percentileSql(col("hours_to_first_action"), 0.5), title: "Time to first action, median (hours)", description: "Median hours from the answer to the first action on the case (cases acted on)." },
       first_action_hours_p90: { type: "number", sql: percentileSql(col("hours_to_first_action"), 0.9), title: "Time to first action, 90th percentile (hours)", description: "90th percentile of the hours from the answer to the first action (cases acted on)." },
       close_hours_median: { type: "number", sql: percentileSql(col("hours_to_close"), 0.5), title: "Time to close, median (hours)", description: "Median hours from the answer to closing the case (closed cases)." },

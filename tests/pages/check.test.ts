@@ -60,6 +60,7 @@ describe("pages check", () => {
       "pages/customer-journey.md",
       "pages/data-quality.md",
       "pages/drivers.md",
+      "pages/follow-up.md",
       "pages/index.md",
       "pages/klantrelatiescore.md",
       "pages/verbatims.md",
@@ -89,7 +90,7 @@ describe("pages check", () => {
     const r = await cli(["--warehouse", generated, "pages", "check"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`pages check: 8 pages and ${SOURCE_QUERIES.length + 4} sources OK`);
+    expect(r.stdout).toContain(`pages check: 9 pages and ${SOURCE_QUERIES.length + 5} sources OK`);
   });
 
   it("fails with the page, the query name and the database error", async () => {

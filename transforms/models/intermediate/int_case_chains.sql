@@ -100,7 +100,7 @@ select
     {%- for c in columns %}
     t.{{ c }} as {{ 'created_at' if c == 'answered_at' else c }},
     {%- endfor %}
-    (select max(ingestion_id) from {{ ref('stg_survey__ingestions') }}) as through_ingestion,
+    (select max(_ingestion_id) from {{ source('raw', 'responses') }}) as through_ingestion,
     (select max(recorded_at) from {{ ref('stg_follow_up__case_events') }}) as events_through,
     '{{ case_rules_fingerprint() }}' as rules_fingerprint
 from openings as o

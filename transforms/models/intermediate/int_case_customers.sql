@@ -46,7 +46,7 @@ kept as (
         s.* replace (
             s.triggering_answers + p.triggering_answers as triggering_answers,
             greatest(s.last_triggered_at, p.last_triggered_at) as last_triggered_at,
-            (select max(ingestion_id) from {{ ref('stg_survey__ingestions') }}) as through_ingestion
+            (select max(_ingestion_id) from {{ source('raw', 'responses') }}) as through_ingestion
         )
     from paired as p
     inner join {{ this }} as s on s.customer_id = p.customer_id
@@ -111,7 +111,7 @@ built as (
         r.account_manager,
         r.recommend_score,
         {{ nps_category('r.recommend_score') }} as nps_category,
-        (select max(ingestion_id) from {{ ref('stg_survey__ingestions') }}) as through_ingestion,
+        (select max(_ingestion_id) from {{ source('raw', 'responses') }}) as through_ingestion,
         '{{ case_rules_fingerprint() }}' as rules_fingerprint
     from openings as o
     inner join answers as r on r.response_id = o.opening_response_id

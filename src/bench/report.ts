@@ -185,7 +185,7 @@ export function textReport(result: BenchResult): string {
     ...(t.queries.rows.length > 0
       ? ["Queries (semantic layer vs hand-written DuckDB SQL over raw.responses, the floor; dashboard questions are served by rollups, analyst questions by the marts)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
       : []),
-    "Targets (issues 6, 12 and 13)",
+    "Targets (issues 6, 12, 13 and 21)",
     table(t.targets.headers, t.targets.rows, { align: ["left", "left", "left"] }),
     "",
   ].join("\n");

@@ -12,6 +12,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { tuneForIngest } from "../ingest/ingest.ts";
 import { queryRows } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { csvField } from "../lib/spreadsheet.ts";
@@ -149,6 +150,8 @@ export interface CaseEventSummary {
 /** Writes the events (CSV, the import layout) and returns the cases the chain opens. */
 export async function generateCaseEvents(connection: DuckDBConnection, out: string, options: { seed?: number; end?: Date; keepCases?: boolean } = {}): Promise<CaseEventSummary> {
   const seed = options.seed ?? 42;
+  // DuckDB's memory limit and spill folder as for ingest (it would otherwise take up to 80 % of RAM).
+  await tuneForIngest(connection);
   const end = options.end ?? new Date(Math.min(Date.now(), ...[(await queryRows(connection, "SELECT max(answered_at) AS m FROM intermediate.int_responses_enriched"))[0]?.["m"] as Date].map((d) => d?.getTime() ?? Date.now())));
   const stream = createWriteStream(out, { encoding: "utf8" });
   const write = async (line: string): Promise<void> => {

@@ -59,7 +59,10 @@ export async function fullLoad(root: string, warehouse: string, files: readonly 
   const ingest = await ingestStep(root, warehouse, files);
   log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
   // The same ingested warehouse, built without the follow-up models, for the cases' share.
-  const copy = copyWarehouse(warehouse, "without-cases");
+  // (A copy beside it; its dbt state is made afresh, as the full load's is.)
+  const copy = `${warehouse.replace(/\.duckdb$/, "")}-without-cases.duckdb`;
+  removeWarehouse(copy);
+  copyWarehouseFiles(warehouse, copy);
   const build = await buildStep(root, warehouse);
   log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
   const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
@@ -81,32 +84,25 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
   };
 }
 
-/** A copy of a warehouse file (and its WAL) beside it, for a second measurement on the same data
- * (its dbt state is made afresh, as the full load's is). */
-function copyWarehouse(warehouse: string, suffix: string): string {
-  const copy = `${warehouse.replace(/\.duckdb$/, "")}-${suffix}.duckdb`;
-  removeWarehouse(copy);
-  for (const ext of ["", ".wal"]) if (existsSync(warehouse + ext)) copyFileSync(warehouse + ext, copy + ext);
-  return copy;
+/** Copies a warehouse file and its WAL over `to` (whose file and WAL are removed first). */
+function copyWarehouseFiles(from: string, to: string): void {
+  for (const ext of ["", ".wal"]) {
+    rmSync(to + ext, { force: true });
+    if (existsSync(from + ext)) copyFileSync(from + ext, to + ext);
+  }
 }
 
-/** New responses into the loaded warehouse, then an incremental `dbt build`; and the same on a
- * copy without the follow-up models, for what the cases add to an incremental build. */
+/** New responses into the loaded warehouse, then an incremental `dbt build`; before that, the
+ * same increment without the follow-up models, for what the cases add to an incremental build. */
 export async function incrementalLoad(root: string, warehouse: string, files: readonly string[]): Promise<PipelineFigures> {
   // Without the case models first, at the same path (so dbt's state for it is the same), then
   // the warehouse file is put back as it was and the increment runs with them.
   const backup = `${warehouse}.before-increment`;
-  for (const ext of ["", ".wal"]) {
-    rmSync(backup + ext, { force: true });
-    if (existsSync(warehouse + ext)) copyFileSync(warehouse + ext, backup + ext);
-  }
+  copyWarehouseFiles(warehouse, backup);
   await ingestStep(root, warehouse, files);
   const buildWithoutCases = await buildStep(root, warehouse, ["--exclude", "tag:follow_up"]);
-  for (const ext of ["", ".wal"]) {
-    rmSync(warehouse + ext, { force: true });
-    if (existsSync(backup + ext)) copyFileSync(backup + ext, warehouse + ext);
-    rmSync(backup + ext, { force: true });
-  }
+  copyWarehouseFiles(backup, warehouse);
+  for (const ext of ["", ".wal"]) rmSync(backup + ext, { force: true });
   const ingest = await ingestStep(root, warehouse, files);
   const build = await buildStep(root, warehouse);
   return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };

@@ -146,15 +146,16 @@ export function applyEvent(state: CaseState, event: Pick<CaseEvent, "status" | "
 
 const toDate = (v: unknown): Date | null => (v instanceof Date ? v : v == null ? null : new Date(String(v)));
 
-async function hasCases(connection: DuckDBConnection): Promise<boolean> {
+/** Fails with the fix when the warehouse has no cases yet (no build since follow-up existed). */
+export async function requireCases(connection: DuckDBConnection): Promise<void> {
   const rows = await queryRows(connection, "SELECT 1 FROM duckdb_views() WHERE schema_name = 'marts' AND view_name = 'fct_cases'");
-  return rows.length > 0;
+  if (rows.length === 0) throw new PromotorError("the warehouse has no follow-up cases yet", { hint: "run promotor build first (it opens cases from the answers)" });
 }
 
 /** Every case (and every answer that may still open one) by id, with its current state; `ids`
  * limits it to those. Fails with the fix when the warehouse has no cases yet. */
 export async function caseStates(connection: DuckDBConnection, ids?: readonly string[]): Promise<Map<string, CaseState>> {
-  if (!(await hasCases(connection))) throw new PromotorError("the warehouse has no follow-up cases yet", { hint: "run promotor build first (it opens cases from the answers)" });
+  await requireCases(connection);
   const only = ids === undefined ? "" : ids.length === 0 ? "WHERE false" : `WHERE case_id IN (SELECT unnest([${ids.map(sqlString).join(", ")}]))`;
   const rows = await queryRows(
     connection,

@@ -15,10 +15,8 @@
  * Without the section, every detractor answer (0–6) of a known customer opens a case (rule
  * `detractor`, priority high, 48 hours). The rules reach dbt as JSON in PROMOTOR_CASE_RULES
  * (transforms/macros/case_rules.sql turns them into SQL). */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { PromotorError } from "../lib/errors.ts";
+import { readSettingsFile } from "../lib/settings-file.ts";
 import { projectRoot } from "../lib/paths.ts";
 
 export const BASE_STATUSES = ["open", "in_progress", "closed"] as const;
@@ -156,15 +154,7 @@ export function parseFollowUp(section: unknown): FollowUpSettings {
 
 /** The follow_up section of <root>/promotor.yaml (defaults without the file or the section). */
 export function readFollowUp(root: string = projectRoot): FollowUpSettings {
-  const file = join(root, "promotor.yaml");
-  if (!existsSync(file)) return parseFollowUp(undefined);
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new PromotorError(`promotor.yaml is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file: "promotor.yaml", hint: "fix the YAML (indentation, quotes) and run the command again" });
-  }
-  return parseFollowUp((parsed as Record<string, unknown> | null)?.["follow_up"]);
+  return parseFollowUp(readSettingsFile(root)["follow_up"]);
 }
 
 /** What dbt reads (env PROMOTOR_CASE_RULES, macros/case_rules.sql). */

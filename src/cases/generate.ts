@@ -152,7 +152,9 @@ export async function generateCaseEvents(connection: DuckDBConnection, out: stri
   const seed = options.seed ?? 42;
   // DuckDB's memory limit and spill folder as for ingest (it would otherwise take up to 80 % of RAM).
   await tuneForIngest(connection);
-  const end = options.end ?? new Date(Math.min(Date.now(), ...[(await queryRows(connection, "SELECT max(answered_at) AS m FROM intermediate.int_responses_enriched"))[0]?.["m"] as Date].map((d) => d?.getTime() ?? Date.now())));
+  // Events end at the data's end (the build's int_data_end, fct_cases' "as of"), never in the future.
+  const dataEnd = (await queryRows(connection, "SELECT data_end FROM intermediate.int_data_end"))[0]?.["data_end"];
+  const end = options.end ?? new Date(Math.min(Date.now(), dataEnd instanceof Date ? dataEnd.getTime() : Date.now()));
   const stream = createWriteStream(out, { encoding: "utf8" });
   const write = async (line: string): Promise<void> => {
     if (!stream.write(line)) await once(stream, "drain");

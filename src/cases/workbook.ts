@@ -14,7 +14,7 @@ import { ensureFollowUpSchema } from "../ingest/schema.ts";
 import { queryRows, SQL_UTC_NOW, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { spreadsheetSafe, toCsv } from "../lib/spreadsheet.ts";
-import { appendEvents, applyEvent, caseStates, checkChange, type CaseChange, type CaseEvent, type CaseState, type ControlledLists } from "./cases.ts";
+import { appendEvents, applyEvent, caseStates, checkChange, requireCases, type CaseChange, type CaseEvent, type CaseState, type ControlledLists } from "./cases.ts";
 
 export type WorkbookLanguage = "nl" | "en";
 
@@ -77,7 +77,7 @@ export async function exportWorkbooks(
 ): Promise<ExportedWorkbook[]> {
   const now = options.now ?? new Date();
   const where = options.owner ? `AND c.owner = ${sqlString(options.owner)}` : "";
-  await caseStates(connection, []); // fails with the fix when there are no cases yet
+  await requireCases(connection);
   const rows = await queryRows(
     connection,
     `SELECT c.case_id, c.priority, c.due_at, c.created_at, c.customer_id, c.segment, c.touchpoint, c.recommend_score, r.recommend_reason,

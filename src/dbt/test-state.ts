@@ -120,6 +120,8 @@ export const REFERENCE_DATA_SELECTOR = "tag:reference_data";
  * and int_touchpoints written out: the fingerprint vouches for the first two, and
  * touchpointsNewToViews for the third. */
 export const CODE_UNCHANGED_SELECTOR = "code_unchanged";
+/** The same without the follow-up models (`promotor build --exclude tag:follow_up`). */
+export const CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR = "code_unchanged_without_follow_up";
 
 /** Touchpoints of the ingestions after `afterIngestion` that int_touchpoints does not hold yet,
  * or null when there is no int_touchpoints. The response views write int_touchpoints into their

@@ -7,10 +7,8 @@
  *     language: nl                 # nl or en; promotor pages build --lang overrides it
  *     base_path: /dashboards       # where releases/ is served; default the host's root
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { PromotorError } from "../lib/errors.ts";
+import { readSettingsFile, SETTINGS_FILE } from "../lib/settings-file.ts";
 import { isLanguage, LANGUAGES, type Language } from "./localize.ts";
 import type { Organisation } from "./stage.ts";
 
@@ -20,19 +18,11 @@ export interface DashboardSettings {
   basePath?: string;
 }
 
-export const SETTINGS_FILE = "promotor.yaml";
+export { SETTINGS_FILE };
 
 export function readDashboardSettings(root: string): DashboardSettings {
-  const file = join(root, SETTINGS_FILE);
   const settings: DashboardSettings = { organisation: { name: "Promotor" } };
-  if (!existsSync(file)) return settings;
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new PromotorError(`${SETTINGS_FILE} is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file: SETTINGS_FILE });
-  }
-  const doc = (parsed ?? {}) as { organisation?: { name?: unknown; logo?: unknown }; dashboards?: { language?: unknown; base_path?: unknown } };
+  const doc = readSettingsFile(root) as { organisation?: { name?: unknown; logo?: unknown }; dashboards?: { language?: unknown; base_path?: unknown } };
   const name = doc.organisation?.name;
   if (name !== undefined) {
     if (typeof name !== "string" || name.trim() === "") throw new PromotorError("organisation.name must be a non-empty text", { file: SETTINGS_FILE });

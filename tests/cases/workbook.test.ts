@@ -4,7 +4,6 @@
  * reach a spreadsheet as formulas; and a rule of promotor.yaml (a keyword) reaching dbt. */
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import readXlsxFile from "read-excel-file/node";
 import writeXlsxFile from "write-excel-file/node";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +15,7 @@ import { runDbt } from "../../src/dbt/run.ts";
 import { openWarehouse } from "../../src/lib/duckdb.ts";
 import { spreadsheetSafe } from "../../src/lib/spreadsheet.ts";
 import { buildFixtureWarehouse, query, tempDir } from "../helpers/warehouse.ts";
+import { capture } from "../helpers/capture.ts";
 
 const HEADER = "response_id,customer_id,answered_at,survey_type,touchpoint,channel,language,segment,business_unit,account_manager,recommend_score,recommend_reason";
 const FORMULA = '=HYPERLINK("http://x","y")';
@@ -29,16 +29,6 @@ const ROWS = [
   "W05,K1,2026-10-05T09:00:00,relationship,,web,nl,zakelijk,schade,Anna de Vries,4,Nog steeds slecht",
   "W06,K5,2026-10-06T09:00:00,relationship,,web,nl,particulier,schade,Anna de Vries,9,Prima maar ik ga opzeggen als de premie stijgt",
 ];
-
-function capture() {
-  let out = "";
-  let err = "";
-  return {
-    io: { stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), stderr: new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) }) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** Cells of a CSV (quotes handled) that a spreadsheet would run as a formula. */

@@ -1,25 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main, splitGlobalOptions } from "../../src/cli/main.ts";
 import { DEFAULT_WAREHOUSE, projectRoot, resolveWarehouse } from "../../src/lib/paths.ts";
 import { query, tempDir } from "../helpers/warehouse.ts";
+import { capture } from "../helpers/capture.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
-
-function capture(): { io: { stdout: Writable; stderr: Writable }; out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    io: {
-      stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
-      stderr: new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) }),
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe("--warehouse / PROMOTOR_WAREHOUSE", () => {
   it("flag wins over the environment, which wins over the default", () => {

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { runDbt } from "../../src/dbt/run.ts";
@@ -7,6 +6,7 @@ import { replayQuarantine } from "../../src/ingest/quarantine.ts";
 import { openWarehouse } from "../../src/lib/duckdb.ts";
 import { parseCsv } from "../helpers/csv.ts";
 import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
+import { capture } from "../helpers/capture.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
 const unknown = join(fixtures, "unknown-touchpoints.csv");
@@ -155,15 +155,6 @@ describe("promotor quarantine replay", () => {
 });
 
 describe("promotor quarantine list | show (CLI)", () => {
-  function capture() {
-    let out = "";
-    let err = "";
-    return {
-      io: { stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), stderr: new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) }) },
-      out: () => out,
-      err: () => err,
-    };
-  }
 
   it("lists rows by file and reason with line numbers, and shows one row's values", async () => {
     const path = join(tempDir(), "w.duckdb");

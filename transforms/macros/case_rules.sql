@@ -38,6 +38,24 @@
     ({{ parts | join(' and ') if parts else 'false' }})
 {%- endmacro %}
 
+{#- A rule's priority and SLA hours for the rule named in `column` (int_case_triggers,
+    int_case_customers). -#}
+{% macro case_rule_priority(column) -%}
+    case {{ column }}
+        {%- for rule in case_rules() %}
+        when '{{ rule["name"] }}' then '{{ rule["priority"] }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{% macro case_rule_sla_hours(column) -%}
+    case {{ column }}
+        {%- for rule in case_rules() %}
+        when '{{ rule["name"] }}' then {{ rule["sla_hours"] }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
 {#- Seconds since the epoch of a timestamp (dispatched: the Trino adapter has its own). -#}
 {% macro epoch_seconds(ts) -%}
     {{ return(adapter.dispatch('epoch_seconds', 'promotor')(ts)) }}

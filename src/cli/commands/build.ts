@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
-import { CODE_UNCHANGED_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
+import { CODE_UNCHANGED_SELECTOR, CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
 import { caseRulesEnv, readFollowUp } from "../../cases/config.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
@@ -52,7 +52,7 @@ export const buildCommand: Command = {
           newTouchpoints = await touchpointsNewToViews(db.connection, scope.testedThroughIngestion);
           // A YAML selector takes no --exclude: only the follow-up models have a selector without them.
           skipViews = newTouchpoints !== null && newTouchpoints.length === 0 && (!exclude || exclude === "tag:follow_up");
-          if (skipViews) dbtArgs.push("--selector", exclude ? `${CODE_UNCHANGED_SELECTOR}_without_follow_up` : CODE_UNCHANGED_SELECTOR);
+          if (skipViews) dbtArgs.push("--selector", exclude ? CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR : CODE_UNCHANGED_SELECTOR);
           else dbtArgs.push("--exclude", REFERENCE_DATA_SELECTOR, ...(exclude ? [exclude] : []));
         } else {
           await forgetReferenceData(db.connection);

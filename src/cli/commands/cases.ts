@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { appendEvents, caseStates, checkChange, controlledLists, defaultActor, newEventId } from "../../cases/cases.ts";
+import { appendEvents, caseStates, checkChange, controlledLists, defaultActor, newEventId, requireCases } from "../../cases/cases.ts";
 import { readFollowUp } from "../../cases/config.ts";
 import { exportWorkbooks, importWorkbook, parseEventTime, replayCaseQuarantine } from "../../cases/workbook.ts";
 import { readDashboardSettings } from "../../pages/settings.ts";
@@ -67,7 +67,7 @@ export const casesCommand: Command = {
     try {
       const c = warehouse.connection;
       if (action === "list") {
-        await caseStates(c, []);
+        await requireCases(c);
         const limit = values.limit === undefined ? 50 : Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new PromotorError(`--limit "${values.limit}" is not a whole number above 0`, { hint: "e.g. --limit 100", exitCode: 2 });
         const where = ["true"];
@@ -94,7 +94,7 @@ export const casesCommand: Command = {
       if (action === "show") {
         const id = rest[0];
         if (!id) throw new PromotorError("no case given", { hint: "promotor cases show C-0123456789ABCDEF (ids: promotor cases list)", exitCode: 2 });
-        await caseStates(c, []);
+        await requireCases(c);
         const [r] = await queryRows(c, `SELECT c.*, r.recommend_reason FROM marts.fct_cases c LEFT JOIN marts.fct_nps_responses r ON r.response_id = c.opening_response_id WHERE c.case_id = ${sqlString(id)}`);
         if (!r) throw new PromotorError(`unknown case ${id}`, { hint: "ids come from promotor cases list", exitCode: 2 });
         const [next] = await queryRows(c, `SELECT next_response_id, next_answered_at, next_recommend_score, next_nps_category FROM marts.fct_case_recovery WHERE case_id = ${sqlString(id)}`);

@@ -9,7 +9,8 @@
     closed since the last build, and those of them with new triggering answers. -#}
 {{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
 {%- set columns = case_opening_columns() %}
-{#- Without a closed case there is no chain to follow: the model then reads no answer at all. -#}
+{#- Without a closed case there is no chain to follow: the model then reads no answer at all
+    (`triggers` is empty, and so is everything built on it). -#}
 {%- set any_closed = true %}
 {%- if execute %}
     {%- set any_closed = run_query("select count(*) from " ~ ref('stg_follow_up__case_events') ~ " where status = 'closed'").columns[0].values()[0] > 0 %}
@@ -106,6 +107,3 @@ select
 from openings as o
 inner join triggers as t on t.response_id = o.response_id
 inner join attached as a on a.opening_response_id = o.response_id
-{%- if not any_closed %}
-where false
-{%- endif %}

@@ -13,7 +13,6 @@
 {#- After dim_customers, which aggregates every answer per customer too: run side by side, the
     two spilled each other out of DuckDB's memory (12 s each instead of 2–4 s at 10 million). -#}
 -- depends_on: {{ ref('dim_customers') }}
-{%- set rules = case_rules() %}
 
 with grouped as (
     select
@@ -92,16 +91,8 @@ built as (
         o.last_triggered_at,
         r.answered_at as created_at,
         o.case_rule,
-        case o.case_rule
-            {%- for rule in rules %}
-            when '{{ rule["name"] }}' then '{{ rule["priority"] }}'
-            {%- endfor %}
-        end as priority,
-        case o.case_rule
-            {%- for rule in rules %}
-            when '{{ rule["name"] }}' then {{ rule["sla_hours"] }}
-            {%- endfor %}
-        end as sla_hours,
+        {{ case_rule_priority('o.case_rule') }} as priority,
+        {{ case_rule_sla_hours('o.case_rule') }} as sla_hours,
         r.survey_type,
         r.touchpoint,
         r.channel,

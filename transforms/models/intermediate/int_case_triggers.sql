@@ -26,9 +26,8 @@ matched as (
 
 select
     response_id,
-    {#- One fixed order, also for answers at the same time: the time in microseconds above the id's
-        hash (as dim_customers orders answers). -#}
-    (cast(epoch_us(answered_at) as hugeint) << 64) + hash(response_id) as trigger_key,
+    {#- One fixed order, also for answers at the same time: dim_customers' answer order. -#}
+    {{ latest_answer_key() }} as trigger_key,
     customer_id,
     answered_at,
     survey_type,
@@ -42,16 +41,8 @@ select
     nps_category,
     recommend_reason,
     case_rule,
-    case case_rule
-        {%- for rule in rules %}
-        when '{{ rule["name"] }}' then '{{ rule["priority"] }}'
-        {%- endfor %}
-    end as priority,
-    case case_rule
-        {%- for rule in rules %}
-        when '{{ rule["name"] }}' then {{ rule["sla_hours"] }}
-        {%- endfor %}
-    end as sla_hours,
+    {{ case_rule_priority('case_rule') }} as priority,
+    {{ case_rule_sla_hours('case_rule') }} as sla_hours,
     ingestion_id
 from matched
 where case_rule is not null

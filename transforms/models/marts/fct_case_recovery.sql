@@ -13,7 +13,7 @@ with cases as (
 
 answers as (
     select customer_id, answered_at, response_id, recommend_score, nps_category,
-        (cast(epoch_us(answered_at) as hugeint) << 64) + hash(response_id) as answer_key
+        {{ latest_answer_key() }} as answer_key
     from {{ ref('int_responses_enriched') }}
     where customer_id is not null
 ),

@@ -49,7 +49,10 @@ if (major < 22) {
   // launcher (Ctrl+C, kill, a service manager) stops the child too: a server never outlives it.
   // A larger young generation: loading Cube's ~1,500 modules otherwise spends ~100 ms in
   // scavenges (docs/benchmarks.md "CLI start-up").
-  const child = spawn(pinned, ["--max-semi-space-size=32", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  // The child watches this launcher (src/lib/die-with-parent.mjs): killed with SIGKILL, which
+  // cannot be relayed, the launcher still takes the child along.
+  const watcher = pathToFileURL(join(root, "src", "lib", "die-with-parent.mjs")).href;
+  const child = spawn(pinned, ["--max-semi-space-size=32", `--import=${watcher}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
   const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
   const relay = (signal) => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,3 +1,4 @@
+import { environmentError } from "../lib/warehouse-errors.ts";
 import { errorMessage, PromotorError } from "../lib/errors.ts";
 import { projectRoot, resolveWarehouse } from "../lib/paths.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -93,7 +94,9 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
     }
     const ctx: CommandContext = { warehouse: resolveWarehouse(warehouse), root: projectRoot, ...io };
     return await command.run(args, ctx);
-  } catch (error) {
+  } catch (caught) {
+    // A lock, a permission or a full disk, wherever it surfaced: the cause and the fix.
+    const error = environmentError(caught) ?? caught;
     io.stderr.write(`promotor: ${errorMessage(error)}\n`);
     return error instanceof PromotorError ? error.exitCode : 1;
   }

@@ -21,21 +21,27 @@ const entries: readonly LazyCommand[] = [
   {
     name: "ingest",
     summary: "raw survey exports -> raw.responses / raw.quarantine",
-    usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--strict-touchpoints]",
+    usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
     load: async () => (await import("./commands/ingest.ts")).ingestCommand,
   },
   {
     name: "quarantine",
     summary: "list, show and replay rows in raw.quarantine",
     usage:
-      "quarantine list [--file F] [--reason TEXT] [--rows] [--limit N]\n  quarantine show <ingestion:row | response_id>\n" +
+      "quarantine list [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]\n  quarantine show <ingestion:row | response_id>\n" +
       "  quarantine replay [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]",
     load: async () => (await import("./commands/quarantine.ts")).quarantineCommand,
   },
   {
+    name: "status",
+    summary: "what the warehouse holds and how the last builds went",
+    usage: "status",
+    load: async () => (await import("./commands/status.ts")).statusCommand,
+  },
+  {
     name: "build",
     summary: "dbt build (seeds, models, tests) -> marts",
-    usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR]   (--full-refresh also re-tests every row)",
+    usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR] [--verbose]   (--full-refresh also re-tests every row; --verbose prints all of dbt's output)",
     load: async () => (await import("./commands/build.ts")).buildCommand,
   },
   {
@@ -70,7 +76,7 @@ const entries: readonly LazyCommand[] = [
   },
   {
     name: "token",
-    summary: "print a short-lived JWT for the Cube API and live embeds (signed with CUBEJS_API_SECRET)",
+    summary: "print a short-lived JWT for the Cube API and live embeds (signed with CUBEJS_API_SECRET, else the local secret)",
     usage: "token --role executive|business_unit|account_manager [--business-unit X] [--account-manager NAME] [--expires 15m]",
     load: async () => (await import("./commands/token.ts")).tokenCommand,
   },

@@ -22,7 +22,40 @@ import sys
 import traceback
 
 
+def die_with_parent() -> None:
+    """Ends this process the moment its parent (promotor's Node process) dies, even by SIGKILL.
+
+    Without it, a killed `promotor build` left dbt running on for seconds (until its next write to
+    the closed pipe), holding the warehouse's lock. A kill is safe for the warehouse: DuckDB
+    commits per model, and an uncommitted transaction is rolled back when the file is next
+    opened. Linux: PR_SET_PDEATHSIG; elsewhere a thread that watches the parent's pid.
+    """
+    parent = int(os.environ.get("PROMOTOR_PARENT_PID") or 0)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    else:
+        import threading
+        import time
+
+        def watch() -> None:
+            while True:
+                if parent and os.getppid() != parent:
+                    os._exit(137)
+                time.sleep(0.5)
+
+        threading.Thread(target=watch, daemon=True).start()
+    # The parent may have died before prctl took effect.
+    if parent and os.getppid() != parent:
+        os._exit(137)
+
+
 def main() -> int:
+    die_with_parent()
     # Importing dbt creates ~200,000 tracked objects (it builds its dataclass serialisers); the cyclic
     # garbage collector ran over them again and again: ~0.3 s of the import. Off while importing,
     # then what was imported is frozen out of later collections.

@@ -66,6 +66,8 @@ export function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string)
 export interface PendingDbt {
   run(args: string[], options?: Pick<DbtOptions, "onLine" | "vars" | "env">): Promise<DbtRunResult>;
   cancel(): void;
+  /** Sends the running dbt a signal (promotor build relays SIGINT/SIGTERM). */
+  kill(signal: NodeJS.Signals): void;
   /** The process's exit code (after `run` or `cancel`). */
   readonly exited: Promise<number>;
 }
@@ -89,6 +91,8 @@ export function startDbt(options: DbtOptions): PendingDbt {
       ...process.env,
       ...options.env,
       PROMOTOR_WAREHOUSE: options.warehouse,
+      // The driver ends itself when this process dies (dbt_driver.py, die_with_parent).
+      PROMOTOR_PARENT_PID: String(process.pid),
       DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
       DO_NOT_TRACK: "1",
       NO_COLOR: "1",
@@ -138,7 +142,9 @@ export function startDbt(options: DbtOptions): PendingDbt {
       const reported = report.trim();
       if (reported) {
         const parsed = JSON.parse(reported) as { exitCode: number; nodes: Omit<DbtNodeResult, "resourceType">[] };
-        nodes = parsed.nodes.map((n) => ({ ...n, resourceType: n.uniqueId.split(".")[0] ?? "" }));
+        // Hooks (on-run-start, transforms/dbt_project.yml) are not nodes of the graph; a failing
+        // one fails the run, which the exit code and output carry.
+        nodes = parsed.nodes.filter((n) => !n.uniqueId.startsWith("operation.")).map((n) => ({ ...n, resourceType: n.uniqueId.split(".")[0] ?? "" }));
         code = exitCode === 0 ? parsed.exitCode : exitCode;
       } else if (code === 0) {
         code = 2; // dbt never reported: treat as dbt's own failure
@@ -149,6 +155,9 @@ export function startDbt(options: DbtOptions): PendingDbt {
       if (used) return;
       used = true;
       child.stdin?.end();
+    },
+    kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
     exited,
   };

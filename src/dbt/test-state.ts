@@ -85,18 +85,23 @@ export async function testScopeOn(connection: DuckDBConnection, fingerprint: str
 
 /** Records a build that ran every node and passed; `referenceData`: it also (re)loaded and
  * tested the reference data (see raw.reference_data below). */
-export async function recordBuild(warehouse: string, fingerprint: string, scope: TestScope, options: { referenceData?: boolean } = {}): Promise<void> {
+export async function recordBuild(warehouse: string, fingerprint: string, scope: TestScope, options: { referenceData?: boolean } = {}): Promise<number> {
   const db = await openWarehouse(warehouse);
   try {
     await db.connection.run("CREATE SCHEMA IF NOT EXISTS raw");
     await db.connection.run(BUILDS_DDL);
+    // What dbt read (its on-run-start hook, transforms/dbt_project.yml): an ingestion that came in
+    // after the scope was taken and before dbt opened the warehouse is part of this build.
+    const read = await queryRows(db.connection, "SELECT max(through_ingestion) AS n FROM intermediate.build_watermark").catch(() => []);
+    const through = read[0]?.["n"] === null || read[0]?.["n"] === undefined ? scope.latestIngestion : Number(read[0]["n"]);
     await db.connection.run(
-      `INSERT INTO raw.builds VALUES (${SQL_UTC_NOW}, ${sqlString(fingerprint)}, ${scope.testedThroughIngestion}, ${scope.latestIngestion})`,
+      `INSERT INTO raw.builds VALUES (${SQL_UTC_NOW}, ${sqlString(fingerprint)}, ${scope.testedThroughIngestion}, ${through})`,
     );
     if (options.referenceData) {
       await db.connection.run(REFERENCE_DDL);
       await db.connection.run(`DELETE FROM raw.reference_data; INSERT INTO raw.reference_data VALUES (${sqlString(fingerprint)}, ${SQL_UTC_NOW})`);
     }
+    return through;
   } finally {
     db.close();
   }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { queryRows, SQL_UTC_NOW, sqlIdent, sqlString } from "../lib/duckdb.ts";
+import { NotUtf8, scanEncoding, transcodeToUtf8, type Encoding } from "./encoding.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { CANONICAL_COLUMNS, type CanonicalColumn } from "../survey/canonical.ts";
@@ -35,6 +36,8 @@ export interface IngestResult {
   unknownTouchpoints: UnknownTouchpoint[];
   /** Rows given a generated response_id (the export has no response id column). */
   generatedIds: number;
+  /** What people should know about how the file was read (e.g. converted from Windows-1252). */
+  notices?: string[];
 }
 
 export interface IngestOptions {
@@ -46,6 +49,9 @@ export interface IngestOptions {
   strictTouchpoints?: boolean;
   /** Worksheet of an .xlsx workbook (default: the mapping's `sheet`, else the first). */
   sheet?: string;
+  /** Character encoding of a CSV export (default: the mapping's `encoding`, else decided from
+   * the file as a whole: src/ingest/encoding.ts). */
+  encoding?: Encoding;
 }
 
 export function referenceTouchpoints(path: string = join(projectRoot, "seeds", "reference", "touchpoints.csv")): string[] {
@@ -96,7 +102,7 @@ interface Check {
 
 /** SQL that yields why a mapped row cannot be loaded ("; "-separated), NULL when it can. One
  * boolean test decides; the messages are built only for the rows that fail it. */
-export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean, columns: ExportColumns = {}): string {
+export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, strictTouchpoints: boolean, generateIds: boolean, columns: ExportColumns = {}, options: { maxValueBytes?: number } = {}): string {
   const checks: Check[] = [];
   for (const c of CANONICAL_COLUMNS) {
     const col = sqlIdent(c.name);
@@ -104,6 +110,13 @@ export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, str
     // (column 2 "How likely …")`, so a person finds the cell.
     const where = columns[c.name];
     const name = (where && normalizeHeader(where.header) !== c.name ? `${c.name} (column ${where.position} "${where.header}")` : c.name).replaceAll("'", "''");
+    if (options.maxValueBytes !== undefined && c.kind === "text") {
+      const mb = (options.maxValueBytes / 1e6).toFixed(0);
+      checks.push({
+        fails: `strlen(${col}) > ${options.maxValueBytes}`,
+        message: `format('{} holds a value of {} MB (at most ${mb} MB): a quote left open, or a document pasted into the cell?', '${name}', round(strlen(${col}) / 1e6, 1))`,
+      });
+    }
     if (c.required && !(generateIds && c.name === "response_id")) checks.push({ fails: `${col} IS NULL`, message: `'missing ${name} (required)'` });
     if (c.kind === "score" && c.scale) {
       const scale = `${c.scale.min}–${c.scale.max}`;
@@ -258,11 +271,45 @@ async function count(connection: DuckDBConnection, sql: string): Promise<number>
 
 /** The table function that reads one export, every value as text (validation happens in SQL, so
  * '7,5' stays text and is rejected, never read as 7 or 75). */
-function sourceScan(file: string, dialect: Dialect, withRejects: boolean): string {
+/** Records up to this size are read at once; a longer one (a value of many megabytes: a quote left
+ * open, a pasted document) makes the read start again with room for it, and the value is
+ * quarantined with its row (ingestReadable). */
+export const MAX_LINE_BYTES = 10_000_000;
+/** The longest record read at all; beyond it the file is refused with its size. */
+const LONGEST_LINE_BYTES = 512_000_000;
+
+function sourceScan(file: string, dialect: Dialect, withRejects: boolean, maxLineBytes: number = MAX_LINE_BYTES): string {
   if (dialect.format === "parquet") return `read_parquet(${sqlString(file)})`;
   // store_rejects keeps malformed records (wrong column count) instead of failing.
   const rejects = withRejects ? ", store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans'" : "";
-  return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = 10000000${rejects})`;
+  return `read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"', max_line_size = ${maxLineBytes}${rejects})`;
+}
+
+/** Runs a read with DuckDB's line limit, and again with room for a longer record when DuckDB
+ * reports one (it fails the whole read, naming line 1): the values over the limit are then
+ * quarantined with their rows (reasonsSql's maxValueBytes), the rest loads. */
+async function readingLongRecords<T>(file: string, dialect: Dialect, read: (maxLineBytes: number) => Promise<T>): Promise<T> {
+  for (let maxLineBytes = MAX_LINE_BYTES; ; ) {
+    try {
+      return await read(maxLineBytes);
+    } catch (error) {
+      const size = overlongRecord(error);
+      if (size === undefined || dialect.format !== "csv") throw error;
+      if (size > LONGEST_LINE_BYTES || maxLineBytes >= LONGEST_LINE_BYTES) {
+        throw new PromotorError(`a record of ${(size / 1e6).toFixed(0)} MB, longer than the ${LONGEST_LINE_BYTES / 1e6} MB read at all: a quote left open that runs on to the end of the file?`, {
+          file: dialect.displayName ?? file, exitCode: 2, cause: error,
+          hint: "look for a \" without its closing quote (a quote inside a value is written twice: \"\"), fix it and ingest the file again",
+        });
+      }
+      maxLineBytes = Math.min(LONGEST_LINE_BYTES, Math.max(size + 1024, maxLineBytes * 2));
+    }
+  }
+}
+
+/** The size DuckDB reports for a record longer than max_line_size, if that is the error. */
+function overlongRecord(error: unknown): number | undefined {
+  const found = /Maximum line size of \d+ bytes exceeded\. Actual Size: ?(\d+)/.exec(error instanceof Error ? error.message : String(error));
+  return found ? Number(found[1]) : undefined;
 }
 
 /** A read failure explained: what is wrong, where (line and column when it can be found) and
@@ -300,7 +347,7 @@ async function readError(file: string, dialect: Dialect, error: unknown): Promis
 async function sourceColumnsOf(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<Map<string, string>> {
   try {
     // The same reader options as the load (with rejects), so a malformed record cannot fail the sniff.
-    const rows = await queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true)}`);
+    const rows = await readingLongRecords(file, dialect, (maxLineBytes) => queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true, maxLineBytes)}`));
     return new Map(rows.map((r) => [normalizeHeader(String(r["column_name"])), String(r["column_name"])] as const));
   } catch (error) {
     throw await readError(file, dialect, error);
@@ -367,7 +414,7 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
   const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
   if (seen[0]) {
     const id = Number(seen[0]["ingestion_id"]);
-    const stillQuarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id}`);
+    const stillQuarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id} AND q.resolved_by_ingestion IS NULL`);
     return {
       file, format: detected.label, mapping: mapping.name, missingOptionalColumns: [], reasons: [], unknownTouchpoints: [], generatedIds: 0,
       ingestionId: null, rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0,
@@ -375,6 +422,7 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
     };
   }
   try {
+    if (detected.format === "csv") return await ingestCsv(connection, file, detected, mapping, sha, options);
     if (detected.format !== "xlsx") return await ingestReadable(connection, file, file, detected, mapping, sha, options);
     // An .xlsx sheet is read through a temporary CSV (one record per sheet row). The reader is
     // loaded only for workbooks (~50 ms of every ingest otherwise).
@@ -395,6 +443,46 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
       hint: `nothing of this file was loaded; check it opens as a ${detected.format === "xlsx" ? "workbook" : detected.format.toUpperCase()} export with the mapping "${mapping.name}", and report the message above if it does`,
       cause: error,
     });
+  }
+}
+
+/** A CSV export in its encoding: as UTF-8 unless it is not (DuckDB's read finds the first bad
+ * byte before anything is loaded), then converted from Windows-1252 when the file holds no UTF-8
+ * at all; a file that mixes both is refused whole (src/ingest/encoding.ts). */
+async function ingestCsv(connection: DuckDBConnection, file: string, detected: Dialect, mapping: Mapping, sha: string, options: IngestOptions): Promise<IngestResult> {
+  const given = options.encoding ?? mapping.encoding;
+  if (given === "windows-1252") return await ingestConverted(connection, file, detected, mapping, sha, options, "read as Windows-1252 (Latin-1), as the mapping or --encoding says, and converted to UTF-8");
+  try {
+    return await ingestReadable(connection, file, file, detected, mapping, sha, options);
+  } catch (error) {
+    if (!(error instanceof NotUtf8)) throw error;
+    if (given === "utf-8") {
+      throw new PromotorError("the file is not UTF-8, though the mapping or --encoding says it is; nothing of it was loaded", {
+        file, line: error.line, exitCode: 2,
+        hint: "save it as CSV UTF-8 (Excel: Save As > CSV UTF-8), or ingest it with --encoding windows-1252 if it was saved as ANSI / Latin-1",
+      });
+    }
+    const scan = await scanEncoding(file);
+    if (scan.utf8Chars > 0) {
+      throw new PromotorError(`the file mixes two encodings: line ${scan.firstInvalidLine ?? error.line} has bytes that are not UTF-8 (${scan.invalidBytes} in all), while other lines hold UTF-8 letters; nothing of it was loaded`, {
+        file, line: scan.firstInvalidLine ?? error.line, exitCode: 2,
+        hint: "open it in a text editor and save it as UTF-8 (Excel: Save As > CSV UTF-8), then ingest it again",
+      });
+    }
+    return await ingestConverted(connection, file, detected, mapping, sha, options, `not UTF-8 (first at line ${scan.firstInvalidLine ?? error.line}): read as Windows-1252 (Latin-1) and converted to UTF-8; pass --encoding windows-1252 (or encoding: in the mapping) to say so`);
+  }
+}
+
+async function ingestConverted(connection: DuckDBConnection, file: string, detected: Dialect, mapping: Mapping, sha: string, options: IngestOptions, notice: string): Promise<IngestResult> {
+  const converted = await transcodeToUtf8(file, "windows-1252");
+  try {
+    // The header read again: column names with accents now match the mapping.
+    const again = detectDialect(converted.path);
+    const dialect: Dialect = { ...again, hasBom: detected.hasBom, displayName: file, label: detected.label.replace(/\)$/, ", windows-1252)") };
+    const result = await ingestReadable(connection, file, converted.path, dialect, options.mapping ? mapping : presetFor(again), sha, options);
+    return { ...result, format: dialect.label, notices: [...(result.notices ?? []), notice] };
+  } finally {
+    converted.cleanup();
   }
 }
 
@@ -440,8 +528,6 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   const hadResponses = (await count(connection, "SELECT count(*) FROM (SELECT 1 FROM raw.responses LIMIT 1)")) > 0;
 
   await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
-  await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
-  if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
   // The staging table is made before the transaction: a temp table is nobody else's business,
   // and rows written inside a transaction are scanned and inserted about twice as slowly.
   // One pass over the file: map, type and check every record, in file order (the staging
@@ -453,16 +539,27 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
     ...CANONICAL_COLUMNS.filter((c) => c.kind === "text").map((c) => sqlIdent(c.name)),
     ...CANONICAL_COLUMNS.filter((c) => c.kind === "score").map((c) => sqlIdent(scoreName(c))),
   ];
-  try {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
-      WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s),
+  const check = (maxLineBytes: number) =>
+    connection.run(`CREATE OR REPLACE TEMP TABLE checked AS
+      WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true, maxLineBytes)} s),
       typed AS (SELECT *, ${typedSelect(mapping)} FROM mapped),
       inferred AS (SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM typed),
-      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds, exportColumns)} AS reason FROM inferred)
+      reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, generateIds, exportColumns, maxLineBytes > MAX_LINE_BYTES ? { maxValueBytes: MAX_LINE_BYTES } : {})} AS reason FROM inferred)
       SELECT ${kept.join(", ")}, answered_at__ts, reason, CASE WHEN reason IS NOT NULL THEN ${rawValues} END AS raw_values
       FROM reasoned`);
+  try {
+    await readingLongRecords(file, dialect, async (maxLineBytes) => {
+      await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+      if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+      await check(maxLineBytes);
+    });
   } catch (error) {
     throw await readError(readPath, dialect, error);
+  }
+  if (dialect.format === "csv" && readPath === file) {
+    // Bytes that are not UTF-8: the caller decides the file's encoding as a whole (ingestCsv).
+    const [bad] = await queryRows(connection, "SELECT count(*) AS n, min(line) AS line FROM src_rejects WHERE error_type = 'INVALID ENCODING'");
+    if (Number(bad?.["n"] ?? 0) > 0) throw new NotUtf8(Number(bad?.["line"] ?? 1));
   }
   if (generateIds) await generateResponseIds(connection);
   await connection.run("BEGIN TRANSACTION");
@@ -541,7 +638,7 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
         SELECT unnest([${[...lines.keys()].join(",")}]::BIGINT[]) AS rec, unnest([${[...lines.values()].join(",")}]::BIGINT[]) AS line`);
       lineSql = "(SELECT line FROM rejected_lines l WHERE l.rec = q.rec)";
     }
-    await connection.run(`INSERT INTO raw.quarantine
+    await connection.run(`INSERT INTO raw.quarantine (ingestion_id, source_file, source_line, source_row, response_id, reason, raw_values, quarantined_at)
       SELECT ${ingestionId}, ${sqlString(file)}, ${lineSql}, ${rowOf("q.rec")}, q.response_id, q.reason, q.raw_values, ${SQL_UTC_NOW}
       FROM rejected q ORDER BY q.rec`);
 
@@ -559,11 +656,13 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
       VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)},
       ${sqlString(mapping.name)}, ${rowsRead}, ${loaded}, ${quarantined}, ${duplicates}, ${SQL_UTC_NOW}, ${generatedIds}, ${sqlString(mapping.source)},
       ${sqlString(JSON.stringify(exportColumns))})`);
+    const resolved = loaded > 0 ? await resolveEarlierQuarantine(connection, ingestionId, file) : 0;
     const unknownTouchpoints = await unknownTouchpointsOf(connection, ingestionId, touchpoints);
     const reasons = (await queryRows(connection, `SELECT regexp_replace(regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), 'response_id \\S+ (was|appears)', '… \\1', 'g'), 'from \\S+ |row \\d+', '…', 'g') AS reason, count(*) AS n FROM rejected GROUP BY 1 ORDER BY n DESC, 1 LIMIT 8`)).map((r) => ({ reason: String(r["reason"]), rows: Number(r["n"]) }));
     await connection.run("COMMIT");
     await connection.run("DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS classified; DROP TABLE IF EXISTS rejected; DROP TABLE IF EXISTS special_ids");
-    return { ...base, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing, reasons, unknownTouchpoints, generatedIds, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null };
+    const notices = resolved > 0 ? [`${resolved.toLocaleString("en-US")} row(s) quarantined by earlier ingestions are now loaded from this file: marked resolved (promotor quarantine list --resolved)`] : [];
+    return { ...base, missingOptionalColumns: generateIds ? missing.filter((m) => m !== "response_id") : missing, reasons, unknownTouchpoints, generatedIds, ingestionId, rowsRead, loaded, quarantined, duplicates, alreadyIngested: null, notices };
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => undefined);
     await connection.run("DROP TABLE IF EXISTS checked").catch(() => undefined);
@@ -571,6 +670,22 @@ async function ingestReadable(connection: DuckDBConnection, file: string, readPa
   }
 }
 
+
+/** Marks the open quarantine rows of earlier ingestions that this ingestion loaded after all (a
+ * corrected file ingested again): the same response id, or, for rows without one, the same file
+ * and row. The rows stay (nothing is lost); lists and dashboards count only open ones. Inside
+ * the ingestion's transaction. */
+async function resolveEarlierQuarantine(connection: DuckDBConnection, ingestionId: number, file: string): Promise<number> {
+  const open = await count(connection, `SELECT count(*) FROM raw.quarantine WHERE resolved_by_ingestion IS NULL AND ingestion_id < ${ingestionId}`);
+  if (open === 0) return 0;
+  const before = await count(connection, `SELECT count(*) FROM raw.quarantine WHERE resolved_by_ingestion = ${ingestionId}`);
+  await connection.run(`UPDATE raw.quarantine q SET resolved_by_ingestion = ${ingestionId}
+    WHERE q.resolved_by_ingestion IS NULL AND q.ingestion_id < ${ingestionId} AND (
+      q.response_id IN (SELECT r.response_id FROM raw.responses r WHERE r._ingestion_id = ${ingestionId})
+      OR (q.response_id IS NULL AND q.source_file = ${sqlString(file)}
+          AND q.source_row IN (SELECT r._source_row FROM raw.responses r WHERE r._ingestion_id = ${ingestionId})))`);
+  return (await count(connection, `SELECT count(*) FROM raw.quarantine WHERE resolved_by_ingestion = ${ingestionId}`)) - before;
+}
 
 /**
  * For a replay with a corrected mapping: reads the export again (it must be unchanged) and
@@ -599,12 +714,14 @@ export async function stageMappedText(connection: DuckDBConnection, file: string
         hint: `fix the mapping ${mapping.source} and replay again`,
       });
     }
-    await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
-    if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
     try {
-      await connection.run(`CREATE OR REPLACE TEMP TABLE reread_raw AS
-        WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true)} s)
-        SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM mapped`);
+      await readingLongRecords(readPath, dialect, async (maxLineBytes) => {
+        await connection.run("DROP TABLE IF EXISTS src_rejects; DROP TABLE IF EXISTS src_reject_scans;");
+        if (dialect.format === "parquet") await connection.run(`CREATE TEMP TABLE src_rejects (line BIGINT, error_type VARCHAR, error_message VARCHAR)`);
+        await connection.run(`CREATE OR REPLACE TEMP TABLE reread_raw AS
+          WITH mapped AS (SELECT ${select} FROM ${sourceScan(readPath, dialect, true, maxLineBytes)} s)
+          SELECT * REPLACE (coalesce(survey_type, CASE WHEN touchpoint IS NOT NULL THEN 'touchpoint' ELSE 'relationship' END) AS survey_type) FROM mapped`);
+      });
     } catch (error) {
       throw await readError(readPath, dialect, error);
     }

@@ -1,3 +1,4 @@
+import { parseEncoding, type Encoding } from "./encoding.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -28,6 +29,8 @@ export interface Mapping {
   strictTouchpoints: boolean;
   /** Worksheet of an .xlsx export (default: the first). */
   sheet: string | undefined;
+  /** Character encoding of a CSV export (`encoding:`); undefined = decided from the file. */
+  encoding: Encoding | undefined;
   /** Values that mean "no answer" in this tool's exports (e.g. Microsoft Forms' "anonymous"), case ignored. */
   nullValues: string[];
   /** Qualtrics `<Q>_NPS_GROUP` column to check against recommend_score. */
@@ -109,6 +112,7 @@ export function canonicalMapping(): Mapping {
     npsGroupColumn: undefined,
     strictTouchpoints: false,
     sheet: undefined,
+    encoding: undefined,
     nullValues: [],
   };
 }
@@ -167,6 +171,7 @@ export function loadMapping(nameOrPath: string): Mapping {
     npsGroupColumn: typeof d["nps_group_column"] === "string" ? d["nps_group_column"] : undefined,
     strictTouchpoints: d["strict_touchpoints"] === true,
     sheet: typeof d["sheet"] === "string" ? d["sheet"] : undefined,
+    encoding: typeof d["encoding"] === "string" ? parseEncoding(d["encoding"], `${file}: encoding`) : undefined,
     nullValues: Array.isArray(d["null_values"]) ? d["null_values"].map((v) => String(v).toLowerCase()) : [],
   };
 }

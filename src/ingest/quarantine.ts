@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { queryRows, SQL_UTC_NOW, sqlIdent, sqlString } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
-import { finalColumns, type ExportColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
+import { finalColumns, MAX_LINE_BYTES, type ExportColumns, reasonsSql, referenceTouchpoints, rowHashSql, sha256File, stageMappedText, tuneForIngest, typedSelect } from "./ingest.ts";
 import { canonicalMapping, loadMapping, PRESETS, type Mapping } from "./mapping.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -24,6 +24,8 @@ export interface QuarantineFilter {
   file?: string;
   /** Text the reason contains (case-insensitive). */
   reason?: string;
+  /** Rows a later ingestion loaded after all (default: the open ones). */
+  resolved?: boolean;
 }
 
 export interface QuarantinedRow {
@@ -37,10 +39,16 @@ export interface QuarantinedRow {
 }
 
 function whereSql(filter: QuarantineFilter, alias = "q"): string {
-  const parts = ["true"];
+  const parts = [`${alias}.resolved_by_ingestion IS ${filter.resolved ? "NOT NULL" : "NULL"}`];
   if (filter.file) parts.push(`(${alias}.source_file = ${sqlString(filter.file)} OR ${alias}.source_file LIKE ${sqlString(`%/${filter.file.replace(/^\.?\//, "")}`)})`);
   if (filter.reason) parts.push(`contains(lower(${alias}.reason), ${sqlString(filter.reason.toLowerCase())})`);
   return parts.join(" AND ");
+}
+
+/** How many rows later ingestions loaded after all (marked resolved, kept). */
+export async function resolvedCount(connection: DuckDBConnection, filter: QuarantineFilter = {}): Promise<number> {
+  await ensureRawSchema(connection);
+  return Number((await queryRows(connection, `SELECT count(*) AS n FROM raw.quarantine q WHERE ${whereSql({ ...filter, resolved: true })}`))[0]?.["n"] ?? 0);
 }
 
 /** The reason without its row-specific values: 'recommend_score …' instead of '… '7,5' …'. */
@@ -189,10 +197,13 @@ async function replayFile(
   await connection.run(`SET TimeZone = ${sqlString(mapping.timezone)}`);
   const textColumns = reread
     ? CANONICAL_COLUMNS.map((c) => (c.name === "response_id" && reread.generateIds ? "q.response_id" : `t.${sqlIdent(c.name)}`) + ` AS ${sqlIdent(c.name)}`).join(", ") + ", t._nps_group"
-    : CANONICAL_COLUMNS.map((c) => `NULLIF(q.raw_values->>${sqlString(c.name)}, '') AS ${sqlIdent(c.name)}`).join(", ") + ", q.raw_values->>'_nps_group' AS _nps_group";
+    : CANONICAL_COLUMNS.map((c) => `NULLIF(q.stored.${sqlIdent(c.name)}, '') AS ${sqlIdent(c.name)}`).join(", ") + ", q.stored._nps_group AS _nps_group";
+  // The stored values parsed once per row: `->>` per column parsed the whole JSON each time,
+  // which for a quarantined 10 MB value ran out of DuckDB's memory.
+  const storedShape = JSON.stringify(Object.fromEntries([...CANONICAL_COLUMNS.map((c) => [c.name, "VARCHAR"]), ["_nps_group", "VARCHAR"]]));
   const from = reread
     ? `raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id JOIN reread t ON t.rec = q.source_row + ${reread.extra} - 1`
-    : "raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id";
+    : `(SELECT *, json_transform(raw_values, ${sqlString(storedShape)}) AS stored FROM raw.quarantine) q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id`;
   const newValues = `to_json(struct_pack(${CANONICAL_COLUMNS.map((c) => `${c.name} := ${sqlIdent(c.name)}`).join(", ")}, _nps_group := _nps_group))`;
   // The stored text (or, with a new mapping, the export read again), re-typed and re-checked
   // exactly as ingest does.
@@ -205,7 +216,7 @@ async function replayFile(
     ),
     src AS (SELECT *, ${reread ? newValues : "stored_values"} AS old_values FROM src0),
     typed AS (SELECT *, ${typedSelect(mapping)} FROM src),
-    reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false, columns)} AS reason FROM typed)
+    reasoned AS (SELECT *, ${reasonsSql(touchpoints, mapping, strict, false, columns, { maxValueBytes: MAX_LINE_BYTES })} AS reason FROM typed)
     SELECT * FROM reasoned`);
   const replayed = await n("SELECT count(*) FROM replay_checked");
   const source = reread ? ("export" as const) : ("stored values" as const);
@@ -247,7 +258,7 @@ async function replayFile(
     await connection.run(`INSERT INTO raw.responses
       SELECT ${finalColumns()}, ${ingestionId}, ${sqlString(file)}, source_row FROM replay_classified WHERE outcome = 'load' ORDER BY source_row`);
     await connection.run(`DELETE FROM raw.quarantine q USING replay_outcome o WHERE q.ingestion_id = o.from_ingestion AND q.source_row = o.source_row`);
-    await connection.run(`INSERT INTO raw.quarantine
+    await connection.run(`INSERT INTO raw.quarantine (ingestion_id, source_file, source_line, source_row, response_id, reason, raw_values, quarantined_at)
       SELECT ${ingestionId}, ${sqlString(file)}, source_line, source_row, response_id, reason, old_values, ${SQL_UTC_NOW}
       FROM replay_outcome WHERE outcome NOT IN ('load', 'duplicate') ORDER BY source_row`);
     await connection.run(`UPDATE raw.ingestions i SET rows_quarantined = i.rows_quarantined - m.n, rows_replayed = coalesce(i.rows_replayed, 0) + m.n

@@ -38,13 +38,15 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 );`);
   // 0.2: generated ids, the mapping file (for replays), and replays (an ingestion that re-checks
   // quarantined rows of an earlier one: replay_of names the file's first ingestion; rows handed
-  // on to a replay count as rows_replayed of the ingestion they came from).
+  // on to a replay count as rows_replayed of the ingestion they came from). 2.1: quarantine rows
+  // that a later ingestion loaded after all are marked resolved by it.
   await connection.run(`
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS response_ids_generated BIGINT DEFAULT 0;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS mapping_file VARCHAR;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS rows_replayed BIGINT DEFAULT 0;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS replay_of INTEGER;
-ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS export_columns VARCHAR;`);
+ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS export_columns VARCHAR;
+ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_by_ingestion INTEGER;`);
   // Warehouses from before 0.1.1 stored a per-row hash for duplicate checks; it is now computed
   // only for the few rows it compares, and writing it cost a third of the load (docs/benchmarks.md).
   const legacy = await connection.runAndReadAll(

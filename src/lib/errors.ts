@@ -17,7 +17,10 @@ export class PromotorError extends Error {
     this.file = options.file;
     this.line = options.line;
     this.column = options.column;
-    this.exitCode = options.exitCode ?? 1;
+    // Exit codes (README "Exit codes"): 2 = the input or the environment (this class's
+    // default: an error meant for people says what to change), 3 = a component this machine
+    // lacks, 130/143 = interrupted; 1 is left for the unexpected, i.e. bugs.
+    this.exitCode = options.exitCode ?? 2;
   }
 
   /** "file:line[:column]: message\n  fix: hint" */

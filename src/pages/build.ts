@@ -3,6 +3,7 @@
  * comes from the project's local copy, served on loopback; where there is none and none can be
  * fetched, the Evidence steps are skipped up front (they would hang) and the result says so. */
 import { spawn } from "node:child_process";
+import { dieWithParentEnv } from "../lib/child.ts";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Writable } from "node:stream";
@@ -44,7 +45,8 @@ export interface StepTiming {
 /** Runs a command with a hard timeout (the whole process group is killed), streaming its output. */
 export function runStep(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; out: Writable }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    // Its own process group (killed whole on a timeout); the watcher ends it if promotor dies.
+    const child = spawn(command, args, { cwd: options.cwd, env: dieWithParentEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: true });
     child.stdout.on("data", (d: Buffer) => options.out.write(d));
     child.stderr.on("data", (d: Buffer) => options.out.write(d));
     const timer = setTimeout(() => {

@@ -9,13 +9,13 @@ export {
   contextToGroups,
   makeCheckSqlAuth,
   normalizeSecurityContext,
-  signToken,
   sqlUsersFromEnv,
-  verifyToken,
-  apiSecret,
   isRole,
   EXECUTIVE,
 } from "./security.ts";
+// The one token verification and signing (src/token), for embeds and other servers.
+export { verifyToken, issueToken, TokenRefused } from "../token/token.ts";
+export { readApiSecret } from "../token/secret.ts";
 export { PromotorSchemaRepository, DEFAULT_MODEL_DIR, minimumSampleFromEnv, type SchemaFileRepository } from "./repository.ts";
 export { cubeNativeStatus, hasCubeNative, configurePlanner, chosenPlanner } from "./native.ts";
 export { createCompilerApi, jsOnlyNativeInstance, PRE_AGGREGATIONS_SCHEMA } from "./compiler.ts";

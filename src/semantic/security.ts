@@ -7,11 +7,13 @@
  *   executive        -> every row
  *   business_unit    -> rows whose business_unit equals the claim (claim required)
  *   account_manager  -> rows whose account_manager equals the claim (claim required)
- *   no/unknown role, or a missing claim -> no Cube group -> access policies deny -> no rows. */
-import jwt from "jsonwebtoken";
+ *   a token without a known role or its claim is refused (403); a context without one (e.g. a
+ *   SQL user) gets no Cube group -> access policies deny -> no rows. */
 import { timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
+import { readApiSecret } from "../token/secret.ts";
+import { verifyToken } from "../token/token.ts";
 import { ROLES, type Role, type SecurityContext } from "./types.ts";
 
 const require = createRequire(import.meta.url);
@@ -52,49 +54,18 @@ export function contextToGroups(context: { securityContext?: unknown } | undefin
 
 export const EXECUTIVE: SecurityContext = { role: "executive" };
 
-/** The JWT secret: CUBEJS_API_SECRET from the environment, never from the repository. */
-export function apiSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env["CUBEJS_API_SECRET"];
-  if (!secret) {
-    throw new PromotorError("CUBEJS_API_SECRET is not set: tokens cannot be verified", {
-      hint: "export CUBEJS_API_SECRET=<a long random string> (keep it out of the repository)",
-    });
-  }
-  return secret;
-}
-
-/** Verifies an HS256 JWT (optionally "Bearer <token>") and returns its security context.
- * Missing, malformed, expired or wrongly signed tokens throw (the server answers 403). */
-export function verifyToken(authorization: string | undefined, secret: string = apiSecret()): SecurityContext {
-  if (!authorization) throw new PromotorError("authorization token is missing", { hint: "send Authorization: <JWT signed with CUBEJS_API_SECRET>" });
-  const token = authorization.replace(/^Bearer\s+/i, "").trim();
-  let payload: string | jwt.JwtPayload;
-  try {
-    payload = jwt.verify(token, secret, { algorithms: ["HS256"] });
-  } catch (error) {
-    throw new PromotorError(`invalid authorization token: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: "sign the token with CUBEJS_API_SECRET (HS256)",
-    });
-  }
-  if (typeof payload === "string") throw new PromotorError("invalid authorization token: payload is not a JSON object");
-  return normalizeSecurityContext(payload);
-}
-
-/** Signs a token for a security context (CLI --token generation, tests, embeds). */
-export function signToken(context: SecurityContext, secret: string = apiSecret(), expiresIn: jwt.SignOptions["expiresIn"] = "1h"): string {
-  return jwt.sign({ ...context }, secret, { algorithm: "HS256", expiresIn });
-}
-
-/** Cube's checkAuth: verifies the JWT and sets the security context. A missing, malformed,
- * expired or wrongly signed token is refused with Cube's CubejsHandlerError, so the REST API
- * answers 403 Forbidden with the reason and the fix (a plain error would be a 500). */
+/** Cube's checkAuth: the one token verification (src/token/token.ts) with the API secret
+ * (src/token/secret.ts), read per request so that a rotated secret applies at once. A missing,
+ * malformed, expired, over-long, wrongly signed or role-less token is refused with Cube's
+ * CubejsHandlerError, so the REST API answers 403 Forbidden with the reason and the fix (a plain
+ * error would be a 500, and an unknown role would otherwise answer 200 with no rows). */
 export async function checkAuth(req: { securityContext?: unknown }, authorization?: string): Promise<{ security_context: SecurityContext }> {
-  const secret = apiSecret();
   let securityContext: SecurityContext;
   try {
-    securityContext = verifyToken(authorization, secret);
+    const claims = verifyToken(authorization ?? "", readApiSecret().value);
+    securityContext = normalizeSecurityContext(claims);
   } catch (error) {
-    const message = error instanceof PromotorError ? `${error.message}${error.hint ? ` (fix: ${error.hint}; issue one with promotor token)` : ""}` : String(error);
+    const message = error instanceof PromotorError ? `${error.message}${error.hint ? ` (fix: ${error.hint})` : ""}` : String(error);
     throw new CubejsHandlerError(403, "Forbidden", message, error);
   }
   req.securityContext = securityContext;

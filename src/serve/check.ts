@@ -23,12 +23,12 @@ interface MetaCompilerApi {
   metaConfig(context: unknown, options?: Record<string, unknown>): Promise<{ config: { name: string; type?: string; public?: boolean; isVisible?: boolean } }[]>;
 }
 
-export async function checkServer(options: { warehouse: string; corsOrigins?: string[] }, env: NodeJS.ProcessEnv = process.env): Promise<ServerCheck> {
+export async function checkServer(options: { warehouse: string; host?: string; corsOrigins?: string[] }, env: NodeJS.ProcessEnv = process.env): Promise<ServerCheck> {
   if (!existsSync(options.warehouse)) {
     throw new PromotorError(`warehouse not found: ${options.warehouse}`, { hint: "build it first: promotor ingest seeds/sample && promotor build" });
   }
   // The server reads a snapshot; the check reads the warehouse itself, read-only, like it.
-  const config = await serverConfig({ snapshotPath: options.warehouse, corsOrigins: options.corsOrigins ?? [] }, env);
+  const config = await serverConfig({ snapshotPath: options.warehouse, host: options.host, corsOrigins: options.corsOrigins ?? [] }, env);
   let cube;
   try {
     cube = createCubeServer(config);

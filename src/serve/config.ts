@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
 import { sqlUsersFromEnv } from "../semantic/security.ts";
+import { LOCAL_SECRET_FILE, readApiSecret, SECRET_FIX } from "../token/secret.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -41,8 +42,6 @@ export interface ServePorts {
 
 export const DEFAULT_PORTS: ServePorts = { api: 4000, sql: 15432 };
 export const DEFAULT_HOST = "127.0.0.1";
-/** HS256 secrets shorter than the hash (32 bytes) can be brute-forced from one token. */
-export const MIN_SECRET_BYTES = 32;
 
 export function parsePort(value: string | undefined, what: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
@@ -102,18 +101,17 @@ export function corsOptions(origins: string[]): Record<string, unknown> {
   return { origin: origins.length ? origins : false, allowedHeaders: "authorization,content-type,x-request-id", maxAge: 600 };
 }
 
-/** CUBEJS_API_SECRET for the server: set, and at least 32 bytes. */
-export function requireServerSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env["CUBEJS_API_SECRET"];
-  const fix = 'export CUBEJS_API_SECRET="$(openssl rand -hex 32)" (the same value for promotor token; keep it out of the repository)';
-  if (secret === undefined || secret.trim() === "") {
-    throw new PromotorError("CUBEJS_API_SECRET is not set: the server could not verify any token", { hint: fix });
+/** The API secret for a server on `host`: CUBEJS_API_SECRET (at least 32 bytes), or on a loopback
+ * address the local one `promotor start` created. A local secret is refused on any other address:
+ * whoever can reach the server must not depend on a file only this machine knows of. */
+export function requireServerSecret(env: NodeJS.ProcessEnv = process.env, host: string = DEFAULT_HOST, root?: string): string {
+  const secret = readApiSecret({ env, ...(root ? { root } : {}) });
+  if (secret.source === "local" && !isLoopback(host)) {
+    throw new PromotorError(`the server would listen on ${host}, beyond this machine, with the local API secret (${LOCAL_SECRET_FILE})`, {
+      hint: `${SECRET_FIX}, or serve on 127.0.0.1 only`,
+    });
   }
-  const bytes = Buffer.byteLength(secret);
-  if (bytes < MIN_SECRET_BYTES) {
-    throw new PromotorError(`CUBEJS_API_SECRET is ${bytes} bytes long; the server needs at least ${MIN_SECRET_BYTES} (a short HS256 secret can be guessed from one token)`, { hint: fix });
-  }
-  return secret;
+  return secret.value;
 }
 
 export interface SqlApiChoice {
@@ -141,6 +139,8 @@ export function resolveSqlApi(flags: { noSqlApi?: boolean; sqlPortGiven?: boolea
 
 export interface ServerConfigOptions {
   snapshotPath: string;
+  /** The address the server listens on (a local secret is refused beyond loopback). */
+  host?: string;
   corsOrigins?: string[];
 }
 
@@ -151,7 +151,7 @@ export async function serverConfig(options: ServerConfigOptions, env: NodeJS.Pro
   const { cubeConfig } = await import("../semantic/config.ts");
   return {
     ...(cubeConfig({ warehouse: options.snapshotPath }) as CubeServerConfig),
-    apiSecret: requireServerSecret(env),
+    apiSecret: requireServerSecret(env, options.host),
     devServer: false,
     telemetry: false,
     logger: redactingLogger(env),

@@ -56,7 +56,7 @@ export async function probeWarehouse(cube: CubeServer): Promise<number> {
 /** Cube's server on a snapshot, checked (the driver reads the marts) but not yet listening. */
 async function prepareCube(snapshot: Snapshot, options: ServeOptions): Promise<CubeServer> {
   process.env["CUBEJS_TELEMETRY"] ??= "false";
-  const config = await serverConfig({ snapshotPath: snapshot.path, corsOrigins: options.corsOrigins ?? [] });
+  const config = await serverConfig({ snapshotPath: snapshot.path, host: options.host, corsOrigins: options.corsOrigins ?? [] });
   const cube = createCubeServer(config);
   try {
     await probeWarehouse(cube);

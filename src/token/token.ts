@@ -4,6 +4,7 @@ import jwt from "jsonwebtoken";
 import { PromotorError } from "../lib/errors.ts";
 
 import { ROLES, type Role } from "../semantic/types.ts";
+import { checkSecretStrength } from "./secret.ts";
 
 export { ROLES, type Role };
 
@@ -18,17 +19,6 @@ export const DEFAULT_TTL_SECONDS = 15 * 60;
 export const MAX_TTL_SECONDS = 24 * 60 * 60;
 /** HS256 only: the algorithm Cube's default checkAuth accepts with CUBEJS_API_SECRET. */
 export const TOKEN_ALGORITHM = "HS256" as const;
-
-/** Reads the signing secret; there is deliberately no default, a default secret is a leaked one. */
-export function apiSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env["CUBEJS_API_SECRET"];
-  if (secret === undefined || secret.trim() === "") {
-    throw new PromotorError("CUBEJS_API_SECRET is not set, so no token can be signed", {
-      hint: 'set it to the same secret the Cube server uses, e.g. export CUBEJS_API_SECRET="$(openssl rand -hex 32)"',
-    });
-  }
-  return secret;
-}
 
 /** "90s", "15m", "2h", "1d" -> seconds; bounded to (0, 24h]. */
 export function parseDuration(text: string): number {
@@ -88,6 +78,7 @@ export function issueToken(
   claims: PromotorClaims,
   options: { secret: string; ttlSeconds?: number; now?: Date },
 ): IssuedToken {
+  checkSecretStrength(options.secret, "the API secret");
   const valid = validateClaims(claims);
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   if (!(ttl > 0 && ttl <= MAX_TTL_SECONDS)) {
@@ -100,26 +91,51 @@ export function issueToken(
   return { token, claims: valid, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
 }
 
-/** The verification Cube's default checkAuth performs (HS256 with CUBEJS_API_SECRET), plus a
- * check that the claims make sense. Throws PromotorError for expired, tampered or foreign tokens. */
-export function verifyToken(token: string, secret: string, now?: Date): PromotorClaims & { iat: number; exp: number } {
+/** Why a token is refused, for the person holding it: HTTP 403 from the server, exit 2 from the CLI. */
+export class TokenRefused extends PromotorError {
+  constructor(reason: string, cause?: unknown) {
+    super(`token refused: ${reason}`, { hint: "issue a fresh one with promotor token --role ... (valid at most 24 h)", exitCode: 2, cause });
+  }
+}
+
+/** The one verification of a token, used by the Cube server (checkAuth), `query --token` and
+ * embeds: HS256 only, signed with the secret, `iat` and `exp` present and at most 24 h apart,
+ * not expired, and a known role with the claim it needs. Anything else is refused: a token
+ * without `exp` would be valid forever, one with an unknown role would quietly see nothing. */
+export function verifyToken(token: string, secret: string, now?: Date): PromotorClaims & { iat: number; exp: number; sub?: string } {
+  checkSecretStrength(secret, "the API secret");
+  const bare = token.replace(/^Bearer\s+/i, "").trim();
+  if (bare === "") throw new TokenRefused("no token was given");
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, secret, {
+    payload = jwt.verify(bare, secret, {
       algorithms: [TOKEN_ALGORITHM],
       ...(now ? { clockTimestamp: Math.floor(now.getTime() / 1000) } : {}),
     });
   } catch (error) {
     const reason = error instanceof jwt.TokenExpiredError ? "it has expired" : error instanceof Error ? error.message : String(error);
-    throw new PromotorError(`token rejected: ${reason}`, { hint: "issue a fresh one with promotor token", cause: error });
+    throw new TokenRefused(reason, error);
   }
-  if (typeof payload === "string" || typeof payload["iat"] !== "number" || typeof payload["exp"] !== "number") {
-    throw new PromotorError("token rejected: it lacks iat/exp claims", { hint: "issue a fresh one with promotor token" });
+  if (typeof payload === "string") throw new TokenRefused("its payload is not a JSON object");
+  const iat = payload["iat"];
+  const exp = payload["exp"];
+  if (typeof exp !== "number") throw new TokenRefused("it has no expiry (exp claim); a token without one would be valid forever");
+  if (typeof iat !== "number") throw new TokenRefused("it has no issue time (iat claim)");
+  if (exp - iat > MAX_TTL_SECONDS) throw new TokenRefused(`it is valid for ${((exp - iat) / 3600).toFixed(1)} h; at most 24 h is accepted`);
+  const role = payload["role"];
+  if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
+    throw new TokenRefused(role === undefined ? "it names no role" : `its role "${String(role)}" is unknown (one of: ${ROLES.join(", ")})`);
   }
-  const claims = validateClaims({
-    role: payload["role"] as Role,
-    business_unit: typeof payload["business_unit"] === "string" ? payload["business_unit"] : undefined,
-    account_manager: typeof payload["account_manager"] === "string" ? payload["account_manager"] : undefined,
-  } as PromotorClaims);
-  return { ...claims, iat: payload["iat"], exp: payload["exp"] };
+  let claims: PromotorClaims;
+  try {
+    claims = validateClaims({
+      role: role as Role,
+      business_unit: typeof payload["business_unit"] === "string" ? payload["business_unit"] : undefined,
+      account_manager: typeof payload["account_manager"] === "string" ? payload["account_manager"] : undefined,
+    });
+  } catch (error) {
+    throw new TokenRefused(error instanceof Error ? error.message.replace(/--([a-z-]+)/g, (_m, name: string) => `the ${name.replace("-", "_")} claim`) : String(error), error);
+  }
+  const sub = payload["sub"];
+  return { ...claims, iat, exp, ...(typeof sub === "string" && sub.trim() !== "" ? { sub } : {}) };
 }

@@ -61,10 +61,10 @@ describe("promotor ingest", () => {
 
   it("an unknown command or missing file is a clear error", async () => {
     const c = capture();
-    expect(await main(["ingestt"], c.io)).toBe(1);
+    expect(await main(["ingestt"], c.io)).toBe(2);
     expect(c.err()).toContain('unknown command "ingestt"');
     const d = capture();
-    expect(await main(["ingest", "/nonexistent/file.csv"], d.io)).toBe(1);
+    expect(await main(["ingest", "/nonexistent/file.csv"], d.io)).toBe(2);
     expect(d.err()).toContain("/nonexistent/file.csv: no such file or directory");
   });
 });

@@ -57,7 +57,7 @@ describe("promotor generate (CLI)", () => {
     ];
     for (const [args, message] of cases) {
       const r = await cli(["generate", ...args, "--quiet"]);
-      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.code, args.join(" ")).toBe(2);
       expect(r.err, args.join(" ")).toMatch(message);
     }
   });

@@ -137,17 +137,18 @@ describe("promotor quarantine replay", () => {
     expect(await snapshot(path)).toEqual(before);
   });
 
-  it("counts a replayed row that equals a loaded response as a duplicate, never twice", async () => {
+  it("a quarantined response that another export loads is resolved, and a replay leaves it alone: never loaded twice", async () => {
     const dir = tempDir();
     const path = join(dir, "w.duckdb");
     await ingestInto(path, [dutch]);
-    // The same responses, with ISO timestamps, arrive in another export first.
+    // One of the quarantined responses, with an ISO timestamp, arrives in another export.
     const { writeFileSync } = await import("node:fs");
     const iso = join(dir, "iso.csv");
     writeFileSync(iso, "response_id,answered_at,recommend_score\nD1,2025-03-01T09:05:00+01:00,9\n");
     await ingestInto(path, [iso]);
+    expect(await query(path, "SELECT resolved_by_ingestion FROM raw.quarantine WHERE response_id = 'D1'")).toEqual([{ resolved_by_ingestion: 2 }]);
     const [result] = await replay(path, { file: dutch, mapping: join(fixtures, "dutch-timestamps.yaml") });
-    expect(result).toMatchObject({ replayed: 4, loaded: 2, duplicates: 1, stillQuarantined: 1 });
+    expect(result).toMatchObject({ replayed: 3, loaded: 2, duplicates: 0, stillQuarantined: 1 });
     const [n] = await query(path, "SELECT count(*) n FROM raw.responses WHERE response_id = 'D1'");
     expect(n?.["n"]).toBe(1);
     await invariants(path);

@@ -3,7 +3,8 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { parseQueryArgs } from "../../src/cli/commands/query.ts";
-import { signToken } from "../../src/semantic/security.ts";
+import jwt from "jsonwebtoken";
+import { issueToken } from "../../src/token/token.ts";
 import { buildFixtureWarehouse, SMALL } from "./fixture.ts";
 
 class Capture extends Writable {
@@ -67,15 +68,32 @@ describe("promotor query", () => {
     const bu = await run("--warehouse", warehouse, "query", q, "--business-unit", "south", "--format", "csv");
     expect(bu.out).toBe("nps.business_unit,nps.responses,nps.score\nsouth,6,-50\n");
     const saved = process.env["CUBEJS_API_SECRET"];
-    process.env["CUBEJS_API_SECRET"] = "cli-test-secret";
+    const secret = "cli-test-secret-0123456789abcdef0123";
+    process.env["CUBEJS_API_SECRET"] = secret;
     try {
-      const token = signToken({ role: "account_manager", account_manager: "carl" }, "cli-test-secret");
+      const token = issueToken({ role: "account_manager", account_manager: "carl" }, { secret }).token;
       const am = await run("--warehouse", warehouse, "query", q, "--token", token, "--format", "csv");
       // carl: r04 (8, passive), r08 (0), r12 (4) -> (0 - 2) / 3
       expect(am.out).toBe("nps.business_unit,nps.responses,nps.score\nsouth,3,-66.66666666666667\n");
-      const bad = await run("--warehouse", warehouse, "query", q, "--token", signToken({ role: "executive" }, "wrong"));
-      expect(bad.code).not.toBe(0);
-      expect(bad.err).toMatch(/invalid authorization token/);
+      const bad = await run("--warehouse", warehouse, "query", q, "--token", issueToken({ role: "executive" }, { secret: "wrong-".repeat(8) }).token);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/token refused: invalid signature/);
+      // The same refusals as the server's (tests/token/token.test.ts): no exp, 30 days, unknown role.
+      const now = Math.floor(Date.now() / 1000);
+      for (const [payload, reason] of [
+        [{ role: "executive", iat: now }, /no expiry/],
+        [{ role: "executive", iat: now, exp: now + 30 * 86400 }, /at most 24 h/],
+        [{ role: "auditor", iat: now, exp: now + 60 }, /role "auditor" is unknown/],
+      ] as const) {
+        const refused = await run("--warehouse", warehouse, "query", q, "--token", jwt.sign(payload, secret, { algorithm: "HS256" }));
+        expect(refused.code, String(reason)).toBe(2);
+        expect(refused.err).toMatch(reason);
+        expect(refused.out).toBe("");
+      }
+      process.env["CUBEJS_API_SECRET"] = "short";
+      const short = await run("--warehouse", warehouse, "query", q, "--token", token);
+      expect(short.code).toBe(2);
+      expect(short.err).toMatch(/CUBEJS_API_SECRET is 5 bytes long/);
     } finally {
       if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
       else process.env["CUBEJS_API_SECRET"] = saved;
@@ -84,7 +102,7 @@ describe("promotor query", () => {
 
   it("a bad member name gives Cube's error plus close matches", async () => {
     const { code, err } = await run("--warehouse", warehouse, "query", '{"measures":["nps.scor"],"dimensions":["nps.touchpont"]}');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toMatch(/not found for path 'nps\.(scor|touchpont)'/);
     expect(err).toMatch(/did you mean nps\.score\b/);
   });
@@ -99,7 +117,7 @@ describe("promotor query", () => {
 
   it("a missing warehouse is named with a fix", async () => {
     const { code, err } = await run("--warehouse", "/nonexistent/promotor.duckdb", "query", q);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toMatch(/warehouse not found: \/nonexistent\/promotor.duckdb/);
     expect(err).toMatch(/promotor build/);
   });

@@ -81,7 +81,7 @@ describe("the served Cube server: bind, answer, reload, stop", () => {
     const url = `http://127.0.0.1:${running!.apiPort}/cubejs-api/v1/meta`;
     const missing = await fetch(url);
     expect(missing.status).toBe(403);
-    expect(((await missing.json()) as { error: string }).error).toMatch(/authorization token is missing.*promotor token/);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/no token was given.*promotor token/);
     const forged = await fetch(url, { headers: { authorization: issueToken({ role: "executive" }, { secret: "x".repeat(40) }).token } });
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { error: string }).error).toMatch(/invalid signature/);

@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openHostWarning, requireServerSecret, resolveCorsOrigins, resolveHost, resolveSqlApi } from "../../src/serve/config.ts";
 import { serve, type RunningServer } from "../../src/serve/server.ts";
+import { ensureApiSecret } from "../../src/token/secret.ts";
 import { buildFixtureWarehouse, SMALL } from "../semantic/fixture.ts";
 import { hasNative } from "./helpers.ts";
 
@@ -27,14 +28,27 @@ describe("secure defaults", () => {
   });
 
   it("refuses a missing or short CUBEJS_API_SECRET, naming the fix", () => {
-    expect(() => requireServerSecret({})).toThrow(/CUBEJS_API_SECRET is not set/);
-    expect(() => requireServerSecret({ CUBEJS_API_SECRET: "short-secret" })).toThrow(/12 bytes long; the server needs at least 32/);
+    expect(() => requireServerSecret({ CUBEJS_API_SECRET: "short-secret" })).toThrow(/CUBEJS_API_SECRET is 12 bytes long; tokens need a secret of at least 32 bytes/);
     try {
       requireServerSecret({ CUBEJS_API_SECRET: "x".repeat(31) });
     } catch (error) {
       expect((error as { hint?: string }).hint).toContain("openssl rand -hex 32");
     }
     expect(requireServerSecret({ CUBEJS_API_SECRET: "x".repeat(32) })).toBe("x".repeat(32));
+  });
+
+  it("uses the local secret of promotor start on loopback only, and never when CUBEJS_API_SECRET is set", () => {
+    const root = mkdtempSync(join(tmpdir(), "promotor-local-secret-"));
+    try {
+      expect(() => requireServerSecret({}, "127.0.0.1", root)).toThrow(/no API secret/);
+      const local = ensureApiSecret({ env: {}, root }).secret.value;
+      expect(requireServerSecret({}, "127.0.0.1", root)).toBe(local);
+      expect(requireServerSecret({}, "localhost", root)).toBe(local);
+      expect(() => requireServerSecret({}, "0.0.0.0", root)).toThrow(/would listen on 0\.0\.0\.0, beyond this machine, with the local API secret/);
+      expect(requireServerSecret({ CUBEJS_API_SECRET: "e".repeat(40) }, "0.0.0.0", root)).toBe("e".repeat(40));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("has no default SQL password: the SQL API stays off without one, and a user without a password is refused", () => {

@@ -3,7 +3,12 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { tokenCommand } from "../../src/cli/commands/token.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
-import { apiSecret, issueToken, parseDuration, verifyToken } from "../../src/token/token.ts";
+import { mkdtempSync, mkdirSync, statSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import jwt from "jsonwebtoken";
+import { ensureApiSecret, readApiSecret } from "../../src/token/secret.ts";
+import { issueToken, parseDuration, TokenRefused, verifyToken } from "../../src/token/token.ts";
 
 const SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 const NOW = new Date("2026-11-02T09:00:00Z");
@@ -51,7 +56,7 @@ describe("issueToken", () => {
   });
 
   it("rejects a token signed with another secret", () => {
-    const { token } = issueToken({ role: "executive" }, { secret: "another-secret-of-someone-else", now: NOW });
+    const { token } = issueToken({ role: "executive" }, { secret: "another-secret-of-someone-else-0123456789", now: NOW });
     expect(() => verifyToken(token, SECRET, NOW)).toThrow(/invalid signature/);
   });
 
@@ -63,13 +68,13 @@ describe("issueToken", () => {
     delete payload.business_unit;
     const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${s}`;
     expect(decodeIndependently(forged, SECRET).signatureOk).toBe(false);
-    expect(() => verifyToken(forged, SECRET, NOW)).toThrow(/token rejected/);
+    expect(() => verifyToken(forged, SECRET, NOW)).toThrow(/token refused: invalid signature/);
   });
 
   it("rejects an unsigned (alg none) token", () => {
     const header = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
     const payload = Buffer.from(JSON.stringify({ role: "executive", iat: 1793610000, exp: 1793610900 })).toString("base64url");
-    expect(() => verifyToken(`${header}.${payload}.`, SECRET, NOW)).toThrow(/token rejected/);
+    expect(() => verifyToken(`${header}.${payload}.`, SECRET, NOW)).toThrow(/token refused: (jwt signature is required|invalid signature|invalid algorithm)/);
   });
 
   it("refuses scopes that do not fit the role", () => {
@@ -92,12 +97,90 @@ describe("parseDuration", () => {
   });
 });
 
-describe("apiSecret", () => {
-  it("refuses when CUBEJS_API_SECRET is unset or blank, naming the variable", () => {
-    expect(() => apiSecret({})).toThrow(PromotorError);
-    expect(() => apiSecret({})).toThrow(/CUBEJS_API_SECRET is not set/);
-    expect(() => apiSecret({ CUBEJS_API_SECRET: "  " })).toThrow(/CUBEJS_API_SECRET/);
-    expect(apiSecret({ CUBEJS_API_SECRET: SECRET })).toBe(SECRET);
+describe("the API secret (src/token/secret.ts)", () => {
+  const emptyRoot = () => mkdtempSync(join(tmpdir(), "promotor-secret-"));
+
+  it("refuses when neither CUBEJS_API_SECRET nor a local secret exists, naming both fixes", () => {
+    expect(() => readApiSecret({ env: {}, root: emptyRoot() })).toThrow(PromotorError);
+    expect(() => readApiSecret({ env: {}, root: emptyRoot() })).toThrow(/CUBEJS_API_SECRET is not set and there is no local one/);
+    expect(() => readApiSecret({ env: { CUBEJS_API_SECRET: "  " }, root: emptyRoot() })).toThrow(expect.objectContaining({ hint: expect.stringMatching(/promotor start.*openssl rand -hex 32/) }));
+    expect(readApiSecret({ env: { CUBEJS_API_SECRET: SECRET }, root: emptyRoot() })).toEqual({ value: SECRET, source: "environment" });
+  });
+
+  it("refuses a secret shorter than 32 bytes, with openssl rand as the fix", () => {
+    for (const short of ["abc", "x".repeat(31)]) {
+      const error = (() => {
+        try {
+          readApiSecret({ env: { CUBEJS_API_SECRET: short }, root: emptyRoot() });
+        } catch (e) {
+          return e as PromotorError;
+        }
+        throw new Error("accepted a short secret");
+      })();
+      expect(error.message).toMatch(new RegExp(`CUBEJS_API_SECRET is ${short.length} bytes long`));
+      expect(error.hint).toMatch(/openssl rand -hex 32/);
+    }
+    expect(() => issueToken({ role: "executive" }, { secret: "abc" })).toThrow(/3 bytes long/);
+    expect(readApiSecret({ env: { CUBEJS_API_SECRET: "x".repeat(32) }, root: emptyRoot() }).value).toHaveLength(32);
+  });
+
+  it("creates a local secret once (32 random bytes, mode 0600), never when CUBEJS_API_SECRET is set", () => {
+    const root = emptyRoot();
+    expect(ensureApiSecret({ env: { CUBEJS_API_SECRET: SECRET }, root })).toEqual({ secret: { value: SECRET, source: "environment" }, created: false });
+    expect(() => statSync(join(root, ".promotor", "api-secret"))).toThrow();
+    const first = ensureApiSecret({ env: {}, root });
+    expect(first.created).toBe(true);
+    expect(first.secret.value).toMatch(/^[0-9a-f]{64}$/);
+    const path = join(root, ".promotor", "api-secret");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, "utf8").trim()).toBe(first.secret.value);
+    const second = ensureApiSecret({ env: {}, root });
+    expect(second).toEqual({ secret: { value: first.secret.value, source: "local", path }, created: false });
+    expect(ensureApiSecret({ env: {}, root: emptyRoot() }).secret.value).not.toBe(first.secret.value);
+    // The environment wins over the file, which is then not read.
+    expect(readApiSecret({ env: { CUBEJS_API_SECRET: SECRET }, root }).value).toBe(SECRET);
+  });
+
+  it("refuses a local secret that other users can read", () => {
+    const root = emptyRoot();
+    mkdirSync(join(root, ".promotor"));
+    writeFileSync(join(root, ".promotor", "api-secret"), "f".repeat(64));
+    chmodSync(join(root, ".promotor", "api-secret"), 0o644);
+    expect(() => readApiSecret({ env: {}, root })).toThrow(/can be read by other users \(mode 644\)/);
+  });
+});
+
+describe("the one verification refuses what a server must not accept", () => {
+  const sign = (payload: Record<string, unknown>, secret = SECRET) => jwt.sign(payload, secret, { algorithm: "HS256", noTimestamp: !("iat" in payload) });
+  const iat = Math.floor(NOW.getTime() / 1000);
+
+  it("a token without exp, one valid for 30 days, one without iat", () => {
+    expect(() => verifyToken(sign({ role: "executive", iat }), SECRET, NOW)).toThrow(/no expiry \(exp claim\)/);
+    expect(() => verifyToken(sign({ role: "executive", iat, exp: iat + 30 * 86400 }), SECRET, NOW)).toThrow(/valid for 720\.0 h; at most 24 h/);
+    expect(() => verifyToken(sign({ role: "executive", exp: iat + 600 }), SECRET, NOW)).toThrow(/no issue time/);
+    expect(verifyToken(sign({ role: "executive", iat, exp: iat + 86400 }), SECRET, NOW).role).toBe("executive");
+  });
+
+  it("an unknown or missing role, or a role without its claim, with exit code 2", () => {
+    for (const [payload, reason] of [
+      [{ role: "admin" }, /role "admin" is unknown/],
+      [{}, /names no role/],
+      [{ role: "account_manager" }, /needs the account_manager claim/],
+      [{ role: "business_unit", business_unit: " " }, /needs the business_unit claim/],
+    ] as const) {
+      const token = sign({ ...payload, iat, exp: iat + 600 });
+      expect(() => verifyToken(token, SECRET, NOW)).toThrow(reason);
+      try {
+        verifyToken(token, SECRET, NOW);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TokenRefused);
+        expect((error as PromotorError).exitCode).toBe(2);
+      }
+    }
+  });
+
+  it("verifying with a short secret is refused too", () => {
+    expect(() => verifyToken(sign({ role: "executive", iat, exp: iat + 60 }, "short"), "short", NOW)).toThrow(/5 bytes long/);
   });
 });
 
@@ -130,12 +213,27 @@ describe("promotor token", () => {
     }
   });
 
+  it("signs with the local secret when CUBEJS_API_SECRET is not set", async () => {
+    const saved = process.env["CUBEJS_API_SECRET"];
+    delete process.env["CUBEJS_API_SECRET"];
+    try {
+      const { out, ctx: c } = ctx();
+      c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
+      const local = ensureApiSecret({ env: {}, root: c.root }).secret.value;
+      expect(await tokenCommand.run(["--role", "executive", "--quiet"], c)).toBe(0);
+      expect(decodeIndependently(out.text().trim(), local).signatureOk).toBe(true);
+    } finally {
+      if (saved !== undefined) process.env["CUBEJS_API_SECRET"] = saved;
+    }
+  });
+
   it("fails with a clear message when the secret is missing", async () => {
     const saved = process.env["CUBEJS_API_SECRET"];
     delete process.env["CUBEJS_API_SECRET"];
     try {
       const { out, ctx: c } = ctx();
-      await expect(tokenCommand.run(["--role", "executive"], c)).rejects.toThrow(/CUBEJS_API_SECRET is not set/);
+      c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
+      await expect(tokenCommand.run(["--role", "executive"], c)).rejects.toThrow(/CUBEJS_API_SECRET is not set and there is no local one/);
       expect(out.text()).toBe("");
     } finally {
       if (saved !== undefined) process.env["CUBEJS_API_SECRET"] = saved;
@@ -143,33 +241,53 @@ describe("promotor token", () => {
   });
 });
 
-describe("tokens against the Cube configuration's own verification (src/semantic/security.ts checkAuth)", () => {
-  it("accepts a fresh token and yields the row-level-security context", async () => {
-    const { checkAuth, verifyToken: cubeVerify } = await import("../../src/semantic/security.ts");
-    const { token } = issueToken({ role: "business_unit", business_unit: "Retail" }, { secret: SECRET });
-    expect(cubeVerify(token, SECRET)).toEqual({ role: "business_unit", business_unit: "Retail" });
+describe("tokens against the Cube server's checkAuth (src/semantic/security.ts)", () => {
+  const withSecret = async (body: () => Promise<void>) => {
     const saved = process.env["CUBEJS_API_SECRET"];
     process.env["CUBEJS_API_SECRET"] = SECRET;
     try {
-      const req: { securityContext?: unknown } = {};
-      await checkAuth(req, `Bearer ${token}`);
-      expect(req.securityContext).toEqual({ role: "business_unit", business_unit: "Retail" });
+      await body();
     } finally {
       if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
       else process.env["CUBEJS_API_SECRET"] = saved;
     }
+  };
+
+  it("accepts a fresh token and yields the row-level-security context", async () => {
+    const { checkAuth } = await import("../../src/semantic/security.ts");
+    const { token } = issueToken({ role: "business_unit", business_unit: "Retail" }, { secret: SECRET });
+    await withSecret(async () => {
+      const req: { securityContext?: unknown } = {};
+      await checkAuth(req, `Bearer ${token}`);
+      expect(req.securityContext).toEqual({ role: "business_unit", business_unit: "Retail" });
+    });
   });
 
-  it("rejects expired, tampered and foreign-secret tokens", async () => {
-    const { verifyToken: cubeVerify } = await import("../../src/semantic/security.ts");
-    const expired = issueToken({ role: "executive" }, { secret: SECRET, now: new Date(Date.now() - 60 * 60 * 1000) }).token;
-    expect(() => cubeVerify(expired, SECRET)).toThrow(/jwt expired/);
-    const foreign = issueToken({ role: "executive" }, { secret: "not-the-server-secret" }).token;
-    expect(() => cubeVerify(foreign, SECRET)).toThrow(/invalid signature/);
+  it("refuses expired, tampered, foreign-secret, endless, unknown-role and missing tokens with 403 and the fix", async () => {
+    const { checkAuth } = await import("../../src/semantic/security.ts");
+    const now = Math.floor(Date.now() / 1000);
     const [h, p, s] = issueToken({ role: "account_manager", account_manager: "Sanne de Vries" }, { secret: SECRET }).token.split(".");
     const payload = JSON.parse(Buffer.from(p!, "base64url").toString("utf8"));
     payload.account_manager = "Someone Else";
-    const tampered = `${h}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${s}`;
-    expect(() => cubeVerify(tampered, SECRET)).toThrow(/invalid signature/);
+    const cases: [string | undefined, RegExp][] = [
+      [issueToken({ role: "executive" }, { secret: SECRET, now: new Date(Date.now() - 60 * 60 * 1000) }).token, /expired/],
+      [issueToken({ role: "executive" }, { secret: "not-the-server-secret-0123456789abcdef" }).token, /invalid signature/],
+      [`${h}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${s}`, /invalid signature/],
+      [jwt.sign({ role: "executive", iat: now }, SECRET, { algorithm: "HS256" }), /no expiry/],
+      [jwt.sign({ role: "executive", iat: now, exp: now + 30 * 86400 }, SECRET, { algorithm: "HS256" }), /at most 24 h/],
+      [jwt.sign({ role: "root", iat: now, exp: now + 60 }, SECRET, { algorithm: "HS256" }), /role "root" is unknown/],
+      [undefined, /no token was given/],
+    ];
+    await withSecret(async () => {
+      for (const [token, reason] of cases) {
+        const refused = await checkAuth({}, token).then(
+          () => undefined,
+          (error: { status?: number; message?: string }) => error,
+        );
+        expect(refused?.status, String(reason)).toBe(403);
+        expect(refused?.message).toMatch(reason);
+        expect(refused?.message).toMatch(/promotor token/);
+      }
+    });
   });
 });

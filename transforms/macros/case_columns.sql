@@ -1,7 +1,7 @@
-{#- The attributes a case takes from the answer that opened it (int_case_customers,
-    int_case_chains, int_cases). The why-text is read by the lists that show it, from the answer. -#}
+{#- The attributes a case takes from the answer that opened it (int_cases reads them by its id).
+    The why-text is read by the lists that show it, from the answer. -#}
 {% macro case_opening_columns() -%}
-    {{ return(['answered_at', 'case_rule', 'priority', 'sla_hours', 'survey_type', 'touchpoint', 'channel', 'language', 'segment', 'business_unit', 'account_manager', 'recommend_score', 'nps_category']) }}
+    {{ return(['survey_type', 'touchpoint', 'channel', 'language', 'segment', 'business_unit', 'account_manager', 'recommend_score']) }}
 {%- endmacro %}
 
 {#- 'C-' and the first 16 hex digits of the MD5 of the answer that opened the case. -#}

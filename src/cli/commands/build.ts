@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { finishAttempt, startAttempt } from "../../dbt/attempts.ts";
 import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
 import { CODE_UNCHANGED_SELECTOR, CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
 import { caseRulesEnv, readFollowUp } from "../../cases/config.ts";
@@ -13,7 +14,7 @@ import type { Command } from "../command.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "dbt build (seeds, models, tests) -> marts",
-  usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR]   (--full-refresh also re-tests every row)",
+  usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR] [--verbose]   (--full-refresh also re-tests every row; --verbose prints all of dbt's output)",
   async run(args, ctx) {
     const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, exclude: { type: "string" }, verbose: { type: "boolean" } } });
     if (!existsSync(ctx.warehouse)) {
@@ -35,6 +36,15 @@ export const buildCommand: Command = {
     let skipViews = false;
     let newTouchpoints: string[] | null = null;
     let result: Awaited<ReturnType<typeof dbt.run>>;
+    let attemptId = 0;
+    // SIGINT/SIGTERM during the build: dbt is stopped, then the attempt is recorded as
+    // interrupted (the warehouse is dbt's until it has exited). SIGKILL cannot be caught: the
+    // dbt child then ends by itself (dbt_driver.py) and the next build records the attempt.
+    let interruptedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interruptedBy ??= signal;
+      dbt.kill(signal);
+    };
     try {
       const dbtArgs = ["build"];
       if (values["full-refresh"]) dbtArgs.push("--full-refresh");
@@ -43,6 +53,11 @@ export const buildCommand: Command = {
       try {
         // Columns added to raw since the warehouse was made (ingest adds them too).
         await ensureRawSchema(db.connection);
+        const attempt = await startAttempt(db.connection, ["build", ...args].join(" "));
+        attemptId = attempt.attemptId;
+        for (const earlier of attempt.interrupted) {
+          ctx.stderr.write(`note: the build started ${earlier.startedAt} UTC (${earlier.command}) was interrupted: ${earlier.reason}\n`);
+        }
         scope = await testScopeOn(db.connection, fingerprint, values["full-refresh"] === true);
         // The reference data of this same code is loaded and passed its tests: leave it out, and
         // the views too (their tests still run) unless new responses bring a touchpoint that
@@ -71,17 +86,31 @@ export const buildCommand: Command = {
           ? "; reference data and views unchanged since the last build (not rebuilt)"
           : `; reference data unchanged since the last build (not reloaded); views made again${newTouchpoints && newTouchpoints.length > 0 ? ` for new touchpoints (${newTouchpoints.slice(0, 5).join(", ")}${newTouchpoints.length > 5 ? ", …" : ""})` : ""}`;
       ctx.stderr.write(`dbt build on ${ctx.warehouse}; ${tested}${reference}\n`);
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, onSignal);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
         env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...caseRulesEnv(followUp) },
         onLine: (line) => {
+          // --verbose: everything dbt prints, as it prints it (START lines included).
+          if (values.verbose) return void ctx.stderr.write(`${line}\n`);
           // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
-          if (values.verbose || / of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
+          if (/ of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
           if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
         },
       });
+    } catch (error) {
+      if (attemptId > 0) await finishAttempt(ctx.warehouse, attemptId, "failed", error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      throw error;
     } finally {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, onSignal);
       dbt.cancel();
+    }
+    if (interruptedBy) {
+      await finishAttempt(ctx.warehouse, attemptId, "interrupted", `stopped by ${interruptedBy}`);
+      throw new PromotorError(`build interrupted by ${interruptedBy}: dbt was stopped; the models it had not committed were rolled back`, {
+        hint: "run promotor build again; it continues from what is in the warehouse",
+        exitCode: interruptedBy === "SIGINT" ? 130 : 143,
+      });
     }
     const kinds = ["seed", "model", "test"] as const;
     const rows = kinds.map((kind) => {
@@ -96,12 +125,14 @@ export const buildCommand: Command = {
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
       const detail = failures.length > 0 ? await failureReport(ctx.warehouse, failures) : result.output.split("\n").slice(-25).join("\n");
+      await finishAttempt(ctx.warehouse, attemptId, "failed", failures.length > 0 ? `${failures.length} dbt node(s) failed: ${failures.map((f) => f.uniqueId).join(", ")}` : `dbt exited with code ${result.exitCode}`);
       throw new PromotorError(`dbt build failed:\n${detail}`, {
         hint: `see ${readablePath(join(dbtWorkDirs(ctx.warehouse).logPath, "dbt.log"))}; fix the data or the model, then run promotor build again`,
       });
     }
     // A partial build (--select) did not run every test, so it vouches for nothing.
     if (whole && !exclude) await recordBuild(ctx.warehouse, fingerprint, scope, { referenceData: !skipReference });
+    await finishAttempt(ctx.warehouse, attemptId, "succeeded");
     await reportDataQuality(ctx.warehouse, ctx.stdout);
     return 0;
   },

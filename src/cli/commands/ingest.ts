@@ -3,22 +3,24 @@ import { openWarehouse } from "../../lib/duckdb.ts";
 import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
+import { parseEncoding } from "../../ingest/encoding.ts";
 import { ingestFile, type IngestResult } from "../../ingest/ingest.ts";
 import type { Command } from "../command.ts";
 
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "raw survey exports -> raw.responses / raw.quarantine",
-  usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--strict-touchpoints]",
+  usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { mapping: { type: "string" }, sheet: { type: "string" }, "strict-touchpoints": { type: "boolean" } },
+      options: { mapping: { type: "string" }, sheet: { type: "string" }, encoding: { type: "string" }, "strict-touchpoints": { type: "boolean" } },
     });
     const options = {
       ...(values.mapping === undefined ? {} : { mapping: values.mapping }),
       ...(values.sheet === undefined ? {} : { sheet: values.sheet }),
+      ...(values.encoding === undefined ? {} : { encoding: parseEncoding(values.encoding, "--encoding") }),
       ...(values["strict-touchpoints"] ? { strictTouchpoints: true } : {}),
     };
     if (positionals.length === 0) throw new PromotorError("no files given", { hint: "promotor ingest seeds/sample  (files or folders of .csv / .parquet exports)" });
@@ -45,6 +47,7 @@ export const ingestCommand: Command = {
           if (result.missingOptionalColumns.length > 0) {
             ctx.stderr.write(`  note: no column for ${result.missingOptionalColumns.join(", ")} (left empty)\n`);
           }
+          for (const notice of result.notices ?? []) ctx.stderr.write(`  note: ${notice}\n`);
           if (result.generatedIds > 0) {
             ctx.stderr.write(`  note: no response id column: ${result.generatedIds.toLocaleString("en-US")} ids generated from the answers (g-<hash>-<n>; the same response in a re-export gets the same id)\n`);
           }

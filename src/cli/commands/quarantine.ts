@@ -3,10 +3,10 @@ import { parseArgs } from "node:util";
 import { openWarehouse } from "../../lib/duckdb.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { table } from "../../lib/format.ts";
-import { quarantinedRow, quarantineRows, quarantineSummary, replayQuarantine } from "../../ingest/quarantine.ts";
+import { quarantinedRow, quarantineRows, quarantineSummary, replayQuarantine, resolvedCount } from "../../ingest/quarantine.ts";
 import type { Command } from "../command.ts";
 
-const USAGE = `quarantine list [--file F] [--reason TEXT] [--rows] [--limit N]
+const USAGE = `quarantine list [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]
   quarantine show <ingestion:row | response_id>
   quarantine replay [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]`;
 
@@ -22,6 +22,7 @@ export const quarantineCommand: Command = {
         file: { type: "string" },
         reason: { type: "string" },
         rows: { type: "boolean" },
+        resolved: { type: "boolean" },
         limit: { type: "string" },
         mapping: { type: "string" },
         "strict-touchpoints": { type: "boolean" },
@@ -33,23 +34,29 @@ export const quarantineCommand: Command = {
     }
     if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first" });
     const filter = { ...(values.file ? { file: values.file } : {}), ...(values.reason ? { reason: values.reason } : {}) };
+    if (values.resolved && action !== "list") throw new PromotorError("--resolved applies to quarantine list only", { hint: "promotor quarantine list --resolved" });
     const warehouse = await openWarehouse(ctx.warehouse);
     try {
       const c = warehouse.connection;
       if (action === "list") {
-        const summary = await quarantineSummary(c, filter);
+        const listed = { ...filter, ...(values.resolved ? { resolved: true } : {}) };
+        const summary = await quarantineSummary(c, listed);
+        const resolved = values.resolved ? 0 : await resolvedCount(c, filter);
+        const resolvedNote = resolved > 0 ? `${resolved} row(s) were loaded after all by a later ingestion of the corrected file (resolved; promotor quarantine list --resolved)\n` : "";
         if (summary.length === 0) {
-          ctx.stdout.write("no rows in quarantine" + (values.file || values.reason ? " match" : "") + "\n");
+          ctx.stdout.write(`no ${values.resolved ? "resolved " : ""}rows in quarantine${values.file || values.reason ? " match" : ""}\n${resolvedNote}`);
           return 0;
         }
+        if (values.resolved) ctx.stdout.write("Resolved: loaded after all by a later ingestion (kept for the record)\n");
         ctx.stdout.write(table(["file", "rows", "reason", "lines"], summary.map((s) => [s.file, s.rows, s.reason, s.lines]), { align: ["left", "right", "left", "left"] }) + "\n");
         if (values.rows) {
           const limit = values.limit === undefined ? 50 : Number(values.limit);
           if (!Number.isInteger(limit) || limit < 0) throw new PromotorError(`--limit "${values.limit}" is not a whole number`, { hint: "e.g. --limit 100" });
-          const { rows, total } = await quarantineRows(c, filter, limit);
+          const { rows, total } = await quarantineRows(c, listed, limit);
           ctx.stdout.write("\n" + table(["id", "file:line", "response_id", "reason"], rows.map((r) => [r.id, `${r.file}:${r.line ?? `row ${r.row}`}`, r.responseId ?? "", r.reason]), { align: ["left", "left", "left", "left"] }) + "\n");
           if (total > rows.length) ctx.stdout.write(`(${rows.length} of ${total} rows; --limit N for more)\n`);
         }
+        if (resolvedNote) ctx.stdout.write(`\n${resolvedNote}`);
         ctx.stdout.write(`\npromotor quarantine show <id> shows a row's values (ids: quarantine list --rows); promotor quarantine replay re-checks them after a fix\n`);
         return 0;
       }

@@ -59,7 +59,7 @@ export const serveCommand: Command = {
       ctx.stdout.write(`${nativeLine(probe)}\n`);
       try {
         const sqlApi = resolveSqlApi({ noSqlApi: values["no-sql-api"], sqlPortGiven: values["sql-port"] !== undefined });
-        const report = await checkServer({ warehouse: ctx.warehouse, corsOrigins });
+        const report = await checkServer({ warehouse: ctx.warehouse, host, corsOrigins });
         ctx.stdout.write(
           [
             `configuration: valid (Cube ${report.cubeVersion} accepted it; data source type ${report.dbType}; ${report.views.length} views: ${report.views.join(", ")}; ${report.responses} responses in the warehouse)`,
@@ -82,7 +82,7 @@ export const serveCommand: Command = {
     if (!existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "build it first: promotor ingest seeds/sample && promotor build" });
     }
-    requireServerSecret();
+    requireServerSecret(process.env, host);
     const sqlApi = resolveSqlApi({ noSqlApi: values["no-sql-api"], sqlPortGiven: values["sql-port"] !== undefined });
     const log = (line: string): void => void ctx.stderr.write(`promotor serve: ${line}\n`);
     const warning = openHostWarning(host);

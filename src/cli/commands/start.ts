@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { createSemanticLayer } from "../../semantic/index.ts";
+import { describeSecret, ensureApiSecret } from "../../token/secret.ts";
 import type { Command, CommandContext } from "../command.ts";
 
 /** The figures npm start ends with, asked of the semantic layer like any other consumer. */
@@ -73,7 +74,15 @@ export const startCommand: Command = {
       { title: "Render static SVG charts for embedding", argv: ["charts", "--out", charts], essential: false },
       { title: "Cube server (REST + SQL API)", argv: ["serve", "--check"], essential: false },
     ];
+    // Tokens, `serve --check` and `serve` need a secret: a newcomer gets one for this machine.
+    const { secret, created } = ensureApiSecret({ root: ctx.root });
+    ctx.stdout.write(
+      created
+        ? `API secret: created ${describeSecret(secret)} for this machine (mode 0600, git-ignored); promotor token and promotor serve on 127.0.0.1 use it. For a server others reach, set CUBEJS_API_SECRET instead.\n`
+        : `API secret: ${describeSecret(secret)}\n`,
+    );
     const report: [string, string, string][] = [];
+    const fixes: [string, string][] = [];
     for (const [i, step] of steps.entries()) {
       const command = commands.find((c) => c.name === step.argv[0]);
       ctx.stdout.write(`\n▶ ${i + 1}/${steps.length} ${step.title}\n`);
@@ -93,14 +102,19 @@ export const startCommand: Command = {
         code = 1;
       }
       const took = formatDuration(performance.now() - started);
-      const firstError = errors.join("").split("\n").find((l) => /skip|missing|not |fail|error/i.test(l)) ?? "";
+      const lines = errors.join("").split("\n");
+      const firstError = lines.find((l) => /skip|missing|not |fail|error/i.test(l)) ?? "";
+      const fix = lines.find((l) => /^\s*fix:/.test(l))?.replace(/^\s*fix:\s*/, "");
       report.push([step.title, code === 0 ? "ok" : step.essential ? "FAILED" : "skipped", code === 0 ? took : firstError.trim().slice(0, 110)]);
+      if (code !== 0) fixes.push([step.title, fix ?? `run promotor ${step.argv.join(" ")} to see the whole message`]);
       if (code !== 0 && step.essential) {
         ctx.stdout.write("\n" + table(["step", "result", "time / reason"], report) + "\n");
+        ctx.stdout.write("\nTo fix what failed:\n" + table(["step", "fix"], fixes) + "\n");
         return code;
       }
     }
     ctx.stdout.write("\n" + table(["step", "result", "time / reason"], report) + "\n");
+    if (fixes.length > 0) ctx.stdout.write("\nTo fix what was skipped:\n" + table(["step", "fix"], fixes) + "\n");
     try {
       ctx.stdout.write("\n" + (await headline(ctx.warehouse)) + "\n");
     } catch (error) {

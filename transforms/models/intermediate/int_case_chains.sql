@@ -8,7 +8,6 @@
     Incremental (delete+insert per customer): a build recomputes the customers with a case
     closed since the last build, and those of them with new triggering answers. -#}
 {{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
-{%- set columns = case_opening_columns() %}
 {#- Without a closed case there is no chain to follow: the model then reads no answer at all
     (`triggers` is empty, and so is everything built on it). -#}
 {%- set any_closed = true %}
@@ -91,16 +90,15 @@ attached as (
     group by opening_response_id
 )
 
+{#- Keys only, as int_case_customers: int_cases reads the opening answer's attributes. -#}
 select
-    {{ case_id_of('o.response_id') }} as case_id,
     o.customer_id,
     o.response_id as opening_response_id,
     o.opening_key,
+    t.answered_at as created_at,
+    t.case_rule,
     a.triggering_answers,
     a.last_triggered_at,
-    {%- for c in columns %}
-    t.{{ c }} as {{ 'created_at' if c == 'answered_at' else c }},
-    {%- endfor %}
     (select max(_ingestion_id) from {{ source('raw', 'responses') }}) as through_ingestion,
     (select max(recorded_at) from {{ ref('stg_follow_up__case_events') }}) as events_through,
     '{{ case_rules_fingerprint() }}' as rules_fingerprint

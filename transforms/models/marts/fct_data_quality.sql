@@ -7,13 +7,22 @@ ingestions as (
     select * from {{ ref('stg_survey__ingestions') }}
 ),
 
+{#- Rows still in quarantine: not those a later ingestion of the corrected file loaded. -#}
+open_quarantine as (
+    select source_file, count(*) as rows_quarantined
+    from {{ ref('stg_survey__quarantine') }}
+    where not is_resolved
+    group by source_file
+),
+
 per_file as (
     select
-        source_file,
-        sum(rows_quarantined) as rows_quarantined,
-        sum(response_ids_generated) as response_ids_generated
+        ingestions.source_file,
+        coalesce(any_value(open_quarantine.rows_quarantined), 0) as rows_quarantined,
+        sum(ingestions.response_ids_generated) as response_ids_generated
     from ingestions
-    group by source_file
+    left join open_quarantine on open_quarantine.source_file = ingestions.source_file
+    group by ingestions.source_file
 ),
 
 unmapped as (

@@ -9,8 +9,12 @@ loaded as (
     group by ingestion_id
 ),
 
+{#- Open rows only: a row that a later ingestion of the corrected file loaded is resolved. -#}
 quarantined as (
-    select ingestion_id, count(*) as rows_in_quarantine
+    select
+        ingestion_id,
+        count(*) filter (where not is_resolved) as rows_in_quarantine,
+        count(*) filter (where is_resolved) as rows_resolved
     from {{ ref('stg_survey__quarantine') }}
     group by ingestion_id
 )
@@ -18,7 +22,8 @@ quarantined as (
 select
     ingestions.*,
     coalesce(loaded.responses_in_warehouse, 0) as responses_in_warehouse,
-    coalesce(quarantined.rows_in_quarantine, 0) as rows_in_quarantine
+    coalesce(quarantined.rows_in_quarantine, 0) as rows_in_quarantine,
+    coalesce(quarantined.rows_resolved, 0) as rows_resolved
 from ingestions
 left join loaded on ingestions.ingestion_id = loaded.ingestion_id
 left join quarantined on ingestions.ingestion_id = quarantined.ingestion_id

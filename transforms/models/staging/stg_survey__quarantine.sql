@@ -6,5 +6,7 @@ select
     response_id,
     reason,
     raw_values,
-    quarantined_at
+    quarantined_at,
+    resolved_by_ingestion,
+    resolved_by_ingestion is not null as is_resolved
 from {{ source('raw', 'quarantine') }}

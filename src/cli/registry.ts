@@ -88,8 +88,8 @@ const entries: readonly LazyCommand[] = [
   },
   {
     name: "pages",
-    summary: "Evidence dashboards: check pages and sources, build a versioned release, preview it",
-    usage: "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]",
+    summary: "Evidence dashboards: check pages and sources, build a versioned release and its board pack PDF, preview it",
+    usage: "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | pdf [--release VERSION/LANG] [--out FILE] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]",
     load: async () => (await import("./commands/pages.ts")).pagesCommand,
   },
   {

@@ -7,7 +7,8 @@ import { dieWithParentEnv } from "../lib/child.ts";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Writable } from "node:stream";
-import { PromotorError } from "../lib/errors.ts";
+import { errorMessage, PromotorError } from "../lib/errors.ts";
+import { boardPackOfRelease, type BoardPackResult } from "./board-pack.ts";
 import { formatDuration } from "../lib/format.ts";
 import { checkPages, type CheckResult } from "./check.ts";
 import { repairEmptyResults } from "./empty-sources.ts";
@@ -34,7 +35,7 @@ export interface BuildOptions {
 export type BuildResult =
   | { status: "failed-check"; check: CheckResult }
   | { status: "skipped"; reason: string; extension: ExtensionStatus; stamp: BuildStamp; check: CheckResult }
-  | { status: "built"; release: ReleaseEntry; stamp: BuildStamp; check: CheckResult; timings: StepTiming[] };
+  | { status: "built"; release: ReleaseEntry; stamp: BuildStamp; check: CheckResult; timings: StepTiming[]; boardPack: BoardPackResult | { skipped: string } };
 
 /** Wall time of each step of a build, for `promotor bench`. */
 export interface StepTiming {
@@ -146,5 +147,13 @@ export async function buildPages(project: PagesProject, options: BuildOptions): 
   }
   const release = writeRelease(project, join(staged.root, "build"), stamp, { force: options.force, lang });
   lap("release");
-  return { status: "built", release, stamp, check, timings };
+  // The board pack beside the pages; the release stands without it (no Chromium here, say).
+  let boardPack: BoardPackResult | { skipped: string };
+  try {
+    boardPack = await boardPackOfRelease({ releasesDir: project.releasesDir, release: release.path, root: project.root, warehouse: options.warehouse });
+    lap("board pack");
+  } catch (error) {
+    boardPack = { skipped: errorMessage(error) };
+  }
+  return { status: "built", release, stamp, check, timings, boardPack };
 }

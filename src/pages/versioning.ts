@@ -128,6 +128,8 @@ export interface ReleaseEntry {
   /** Folder inside releases/, with a trailing slash: "1.1.0/nl/". */
   path: string;
   pages: PageStamp[];
+  /** The board pack PDF inside the release folder, once written (src/pages/board-pack.ts). */
+  board_pack?: string;
 }
 
 /** Where a release lives inside releases/ (and, below the base path, on the web server). */
@@ -155,6 +157,7 @@ export function releaseIndexHtml(releases: ReleaseEntry[]): string {
       (r) =>
         `<tr><td><a href="./${escapeHtml(r.path)}">${escapeHtml(r.version)}</a></td><td>${escapeHtml(r.lang ?? "")}</td><td>${escapeHtml(r.built_at)}</td>` +
         `<td><code>${escapeHtml(r.git_commit)}</code></td><td>${escapeHtml(r.data_fresh_until ?? "–")}</td><td><code>${escapeHtml(r.semantic_model)}</code></td>` +
+        `<td>${r.board_pack ? `<a href="./${escapeHtml(r.path)}${escapeHtml(r.board_pack)}">PDF</a>` : "–"}</td>` +
         `<td>${r.pages.map((p) => `${escapeHtml(p.page)} ${escapeHtml(p.version)}`).join("<br>")}</td></tr>`,
     )
     .join("\n");
@@ -164,7 +167,7 @@ export function releaseIndexHtml(releases: ReleaseEntry[]): string {
 <body><h1>Promotor dashboards: releases</h1>
 <p>Every release is the dashboard exactly as it was built, in one language. Serve this folder as it is with any static
 web server (or <code>promotor pages preview</code>) and open a release below.</p>
-<table><thead><tr><th>Version</th><th>Language</th><th>Built at</th><th>Commit</th><th>Data up to</th><th>Semantic model</th><th>Pages</th></tr></thead>
+<table><thead><tr><th>Version</th><th>Language</th><th>Built at</th><th>Commit</th><th>Data up to</th><th>Semantic model</th><th>Board pack</th><th>Pages</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></body></html>
@@ -204,6 +207,13 @@ export function writeRelease(project: PagesProject, buildDir: string, stamp: Bui
   writeFileSync(join(project.releasesDir, "index.json"), JSON.stringify({ releases: next }, null, 2) + "\n");
   writeFileSync(join(project.releasesDir, "index.html"), releaseIndexHtml(next));
   return entry;
+}
+
+/** Records a release's board pack in the release index (index.json and index.html link it). */
+export function linkBoardPack(releasesDir: string, path: string, file: string): void {
+  const releases = readReleaseIndex(releasesDir).map((r) => (r.path === path ? { ...r, board_pack: file } : r));
+  writeFileSync(join(releasesDir, "index.json"), JSON.stringify({ releases }, null, 2) + "\n");
+  writeFileSync(join(releasesDir, "index.html"), releaseIndexHtml(releases));
 }
 
 export function pageStamps(pages: ParsedPage[]): PageStamp[] {

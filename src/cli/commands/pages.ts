@@ -1,5 +1,7 @@
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { PromotorError } from "../../lib/errors.ts";
+import { boardPackOfRelease } from "../../pages/board-pack.ts";
+import { readReleaseIndex } from "../../pages/versioning.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { buildPages } from "../../pages/build.ts";
 import { checkPages, type CheckResult } from "../../pages/check.ts";
@@ -15,7 +17,7 @@ import { writeCurrentStamp } from "../../pages/stamp.ts";
 import type { Command, CommandContext } from "../command.ts";
 
 const USAGE =
-  "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]";
+  "pages check [--lang nl|en] | build [--lang nl|en] [--base-path /path] [--force] [--timeout MIN] | pdf [--release VERSION/LANG] [--out FILE] | preview [--port 3000] | sources | extension [--from DIR|URL] | dev [--lang nl|en]";
 
 /** Exit status of `pages build` when the Evidence build had to be skipped (asked for explicitly). */
 export const EXIT_EVIDENCE_SKIPPED = 3;
@@ -54,7 +56,7 @@ function reportCheck(result: CheckResult, ctx: CommandContext, ms: number): numb
 
 export const pagesCommand: Command = {
   name: "pages",
-  summary: "Evidence dashboards: check pages and sources, build a versioned release, preview it",
+  summary: "Evidence dashboards: check pages and sources, build a versioned release and its board pack PDF, preview it",
   usage: USAGE,
   async run(args: string[], ctx: CommandContext): Promise<number> {
     const [sub, ...rest] = args;
@@ -137,7 +139,22 @@ export const pagesCommand: Command = {
           return EXIT_EVIDENCE_SKIPPED;
         }
         ctx.stdout.write(`release ${result.release.version} (${result.release.lang}) written to releases/${result.release.path} in ${formatDuration(Date.now() - started)}\n`);
+        const pack = result.boardPack;
+        if ("skipped" in pack) ctx.stderr.write(`board pack skipped: ${pack.skipped}\n  then: promotor pages pdf --release ${result.release.path.replace(/\/$/, "")}\n`);
+        else ctx.stdout.write(`board pack: ${relative(process.cwd(), pack.file)} (${pack.pages} pages, ${formatDuration(pack.elapsedMs)})\n`);
         ctx.stdout.write(`open it: promotor pages preview, then http://127.0.0.1:3000/${result.release.path}\n`);
+        return 0;
+      }
+      case "pdf": {
+        const releases = readReleaseIndex(project.releasesDir);
+        const release = (flag(rest, "release") ?? releases[0]?.path ?? "").replace(/\/?$/, "/");
+        if (release === "/") throw new PromotorError("no built release to print", { hint: "run promotor pages build first", exitCode: 2 });
+        const out = flag(rest, "out");
+        const pack = await boardPackOfRelease({ releasesDir: project.releasesDir, release, root: ctx.root, warehouse: ctx.warehouse, ...(out ? { out: resolve(out) } : {}) });
+        ctx.stdout.write(
+          table(["section", "first page", "pages", "orientation"], pack.sections.map((s) => [s.title, s.firstPage, s.pages, s.orientation])) +
+            `\nboard pack: ${relative(process.cwd(), pack.file)} (${pack.pages} pages with cover and contents, ${formatDuration(pack.elapsedMs)})\n`,
+        );
         return 0;
       }
       case "preview": {

@@ -11,7 +11,7 @@ import { compilePage } from "./compile.ts";
 import { LANGUAGES, localize, markerProblems, type Language } from "./localize.ts";
 import { EMPTY_SET_COMPONENTS, parsePage, type PageComponent, type PageInput, type ParsedPage } from "./markdown.ts";
 import { pageFiles, sourceFiles, type PagesProject } from "./project.ts";
-import { staleSources } from "./sources.ts";
+import { ensureGeneratedSources, staleSources } from "./sources.ts";
 import { versionProblems, readChangelog } from "./versioning.ts";
 
 export interface Problem {
@@ -416,6 +416,7 @@ export async function checkPages(project: PagesProject, warehouse: string, optio
     throw new PromotorError(`warehouse ${warehouse} does not exist`, { hint: "run: promotor ingest seeds/sample && promotor build (or pass --warehouse)" });
   }
   const result: CheckResult = { problems: [], sources: [], pages: [] };
+  if (!options.skipStaleness) await ensureGeneratedSources(project, warehouse);
   if (!options.skipStaleness) {
     for (const s of staleSources(project)) {
       result.problems.push({

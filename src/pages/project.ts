@@ -71,6 +71,16 @@ export function pageFiles(project: PagesProject): string[] {
   return listFiles(project.root, project.pagesDir, (p) => p.endsWith(".md"));
 }
 
+/** Where the SQL of the sources generated from the Cube model is written: the project's state
+ * folder (.promotor/, git-ignored). It is compiled output, made again whenever the model or the
+ * definitions change (src/pages/sources.ts, ensureGeneratedSources); the repository holds only
+ * the hand-written sources. */
+export function generatedSourceDir(project: PagesProject): string {
+  return join(project.stateDir, "sources", project.sourceName);
+}
+
+/** Every source's SQL file: the hand-written ones, then the generated ones (names do not overlap). */
 export function sourceFiles(project: PagesProject): string[] {
-  return listFiles(project.root, project.sourceDir, (p) => p.endsWith(".sql"));
+  const sql = (p: string): boolean => p.endsWith(".sql");
+  return [...listFiles(project.root, project.sourceDir, sql), ...listFiles(project.root, generatedSourceDir(project), sql)];
 }

@@ -1,5 +1,5 @@
 /** The Cube queries behind the Evidence sources, kept in the repo. Each becomes one generated
- * file sources/promotor/<name>.sql (src/pages/source-sql.ts): Cube writes the metric SQL, the
+ * file .promotor/sources/promotor/<name>.sql (src/pages/source-sql.ts): Cube writes the metric SQL, the
  * generator only renames columns, stacks scopes (total, per segment, ...) and lines periods up
  * for comparison. Pages select from these sources; they never compute a metric themselves. */
 import type { CubeFilter, CubeQuery, Granularity } from "../semantic/types.ts";
@@ -24,7 +24,7 @@ export interface Scope {
 }
 
 export interface SourceQuery {
-  /** Evidence query name: sources/promotor/<name>.sql, read by pages as promotor.<name>. */
+  /** Evidence query name: <name>.sql in the build copy's sources/promotor/, read by pages as promotor.<name>. */
   name: string;
   description: string;
   /** Output column -> Cube member ("nps.score"). */

@@ -57,7 +57,7 @@ export function periodLabelSql(column: string, granularity: Granularity): string
   return `strftime(${column}, '%Y-%m-%d')`;
 }
 
-/** The body of sources/promotor/<name>.sql. */
+/** The body of a generated source, .promotor/sources/promotor/<name>.sql. */
 export async function sourceSql(source: SourceQuery, input: SourceSqlInput): Promise<string> {
   const parts = cubeQueries(source);
   // The same minimum as the semantic layer (PROMOTOR_MINIMUM_SAMPLE, default 30).

@@ -1,13 +1,15 @@
-/** `promotor pages sources`: asks the semantic layer for the SQL of every source query and writes
- * sources/promotor/<name>.sql. The files are committed: Evidence's own `npm run sources` then
- * works without Promotor or a Cube server, a review shows the SQL that really runs, and a
- * release can be rebuilt from git. `pages check` fails when they are stale. */
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+/** The SQL of every generated source: the semantic layer writes it from the Cube model into
+ * .promotor/sources/promotor/<name>.sql (git-ignored compiled output, issue 22: the repository
+ * shows the pages and the model, not their compiled SQL). `pages check`, `pages build` and
+ * `pages dev` make it again whenever the model or the definitions changed (its fingerprint);
+ * `promotor pages sources` does so on demand. The build copy gets it beside the hand-written
+ * sources. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openWarehouse, queryRows } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import type { SemanticLayer } from "../semantic/types.ts";
-import { modelFingerprint, sourcesFingerprint, type PagesProject } from "./project.ts";
+import { generatedSourceDir, modelFingerprint, sourcesFingerprint, type PagesProject } from "./project.ts";
 import { SOURCE_QUERIES, type SourceQuery } from "./source-queries.ts";
 import { generatedFingerprint, sourceSql } from "./source-sql.ts";
 
@@ -48,7 +50,7 @@ export async function generateSources(project: PagesProject, warehouse: string, 
         columns: async (q) => (await queryRows(wh.connection, `DESCRIBE ${q}`)).map((r) => String(r["column_name"])),
         fingerprints,
       });
-      out.push({ source, file: join(project.sourceDir, `${source.name}.sql`), sql });
+      out.push({ source, file: join(generatedSourceDir(project), `${source.name}.sql`), sql });
     }
     return out;
   } finally {
@@ -58,6 +60,7 @@ export async function generateSources(project: PagesProject, warehouse: string, 
 
 export function writeSources(generated: GeneratedSource[]): string[] {
   const changed: string[] = [];
+  for (const g of generated) mkdirSync(join(g.file, ".."), { recursive: true });
   for (const g of generated) {
     const before = existsSync(g.file) ? readFileSync(g.file, "utf8") : null;
     if (before !== g.sql) {
@@ -73,11 +76,23 @@ export function staleSources(project: PagesProject): { file: string; found: stri
   const expected = sourcesFingerprint(project.root);
   const stale: { file: string; found: string | null; expected: string }[] = [];
   for (const source of SOURCE_QUERIES) {
-    const file = join(project.sourceDir, `${source.name}.sql`);
+    const file = join(generatedSourceDir(project), `${source.name}.sql`);
     const found = existsSync(file) ? generatedFingerprint(readFileSync(file, "utf8")) : null;
     if (found !== expected) stale.push({ file, found, expected });
   }
   return stale;
+}
+
+/** Generates the sources when any is missing or was made from another model or definitions;
+ * returns the files written (none when all are current). */
+export async function ensureGeneratedSources(project: PagesProject, warehouse: string): Promise<string[]> {
+  if (staleSources(project).length === 0) return [];
+  const layer = await openSemanticLayer(warehouse);
+  try {
+    return writeSources(await generateSources(project, warehouse, layer));
+  } finally {
+    await layer.close();
+  }
 }
 
 /** Latest answered_at in the warehouse: the data freshness a build is stamped with. */

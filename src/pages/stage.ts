@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { PromotorError } from "../lib/errors.ts";
-import { listFiles, type PagesProject } from "./project.ts";
+import { listFiles, type PagesProject, generatedSourceDir } from "./project.ts";
 import { localize, type Language } from "./localize.ts";
 
 export interface Organisation {
@@ -94,6 +94,8 @@ export function stageProject(project: PagesProject, options: StageOptions): Stag
     writeFileSync(target, /\.(md|svelte)$/.test(file) ? localize(text, options.lang, file) : text);
   }
   cpSync(project.sourceDir, join(root, "sources", project.sourceName), { recursive: true });
+  // The SQL generated from the Cube model (made by pages check, which every build runs first).
+  if (existsSync(generatedSourceDir(project))) cpSync(generatedSourceDir(project), join(root, "sources", project.sourceName), { recursive: true });
   for (const dir of ["static", "components"]) {
     if (existsSync(join(project.root, dir))) cpSync(join(project.root, dir), join(root, dir), { recursive: true });
   }

@@ -53,7 +53,7 @@ describe("board pack configuration", () => {
 
 // What the real PDF needs here.
 const chromium = process.env["PROMOTOR_CHROMIUM"] ?? "/usr/bin/chromium";
-const hasPdftotext = spawnSync("pdftotext", ["-v"]).status === 0;
+const hasPdftotext = spawnSync("pdftotext", ["-v"], { timeout: 5_000 }).status === 0;
 const releasesDir = join(root, "releases");
 const warehouse = join(root, "warehouse", "promotor.duckdb");
 const release = existsSync(releasesDir) ? readReleaseIndex(releasesDir).find((r) => r.lang === "nl") : undefined;
@@ -81,7 +81,7 @@ describe.skipIf(skip !== undefined)("the board pack PDF of a built release", () 
     const headline: Headline = { nps: Number(w!["nps"]), responses: Number(w!["n"]), from: String(w!["first"]), to: String(w!["last"]) };
     const out = join(tempDir("promotor-pack-"), "pack.pdf");
     const pack = await writeBoardPack({ releasesDir, release: release!.path, root, headline, out });
-    const text = execFileSync("pdftotext", ["-layout", out, "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const text = execFileSync("pdftotext", ["-layout", out, "-"], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 30_000 });
     const pages = text.split("\f").filter((p, i, all) => i < all.length - 1 || p.trim() !== "");
     expect(pages).toHaveLength(pack.pages);
     // Cover: the NPS, the count and the period, written as Dutch readers write them.
@@ -103,7 +103,7 @@ describe.skipIf(skip !== undefined)("the board pack PDF of a built release", () 
     pages.slice(1).forEach((p, i) => expect(p).toContain(`Pagina ${i + 2} van ${pack.pages}`));
     expect(pages[2]).toContain("gegevens tot en met");
     // A4: 595.3 × 841.9 pt (Chromium rounds to whole pixels: within 1.5 pt), portrait or landscape.
-    const info = execFileSync("pdfinfo", ["-f", "1", "-l", String(pack.pages), out], { encoding: "utf8" });
+    const info = execFileSync("pdfinfo", ["-f", "1", "-l", String(pack.pages), out], { encoding: "utf8", timeout: 30_000 });
     const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/g)].map((m) => [Number(m[1]), Number(m[2])].sort((a, b) => a - b));
     expect(sizes).toHaveLength(pack.pages);
     for (const [short, long] of sizes) {

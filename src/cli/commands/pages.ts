@@ -12,7 +12,7 @@ import { stageProject } from "../../pages/stage.ts";
 import { evidenceEnv, runEvidence } from "../../pages/build.ts";
 import { serveStatic } from "../../pages/preview.ts";
 import { pagesProject } from "../../pages/project.ts";
-import { generateSources, openSemanticLayer, writeSources } from "../../pages/sources.ts";
+import { ensureGeneratedSources, generateSources, openSemanticLayer, writeSources } from "../../pages/sources.ts";
 import { writeCurrentStamp } from "../../pages/stamp.ts";
 import type { Command, CommandContext } from "../command.ts";
 
@@ -105,6 +105,7 @@ export const pagesCommand: Command = {
       case "dev": {
         const lang = parseLanguage(flag(rest, "lang") ?? readDashboardSettings(ctx.root).language);
         await writeCurrentStamp(project, ctx.warehouse);
+        await ensureGeneratedSources(project, ctx.warehouse);
         const ensured = await ensureExtensions(ctx.root);
         const staged = stageProject(project, { lang, organisation: readDashboardSettings(ctx.root).organisation, basePath: "", ...(ensured.ok ? { extensionsDir: ensured.dir } : {}) });
         if (!ensured.ok) ctx.stderr.write(explainMissingExtension(ensured.status) + "\n");

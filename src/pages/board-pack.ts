@@ -27,7 +27,8 @@ export interface BoardPackPage {
   orientation: Orientation;
 }
 
-/** The pages a board reads, in the order it reads them; landscape, as the dashboards are wide. */
+/** The pages a board reads, in the order it reads them; landscape, as the dashboards are wide.
+ * Data quality is the analysts' page (files, paths, commands): add it in promotor.yaml if wanted. */
 export const DEFAULT_BOARD_PACK: readonly BoardPackPage[] = [
   "index",
   "customer-journey",
@@ -36,7 +37,6 @@ export const DEFAULT_BOARD_PACK: readonly BoardPackPage[] = [
   "follow-up",
   "verbatims",
   "account-managers/index",
-  "data-quality",
 ].map((page) => ({ page, orientation: "landscape" as const }));
 
 /** `board_pack:` in promotor.yaml: which pages, in which order, in which orientation.

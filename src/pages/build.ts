@@ -16,7 +16,7 @@ import { ensureExtensions, explainMissingExtension, serveExtensions, type Extens
 import { DEFAULT_LANGUAGE, type Language } from "./localize.ts";
 import type { PagesProject } from "./project.ts";
 import { readDashboardSettings } from "./settings.ts";
-import { stageProject } from "./stage.ts";
+import { stageProject, type StagedProject } from "./stage.ts";
 import { writeCurrentStamp } from "./stamp.ts";
 import { releasePath, writeRelease, type BuildStamp, type ReleaseEntry } from "./versioning.ts";
 
@@ -73,9 +73,12 @@ export function runStep(command: string, args: string[], options: { cwd: string;
 
 /** Environment for Evidence: the source's warehouse path (relative to sources/promotor, as the
  * DuckDB connector joins it with the source directory). */
-export function evidenceEnv(project: PagesProject, warehouse: string, base: NodeJS.ProcessEnv = process.env, extensionRepository?: string): NodeJS.ProcessEnv {
+export function evidenceEnv(project: PagesProject | StagedProject, warehouse: string, base: NodeJS.ProcessEnv = process.env, extensionRepository?: string): NodeJS.ProcessEnv {
   return {
     ...base,
+    // Read by our patch of @evidence-dev/component-utilities and core-components (patches/):
+    // numbers, dates and Evidence's own control texts in the build's language.
+    ...("lang" in project ? { VITE_PROMOTOR_LANG: project.lang } : {}),
     [`EVIDENCE_SOURCE__${project.sourceName}__filename`]: relative(project.sourceDir, warehouse),
     EVIDENCE_DISABLE_TELEMETRY: "true",
     // An inherited NODE_ENV (development, test) makes Vite build in dev mode: the header then links

@@ -20,9 +20,10 @@ describe("board pack configuration", () => {
     return dir;
   };
 
-  it("defaults to the eight report pages, landscape, overview first", () => {
+  it("defaults to the seven report pages, landscape, overview first, without the analysts' data-quality page", () => {
     expect(readBoardPackPages(tempDir())).toEqual(DEFAULT_BOARD_PACK);
     expect(DEFAULT_BOARD_PACK[0]).toEqual({ page: "index", orientation: "landscape" });
+    expect(DEFAULT_BOARD_PACK.map((p) => p.page)).not.toContain("data-quality");
   });
 
   it("takes a selection, order and orientation from promotor.yaml, and refuses mistakes naming the key", () => {
@@ -99,6 +100,17 @@ describe.skipIf(skip !== undefined)("the board pack PDF of a built release", () 
       expect(s.overflowPx, `${s.title}: content wider than the paper`).toBe(0);
     }
     expect(pack.pages).toBe(2 + pack.sections.reduce((a, s) => a + s.pages, 0));
+    // The overview's headline: relationship NPS and answers of the last complete quarter, in plain SQL.
+    const [q] = await query(
+      warehouse,
+      `WITH q AS (SELECT date_trunc('quarter', max(answered_at)) - INTERVAL 3 MONTH AS start FROM marts.fct_nps_responses)
+       SELECT count(*) AS n, 100.0 * (count(*) FILTER (WHERE recommend_score >= 9) - count(*) FILTER (WHERE recommend_score <= 6)) / count(*) AS nps
+       FROM marts.fct_nps_responses, q
+       WHERE survey_type = 'relationship' AND recommend_score IS NOT NULL AND answered_at >= q.start AND answered_at < q.start + INTERVAL 3 MONTH`,
+    );
+    const overview = pack.sections.find((s) => s.page === "index")!;
+    const overviewText = pages.slice(overview.firstPage - 1, overview.firstPage - 1 + overview.pages).join("\n");
+    expect(overviewText).toMatch(new RegExp(`NPS\\s+Promotors[^\\n]*\\n\\s*\\n?\\s*${nl(Number(q!["nps"]), 1).replace("-", "-?")}\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+${nl(Number(q!["n"]), 0)}\\b`));
     // Footer on every page but the cover: "Pagina n van N" and the data stamp.
     pages.slice(1).forEach((p, i) => expect(p).toContain(`Pagina ${i + 2} van ${pack.pages}`));
     expect(pages[2]).toContain("gegevens tot en met");

@@ -32,6 +32,19 @@ async function headline(warehouse: string): Promise<string> {
   }
 }
 
+/** The fix a failed step printed ("fix: …", and the lines that continue it): the promotor
+ * command in it where there is one, so that the summary gives one command per skip. */
+export function fixOf(lines: readonly string[]): string | undefined {
+  const at = lines.findIndex((l) => /^\s*fix:/.test(l));
+  if (at < 0) return undefined;
+  const fixLines = [lines[at]!.replace(/^\s*fix:\s*/, "")];
+  for (const line of lines.slice(at + 1)) {
+    if (!/^\s{6,}\S/.test(line)) break;
+    fixLines.push(line.trim());
+  }
+  return fixLines.find((l) => /\bpromotor \w/.test(l))?.trim() ?? fixLines[0];
+}
+
 interface Step {
   title: string;
   /** Command and arguments, run in-process through the registry. */
@@ -104,7 +117,7 @@ export const startCommand: Command = {
       const took = formatDuration(performance.now() - started);
       const lines = errors.join("").split("\n");
       const firstError = lines.find((l) => /skip|missing|not |fail|error/i.test(l)) ?? "";
-      const fix = lines.find((l) => /^\s*fix:/.test(l))?.replace(/^\s*fix:\s*/, "");
+      const fix = fixOf(lines);
       report.push([step.title, code === 0 ? "ok" : step.essential ? "FAILED" : "skipped", code === 0 ? took : firstError.trim().slice(0, 110)]);
       if (code !== 0) fixes.push([step.title, fix ?? `run promotor ${step.argv.join(" ")} to see the whole message`]);
       if (code !== 0 && step.essential) {

@@ -4,7 +4,7 @@
  * build can say what happened. A process killed outright (SIGKILL, the OOM killer) cannot write
  * its end: the next build finds its row still running with no such process, and marks it. */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { openWarehouse, queryRows, SQL_UTC_NOW, sqlString } from "../lib/duckdb.ts";
+import { openWarehouse, queryRows, SQL_UTC_NOW, sqlString, tableExists } from "../lib/duckdb.ts";
 
 const DDL = `CREATE TABLE IF NOT EXISTS raw.build_attempts (
   attempt_id INTEGER NOT NULL,
@@ -93,8 +93,7 @@ export async function finishAttempt(warehouse: string, attemptId: number, status
 /** The latest attempts, newest first (a read-only connection: attempts of dead processes show
  * as "running" until the next build, so their liveness is judged here too). */
 export async function recentAttempts(connection: DuckDBConnection, limit = 5): Promise<BuildAttempt[]> {
-  const exists = await queryRows(connection, "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'raw' AND table_name = 'build_attempts'");
-  if (exists.length === 0) return [];
+  if (!(await tableExists(connection, "raw", "build_attempts"))) return [];
   const rows = (await queryRows(connection, `SELECT * FROM raw.build_attempts ORDER BY attempt_id DESC LIMIT ${limit}`)).map(toAttempt);
   return rows.map((a) => (a.status === "running" && !alive(a.pid) ? { ...a, status: "interrupted", reason: KILLED } : a));
 }

@@ -41,5 +41,13 @@ export async function queryRows(connection: DuckDBConnection, sql: string, param
  * mapping's zone; `now()::TIMESTAMP` would give that zone's wall-clock time). */
 export const SQL_UTC_NOW = "(now() AT TIME ZONE 'UTC')";
 
+/** Whether the warehouse has this table (in its own catalog, not an attached one). */
+export async function tableExists(connection: DuckDBConnection, schema: string, name: string): Promise<boolean> {
+  const rows = await connection.runAndReadAll(
+    `SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${sqlString(schema)} AND table_name = ${sqlString(name)}`,
+  );
+  return rows.getRows().length > 0;
+}
+
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 export const sqlIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -39,8 +39,3 @@ export function environmentError(error: unknown, warehouse?: string): PromotorEr
   }
   return undefined;
 }
-
-/** For a failed open: the environment's cause when known, else DuckDB's error as it is. */
-export function warehouseOpenError(warehouse: string, error: unknown): Error {
-  return environmentError(error, warehouse) ?? (error instanceof Error ? error : new Error(String(error)));
-}

@@ -74,6 +74,13 @@ interface ReleaseJson {
   pages: { page: string; title: string }[];
 }
 
+/** A built release's promotor-release.json ("2.1.0/nl" inside releases/). */
+function readRelease(releasesDir: string, release: string): ReleaseJson {
+  const file = join(releasesDir, release, "promotor-release.json");
+  if (!existsSync(file)) throw new PromotorError(`no built release ${release} in ${releasesDir}`, { hint: "run promotor pages build first", exitCode: 2 });
+  return JSON.parse(readFileSync(file, "utf8")) as ReleaseJson;
+}
+
 export interface Headline {
   nps: number | null;
   responses: number;
@@ -237,9 +244,7 @@ export async function warehouseHeadline(warehouse: string): Promise<Headline> {
 /** The board pack of a release from the warehouse it was built from; refused when the warehouse
  * has moved on since (the cover's figures would not be the pages'). */
 export async function boardPackOfRelease(options: Omit<BoardPackOptions, "headline"> & { warehouse: string }): Promise<BoardPackResult> {
-  const releaseFile = join(options.releasesDir, options.release, "promotor-release.json");
-  if (!existsSync(releaseFile)) throw new PromotorError(`no built release ${options.release} in ${options.releasesDir}`, { hint: "run promotor pages build first", exitCode: 2 });
-  const release = JSON.parse(readFileSync(releaseFile, "utf8")) as ReleaseJson;
+  const release = readRelease(options.releasesDir, options.release);
   const fresh = await dataFreshness(options.warehouse);
   if (fresh !== release.data_fresh_until) {
     throw new PromotorError(`the warehouse holds data up to ${fresh ?? "–"}, release ${options.release} was built on data up to ${release.data_fresh_until ?? "–"}: the cover would not match the pages`, {
@@ -256,11 +261,7 @@ export async function boardPackOfRelease(options: Omit<BoardPackOptions, "headli
 export async function writeBoardPack(options: BoardPackOptions): Promise<BoardPackResult> {
   const started = performance.now();
   const releaseDir = join(options.releasesDir, options.release);
-  const releaseFile = join(releaseDir, "promotor-release.json");
-  if (!existsSync(releaseFile)) {
-    throw new PromotorError(`no built release ${options.release} in ${options.releasesDir}`, { hint: "run promotor pages build first", exitCode: 2 });
-  }
-  const release = JSON.parse(readFileSync(releaseFile, "utf8")) as ReleaseJson;
+  const release = readRelease(options.releasesDir, options.release);
   const lang = release.lang;
   const titles = new Map(release.pages.map((p) => [p.page, localize(p.title, lang)]));
   const wanted = readBoardPackPages(options.root);

@@ -54,6 +54,12 @@ export function contextToGroups(context: { securityContext?: unknown } | undefin
 
 export const EXECUTIVE: SecurityContext = { role: "executive" };
 
+/** The security context a token carries, after the one verification (src/token/token.ts): what
+ * the server's checkAuth and `query --token` both use. */
+export function securityContextOfToken(token: string, secret: string): SecurityContext {
+  return normalizeSecurityContext(verifyToken(token, secret));
+}
+
 /** Cube's checkAuth: the one token verification (src/token/token.ts) with the API secret
  * (src/token/secret.ts), read per request so that a rotated secret applies at once. A missing,
  * malformed, expired, over-long, wrongly signed or role-less token is refused with Cube's
@@ -62,8 +68,7 @@ export const EXECUTIVE: SecurityContext = { role: "executive" };
 export async function checkAuth(req: { securityContext?: unknown }, authorization?: string): Promise<{ security_context: SecurityContext }> {
   let securityContext: SecurityContext;
   try {
-    const claims = verifyToken(authorization ?? "", readApiSecret().value);
-    securityContext = normalizeSecurityContext(claims);
+    securityContext = securityContextOfToken(authorization ?? "", readApiSecret().value);
   } catch (error) {
     const message = error instanceof PromotorError ? `${error.message}${error.hint ? ` (fix: ${error.hint})` : ""}` : String(error);
     throw new CubejsHandlerError(403, "Forbidden", message, error);

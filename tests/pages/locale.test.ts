@@ -20,7 +20,7 @@ type Locale = { promotorText: (text: string) => string; localizeDateText: (text:
 
 async function patched(lang: string): Promise<Formatting & Locale> {
   vi.resetModules();
-  process.env["VITE_PROMOTOR_LANG"] = lang;
+  vi.stubEnv("VITE_PROMOTOR_LANG", lang);
   // Plain JavaScript modules without type declarations: imported by a name TypeScript does not resolve.
   const modules = ["@evidence-dev/component-utilities/formatting", "@evidence-dev/component-utilities/promotorLocale"];
   const formatting = (await import(modules[0]!)) as Formatting;
@@ -28,9 +28,7 @@ async function patched(lang: string): Promise<Formatting & Locale> {
   return { ...formatting, ...locale };
 }
 
-afterEach(() => {
-  delete process.env["VITE_PROMOTOR_LANG"];
-});
+afterEach(() => vi.unstubAllEnvs());
 
 describe("Evidence's formatting in the build's language (patched)", () => {
   it("nl: decimal comma, thousands point, '68,9 %', whole-number axes, Dutch month names and control texts", async () => {

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { tokenCommand } from "../../src/cli/commands/token.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
 import { mkdtempSync, mkdirSync, statSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
@@ -185,6 +185,7 @@ describe("the one verification refuses what a server must not accept", () => {
 });
 
 describe("promotor token", () => {
+  afterEach(() => vi.unstubAllEnvs());
   const ctx = () => {
     const out = sink();
     const err = sink();
@@ -192,64 +193,46 @@ describe("promotor token", () => {
   };
 
   it("prints only the token on stdout and a summary on stderr", async () => {
-    const saved = process.env["CUBEJS_API_SECRET"];
-    process.env["CUBEJS_API_SECRET"] = SECRET;
-    try {
-      const { out, err, ctx: c } = ctx();
-      const before = Math.floor(Date.now() / 1000);
-      const code = await tokenCommand.run(["--role", "business_unit", "--business-unit", "Zakelijk", "--expires", "2h"], c);
-      expect(code).toBe(0);
-      const token = out.text().trim();
-      expect(token.split(".")).toHaveLength(3);
-      const { payload, signatureOk } = decodeIndependently(token, SECRET);
-      expect(signatureOk).toBe(true);
-      expect(payload["business_unit"]).toBe("Zakelijk");
-      expect((payload["exp"] as number) - (payload["iat"] as number)).toBe(7200);
-      expect(payload["iat"] as number).toBeGreaterThanOrEqual(before);
-      expect(err.text()).toMatch(/business_unit\s+Zakelijk/);
-    } finally {
-      if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
-      else process.env["CUBEJS_API_SECRET"] = saved;
-    }
+    vi.stubEnv("CUBEJS_API_SECRET", SECRET);
+    const { out, err, ctx: c } = ctx();
+    const before = Math.floor(Date.now() / 1000);
+    const code = await tokenCommand.run(["--role", "business_unit", "--business-unit", "Zakelijk", "--expires", "2h"], c);
+    expect(code).toBe(0);
+    const token = out.text().trim();
+    expect(token.split(".")).toHaveLength(3);
+    const { payload, signatureOk } = decodeIndependently(token, SECRET);
+    expect(signatureOk).toBe(true);
+    expect(payload["business_unit"]).toBe("Zakelijk");
+    expect((payload["exp"] as number) - (payload["iat"] as number)).toBe(7200);
+    expect(payload["iat"] as number).toBeGreaterThanOrEqual(before);
+    expect(err.text()).toMatch(/business_unit\s+Zakelijk/);
   });
 
   it("signs with the local secret when CUBEJS_API_SECRET is not set", async () => {
-    const saved = process.env["CUBEJS_API_SECRET"];
-    delete process.env["CUBEJS_API_SECRET"];
-    try {
-      const { out, ctx: c } = ctx();
-      c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
-      const local = ensureApiSecret({ env: {}, root: c.root }).secret.value;
-      expect(await tokenCommand.run(["--role", "executive", "--quiet"], c)).toBe(0);
-      expect(decodeIndependently(out.text().trim(), local).signatureOk).toBe(true);
-    } finally {
-      if (saved !== undefined) process.env["CUBEJS_API_SECRET"] = saved;
-    }
+    vi.stubEnv("CUBEJS_API_SECRET", undefined);
+    const { out, ctx: c } = ctx();
+    c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
+    const local = ensureApiSecret({ env: {}, root: c.root }).secret.value;
+    expect(await tokenCommand.run(["--role", "executive", "--quiet"], c)).toBe(0);
+    expect(decodeIndependently(out.text().trim(), local).signatureOk).toBe(true);
   });
 
   it("fails with a clear message when the secret is missing", async () => {
-    const saved = process.env["CUBEJS_API_SECRET"];
-    delete process.env["CUBEJS_API_SECRET"];
-    try {
-      const { out, ctx: c } = ctx();
-      c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
-      await expect(tokenCommand.run(["--role", "executive"], c)).rejects.toThrow(/CUBEJS_API_SECRET is not set and there is no local one/);
-      expect(out.text()).toBe("");
-    } finally {
-      if (saved !== undefined) process.env["CUBEJS_API_SECRET"] = saved;
-    }
+    vi.stubEnv("CUBEJS_API_SECRET", undefined);
+    const { out, ctx: c } = ctx();
+    c.root = mkdtempSync(join(tmpdir(), "promotor-secret-"));
+    await expect(tokenCommand.run(["--role", "executive"], c)).rejects.toThrow(/CUBEJS_API_SECRET is not set and there is no local one/);
+    expect(out.text()).toBe("");
   });
 });
 
 describe("tokens against the Cube server's checkAuth (src/semantic/security.ts)", () => {
   const withSecret = async (body: () => Promise<void>) => {
-    const saved = process.env["CUBEJS_API_SECRET"];
-    process.env["CUBEJS_API_SECRET"] = SECRET;
+    vi.stubEnv("CUBEJS_API_SECRET", SECRET);
     try {
       await body();
     } finally {
-      if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
-      else process.env["CUBEJS_API_SECRET"] = saved;
+      vi.unstubAllEnvs();
     }
   };
 

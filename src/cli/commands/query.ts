@@ -6,8 +6,8 @@ import type { Readable } from "node:stream";
 import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { table, type Cell } from "../../lib/format.ts";
 import { createSemanticLayer } from "../../semantic/layer.ts";
+import { securityContextOfToken } from "../../semantic/security.ts";
 import { readApiSecret } from "../../token/secret.ts";
-import { verifyToken } from "../../token/token.ts";
 import { ROLES, type CubeQuery, type LoadResult, type MetaCube, type SecurityContext, type SemanticLayer } from "../../semantic/types.ts";
 import { csvField } from "../../lib/spreadsheet.ts";
 import type { Command, CommandContext } from "../command.ts";
@@ -99,10 +99,7 @@ export function parseQueryArgs(args: string[], env: NodeJS.ProcessEnv = process.
     if (role !== undefined || businessUnit !== undefined || accountManager !== undefined) {
       throw new PromotorError("--token carries the role; do not combine it with --role/--business-unit/--account-manager");
     }
-    const claims = verifyToken(token, readApiSecret({ env }).value);
-    security = { role: claims.role };
-    if (claims.business_unit !== undefined) security.business_unit = claims.business_unit;
-    if (claims.account_manager !== undefined) security.account_manager = claims.account_manager;
+    security = securityContextOfToken(token, readApiSecret({ env }).value);
   } else {
     const r = role ?? (businessUnit !== undefined ? "business_unit" : accountManager !== undefined ? "account_manager" : "executive");
     if (!(ROLES as readonly string[]).includes(r)) throw new PromotorError(`unknown --role "${r}"`, { hint: `one of: ${ROLES.join(", ")}` });

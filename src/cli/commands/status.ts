@@ -1,15 +1,9 @@
 import { statSync } from "node:fs";
 import { recentAttempts, utcText } from "../../dbt/attempts.ts";
 import { PromotorError } from "../../lib/errors.ts";
-import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
+import { openWarehouse, queryRows, tableExists } from "../../lib/duckdb.ts";
 import { formatBytes, table } from "../../lib/format.ts";
-import { warehouseOpenError } from "../../lib/warehouse-errors.ts";
 import type { Command } from "../command.ts";
-
-async function tableExists(connection: Parameters<typeof queryRows>[0], schema: string, name: string): Promise<boolean> {
-  const rows = await queryRows(connection, `SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${schema}' AND table_name = '${name}'`);
-  return rows.length > 0;
-}
 
 const time = (value: unknown): string => (value === null || value === undefined ? "–" : utcText(value));
 
@@ -26,12 +20,8 @@ export const statusCommand: Command = {
     } catch {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first (npm start ingests seeds/sample)", exitCode: 2 });
     }
-    let db;
-    try {
-      db = await openWarehouse(ctx.warehouse, { readOnly: true });
-    } catch (error) {
-      throw warehouseOpenError(ctx.warehouse, error);
-    }
+    // A lock or a permission error is said as cause and fix by the CLI (src/cli/main.ts).
+    const db = await openWarehouse(ctx.warehouse, { readOnly: true });
     try {
       const c = db.connection;
       const rows: [string, string][] = [["warehouse", `${ctx.warehouse} (${formatBytes(size)})`]];

@@ -194,6 +194,15 @@ describe("what the pages show", () => {
     expect(page).toMatch(/<BigValue data=\{ratings\} value=ratings title="\[\[nl: Beoordelingen per drijfveer \(minstens\) \| en: Ratings per driver \(at least\)\]\]"/);
   });
 
+  it("the follow-up page says 'too few cases' only below 30 cases; with cases but no action yet it says that (it said 'too few (779; at least 30)')", async () => {
+    // The sample without its case events: hundreds of cases, none acted on.
+    const { summary = [] } = await pageQueryRows(project, sample, "pages/follow-up.md", "en", ["summary"]);
+    expect(Number(summary[0]?.["cases"])).toBeGreaterThanOrEqual(30);
+    expect(summary[0]?.["first_action_hours_median"]).toBeNull();
+    const page = readFileSync(join(projectRoot, "pages", "follow-up.md"), "utf8");
+    expect(page).toMatch(/\{#if s\.cases < 30\}\s*<Alert status=info>\[\[nl: Te weinig cases [^\n]*\s*\{:else if s\.first_action_hours_median === null\}\s*<Alert status=info>\[\[nl: Nog geen enkele case heeft een eerste actie/);
+  });
+
   it("open answers name each touchpoint by its label, and a relationship survey's answers as such, never by a code", async () => {
     const expected = { nl: "Relatie-enquête", en: "Relationship survey" } as const;
     for (const lang of ["nl", "en"] as const) {

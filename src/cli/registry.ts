@@ -20,16 +20,16 @@ const entries: readonly LazyCommand[] = [
   },
   {
     name: "ingest",
-    summary: "raw survey exports -> raw.responses / raw.quarantine",
-    usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
+    summary: "raw exports (survey answers; --dataset customers: CRM ledgers) -> raw.* / raw.quarantine",
+    usage: "ingest <file|dir>... [--dataset responses|customers] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
     load: async () => (await import("./commands/ingest.ts")).ingestCommand,
   },
   {
     name: "quarantine",
     summary: "list, show and replay rows in raw.quarantine",
     usage:
-      "quarantine list [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]\n  quarantine show <ingestion:row | response_id>\n" +
-      "  quarantine replay [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]",
+      "quarantine list [--dataset D] [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]\n  quarantine show <ingestion:row | response_id>\n" +
+      "  quarantine replay [--dataset D] [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]\n  (D: responses, customers; default: every dataset)",
     load: async () => (await import("./commands/quarantine.ts")).quarantineCommand,
   },
   {
@@ -65,7 +65,7 @@ const entries: readonly LazyCommand[] = [
   {
     name: "generate",
     summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42]",
+    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42]",
     load: async () => (await import("./commands/generate.ts")).generateCommand,
   },
   {

@@ -162,7 +162,7 @@ export function reasonsSql(touchpoints: readonly string[], mapping: Mapping, str
 
 /** A value without surrounding spaces, '' as NULL. trim() copies every string; most values have
  * no spaces to remove, and testing for them first saved ~2 s per 10 million rows. */
-function cleanText(value: string): string {
+export function cleanText(value: string): string {
   return `CASE WHEN ${value} = '' OR ${value} LIKE ' %' OR ${value} LIKE '% ' THEN NULLIF(trim(${value}), '') ELSE ${value} END`;
 }
 
@@ -264,7 +264,7 @@ export function finalColumns(): string {
   ).join(", ");
 }
 
-async function count(connection: DuckDBConnection, sql: string): Promise<number> {
+export async function count(connection: DuckDBConnection, sql: string): Promise<number> {
   const rows = await queryRows(connection, sql);
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
@@ -278,7 +278,7 @@ export const MAX_LINE_BYTES = 10_000_000;
 /** The longest record read at all; beyond it the file is refused with its size. */
 const LONGEST_LINE_BYTES = 512_000_000;
 
-function sourceScan(file: string, dialect: Dialect, withRejects: boolean, maxLineBytes: number = MAX_LINE_BYTES): string {
+export function sourceScan(file: string, dialect: Dialect, withRejects: boolean, maxLineBytes: number = MAX_LINE_BYTES): string {
   if (dialect.format === "parquet") return `read_parquet(${sqlString(file)})`;
   // store_rejects keeps malformed records (wrong column count) instead of failing.
   const rejects = withRejects ? ", store_rejects = true, rejects_table = 'src_rejects', rejects_scan = 'src_reject_scans'" : "";
@@ -288,7 +288,7 @@ function sourceScan(file: string, dialect: Dialect, withRejects: boolean, maxLin
 /** Runs a read with DuckDB's line limit, and again with room for a longer record when DuckDB
  * reports one (it fails the whole read, naming line 1): the values over the limit are then
  * quarantined with their rows (reasonsSql's maxValueBytes), the rest loads. */
-async function readingLongRecords<T>(file: string, dialect: Dialect, read: (maxLineBytes: number) => Promise<T>): Promise<T> {
+export async function readingLongRecords<T>(file: string, dialect: Dialect, read: (maxLineBytes: number) => Promise<T>): Promise<T> {
   for (let maxLineBytes = MAX_LINE_BYTES; ; ) {
     try {
       return await read(maxLineBytes);
@@ -314,7 +314,7 @@ function overlongRecord(error: unknown): number | undefined {
 
 /** A read failure explained: what is wrong, where (line and column when it can be found) and
  * what to do. DuckDB's own text follows only as a detail, never alone. */
-async function readError(file: string, dialect: Dialect, error: unknown): Promise<PromotorError> {
+export async function readError(file: string, dialect: Dialect, error: unknown): Promise<PromotorError> {
   if (error instanceof PromotorError) return error;
   const raw = (error as Error).message.split("\n")[0] ?? "";
   const detail = ` (DuckDB: ${raw.replace(/^[A-Za-z ]+ Error: /, "")})`;
@@ -344,7 +344,7 @@ async function readError(file: string, dialect: Dialect, error: unknown): Promis
 }
 
 /** Column names of the export (reads only its header / schema). */
-async function sourceColumnsOf(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<Map<string, string>> {
+export async function sourceColumnsOf(connection: DuckDBConnection, file: string, dialect: Dialect): Promise<Map<string, string>> {
   try {
     // The same reader options as the load (with rejects), so a malformed record cannot fail the sniff.
     const rows = await readingLongRecords(file, dialect, (maxLineBytes) => queryRows(connection, `DESCRIBE SELECT * FROM ${sourceScan(file, dialect, true, maxLineBytes)}`));
@@ -411,7 +411,7 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
   const mapping = options.mapping ? loadMapping(options.mapping) : detected.format === "csv" ? presetFor(detected) : canonicalMapping();
   const sha = await sha256File(file);
   await ensureRawSchema(connection);
-  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
+  const seen = await queryRows(connection, `SELECT ingestion_id, CAST(ingested_at AS VARCHAR) AS ingested_at FROM raw.ingestions WHERE file_sha256 = ${sqlString(sha)} AND dataset = 'responses' AND replay_of IS NULL ORDER BY ingestion_id LIMIT 1`);
   if (seen[0]) {
     const id = Number(seen[0]["ingestion_id"]);
     const stillQuarantined = await count(connection, `SELECT count(*) FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE coalesce(i.replay_of, i.ingestion_id) = ${id} AND q.resolved_by_ingestion IS NULL`);
@@ -450,10 +450,35 @@ export async function ingestFile(connection: DuckDBConnection, file: string, opt
  * byte before anything is loaded), then converted from Windows-1252 when the file holds no UTF-8
  * at all; a file that mixes both is refused whole (src/ingest/encoding.ts). */
 async function ingestCsv(connection: DuckDBConnection, file: string, detected: Dialect, mapping: Mapping, sha: string, options: IngestOptions): Promise<IngestResult> {
-  const given = options.encoding ?? mapping.encoding;
-  if (given === "windows-1252") return await ingestConverted(connection, file, detected, mapping, sha, options, "read as Windows-1252 (Latin-1), as the mapping or --encoding says, and converted to UTF-8");
+  return readCsvInEncoding(file, detected, options.encoding ?? mapping.encoding, (readPath, dialect, converted) =>
+    // A converted header is read again: column names with accents now match the mapping.
+    ingestReadable(connection, file, readPath, dialect, converted && !options.mapping ? presetFor(dialect) : mapping, sha, options),
+  );
+}
+
+/** Reads a CSV export (any dataset) in its encoding: `read` gets the path to read, its dialect,
+ * and whether it was converted from Windows-1252 (then the result carries a notice saying so).
+ * `read` must throw NotUtf8 (from the reader's rejects) when the bytes are not UTF-8. */
+export async function readCsvInEncoding<R extends { format: string; notices?: string[] }>(
+  file: string,
+  detected: Dialect,
+  given: Encoding | undefined,
+  read: (readPath: string, dialect: Dialect, converted: boolean) => Promise<R>,
+): Promise<R> {
+  const convert = async (notice: string): Promise<R> => {
+    const converted = await transcodeToUtf8(file, "windows-1252");
+    try {
+      const again = detectDialect(converted.path);
+      const dialect: Dialect = { ...again, hasBom: detected.hasBom, displayName: file, label: detected.label.replace(/\)$/, ", windows-1252)") };
+      const result = await read(converted.path, dialect, true);
+      return { ...result, format: dialect.label, notices: [...(result.notices ?? []), notice] };
+    } finally {
+      converted.cleanup();
+    }
+  };
+  if (given === "windows-1252") return await convert("read as Windows-1252 (Latin-1), as the mapping or --encoding says, and converted to UTF-8");
   try {
-    return await ingestReadable(connection, file, file, detected, mapping, sha, options);
+    return await read(file, detected, false);
   } catch (error) {
     if (!(error instanceof NotUtf8)) throw error;
     if (given === "utf-8") {
@@ -469,20 +494,7 @@ async function ingestCsv(connection: DuckDBConnection, file: string, detected: D
         hint: "open it in a text editor and save it as UTF-8 (Excel: Save As > CSV UTF-8), then ingest it again",
       });
     }
-    return await ingestConverted(connection, file, detected, mapping, sha, options, `not UTF-8 (first at line ${scan.firstInvalidLine ?? error.line}): read as Windows-1252 (Latin-1) and converted to UTF-8; pass --encoding windows-1252 (or encoding: in the mapping) to say so`);
-  }
-}
-
-async function ingestConverted(connection: DuckDBConnection, file: string, detected: Dialect, mapping: Mapping, sha: string, options: IngestOptions, notice: string): Promise<IngestResult> {
-  const converted = await transcodeToUtf8(file, "windows-1252");
-  try {
-    // The header read again: column names with accents now match the mapping.
-    const again = detectDialect(converted.path);
-    const dialect: Dialect = { ...again, hasBom: detected.hasBom, displayName: file, label: detected.label.replace(/\)$/, ", windows-1252)") };
-    const result = await ingestReadable(connection, file, converted.path, dialect, options.mapping ? mapping : presetFor(again), sha, options);
-    return { ...result, format: dialect.label, notices: [...(result.notices ?? []), notice] };
-  } finally {
-    converted.cleanup();
+    return await convert(`not UTF-8 (first at line ${scan.firstInvalidLine ?? error.line}): read as Windows-1252 (Latin-1) and converted to UTF-8; pass --encoding windows-1252 (or encoding: in the mapping) to say so`);
   }
 }
 

@@ -26,6 +26,8 @@ export interface QuarantineFilter {
   reason?: string;
   /** Rows a later ingestion loaded after all (default: the open ones). */
   resolved?: boolean;
+  /** Only this dataset's rows (responses, customers, …); default: every dataset. */
+  dataset?: string;
 }
 
 export interface QuarantinedRow {
@@ -42,6 +44,7 @@ function whereSql(filter: QuarantineFilter, alias = "q"): string {
   const parts = [`${alias}.resolved_by_ingestion IS ${filter.resolved ? "NOT NULL" : "NULL"}`];
   if (filter.file) parts.push(`(${alias}.source_file = ${sqlString(filter.file)} OR ${alias}.source_file LIKE ${sqlString(`%/${filter.file.replace(/^\.?\//, "")}`)})`);
   if (filter.reason) parts.push(`contains(lower(${alias}.reason), ${sqlString(filter.reason.toLowerCase())})`);
+  if (filter.dataset) parts.push(`${alias}.dataset = ${sqlString(filter.dataset)}`);
   return parts.join(" AND ");
 }
 
@@ -56,17 +59,17 @@ const REASON_KIND = `regexp_replace(regexp_replace(regexp_replace(regexp_replace
   '''[^'']*''', '…', 'g'), '([a-z_]+) -?[0-9]+ is outside', '\\1 … is outside', 'g'),
   'response_id \\S+ (was|appears)', 'response_id … \\1', 'g'), ' from \\S+ \\(row [0-9]+\\)| \\(row [0-9]+\\)', '', 'g')`;
 
-export async function quarantineSummary(connection: DuckDBConnection, filter: QuarantineFilter = {}): Promise<{ file: string; reason: string; rows: number; lines: string }[]> {
+export async function quarantineSummary(connection: DuckDBConnection, filter: QuarantineFilter = {}): Promise<{ dataset: string; file: string; reason: string; rows: number; lines: string }[]> {
   await ensureRawSchema(connection);
   const rows = await queryRows(
     connection,
-    `SELECT source_file, ${REASON_KIND} AS kind, count(*) AS n,
+    `SELECT dataset, source_file, ${REASON_KIND} AS kind, count(*) AS n,
        array_to_string(list(CAST(coalesce(source_line, source_row) AS VARCHAR) ORDER BY coalesce(source_line, source_row))[1:8], ', ') AS lines
-     FROM raw.quarantine q WHERE ${whereSql(filter)} GROUP BY ALL ORDER BY source_file, n DESC, kind`,
+     FROM raw.quarantine q WHERE ${whereSql(filter)} GROUP BY ALL ORDER BY dataset DESC, source_file, n DESC, kind`,
   );
   return rows.map((r) => {
     const n = Number(r["n"]);
-    return { file: String(r["source_file"]), reason: String(r["kind"]), rows: n, lines: n > 8 ? `${String(r["lines"])}, …` : String(r["lines"]) };
+    return { dataset: String(r["dataset"]), file: String(r["source_file"]), reason: String(r["kind"]), rows: n, lines: n > 8 ? `${String(r["lines"])}, …` : String(r["lines"]) };
   });
 }
 
@@ -140,8 +143,10 @@ function originalMapping(name: string, file: string | null): Mapping {
   return canonicalMapping();
 }
 
-export async function replayQuarantine(connection: DuckDBConnection, options: ReplayOptions = {}): Promise<ReplayFileResult[]> {
+export async function replayQuarantine(connection: DuckDBConnection, given: ReplayOptions = {}): Promise<ReplayFileResult[]> {
   await ensureRawSchema(connection);
+  // Survey answers only; the other datasets replay through src/ingest/dataset.ts.
+  const options: ReplayOptions = { ...given, dataset: "responses" };
   await tuneForIngest(connection);
   const touchpoints = options.touchpoints ?? referenceTouchpoints();
   const files = await queryRows(

@@ -1,5 +1,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
+import { CUSTOMERS } from "../customers/spec.ts";
+import { datasetTableSql } from "./dataset-spec.ts";
+
+/** The datasets beside the responses, each with its raw table. */
+export const DATASETS = [CUSTOMERS] as const;
 
 const columnType = (kind: string): string => (kind === "score" ? "SMALLINT" : kind === "timestamp" ? "TIMESTAMP" : "VARCHAR");
 
@@ -47,6 +52,15 @@ ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS rows_replayed BIGINT DEFAULT
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS replay_of INTEGER;
 ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS export_columns VARCHAR;
 ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS resolved_by_ingestion INTEGER;`);
+  // 2.3: the datasets beside the responses share the ingestion ledger and the quarantine
+  // (src/ingest/dataset.ts): which dataset a file was, the date a versioned export describes,
+  // and the key of a quarantined record.
+  await connection.run(`
+ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS dataset VARCHAR DEFAULT 'responses';
+ALTER TABLE raw.ingestions ADD COLUMN IF NOT EXISTS as_of DATE;
+ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS dataset VARCHAR DEFAULT 'responses';
+ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS record_key VARCHAR;
+${DATASETS.map((d) => `${datasetTableSql(d)};`).join("\n")}`);
   // Warehouses from before 0.1.1 stored a per-row hash for duplicate checks; it is now computed
   // only for the few rows it compares, and writing it cost a third of the load (docs/benchmarks.md).
   const legacy = await connection.runAndReadAll(

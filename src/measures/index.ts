@@ -9,6 +9,7 @@ import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
 import { driverModelMeasures } from "./driver-model.ts";
 import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
 import { caseMeasures, caseRecoveryMeasures } from "./cases.ts";
+import { churnMeasures, ledgerMeasures, revenueHistoryMeasures } from "./value.ts";
 
 export * from "./types.ts";
 export * from "./formulas.ts";
@@ -16,6 +17,7 @@ export { npsMeasures, npsMarginOfErrorSql, Z_95 } from "./nps.ts";
 export { driverMeasures, pearsonSql } from "./drivers.ts";
 export { krsMeasures, KRS_COMPONENTS } from "./krs.ts";
 export { caseMeasures, caseRecoveryMeasures, percentileSql, proportionDifferenceBoundSql, twoProportionZSql } from "./cases.ts";
+export { churnMeasures, ledgerMeasures, revenueHistoryMeasures, wilsonBoundSql, riskRatioSql, riskRatioBoundSql, annualChurnSql, lifetimeValueSql, VALUE_CATEGORIES } from "./value.ts";
 export { csatMeasures, cesMeasures, proportionMarginOfErrorSql } from "./satisfaction.ts";
 export { responseDimensions, type DimensionSet, type DimensionDefinition } from "./dimensions.ts";
 export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionSource } from "./emit.ts";
@@ -32,6 +34,10 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
     // Follow-up: its own suppression (cases, and the smaller recovery group), see cases.ts.
     caseMeasures: caseMeasures({ minimumSample }),
     caseRecoveryMeasures: caseRecoveryMeasures({ minimumSample }),
+    // Value: suppressed by observed answers or customers, see value.ts.
+    churnMeasures: churnMeasures({ minimumSample }),
+    ledgerMeasures: ledgerMeasures({ minimumSample }),
+    revenueHistoryMeasures: revenueHistoryMeasures({ minimumSample }),
   };
 }
 

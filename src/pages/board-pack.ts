@@ -35,6 +35,7 @@ export const DEFAULT_BOARD_PACK: readonly BoardPackPage[] = [
   "drivers",
   "klantrelatiescore",
   "follow-up",
+  "value",
   "verbatims",
   "account-managers/index",
 ].map((page) => ({ page, orientation: "landscape" as const }));

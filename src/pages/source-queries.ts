@@ -385,7 +385,88 @@ const SOURCE_QUERIES_FOLLOW_UP: SourceQuery[] = [
   },
 ];
 
-export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14, ...SOURCE_QUERIES_FOLLOW_UP];
+
+/** The value page (pages/value.md): churn by NPS category, revenue at risk, net revenue retention
+ * and earned growth (views value, value_revenue, value_trend; docs/value.md). Every figure of a
+ * group is its `_reported` twin (null below the minimum sample); counts may be shown. */
+const churnFigures = {
+  observed_answers: "value.observed_answers",
+  churned_answers: "value.churned_answers",
+  promoter_observed: "value.promoter_observed",
+  passive_observed: "value.passive_observed",
+  detractor_observed: "value.detractor_observed",
+  churn_rate: "value.churn_rate_reported",
+  churn_rate_promoter: "value.churn_rate_promoter_reported",
+  churn_rate_promoter_low: "value.churn_rate_promoter_low_reported",
+  churn_rate_promoter_high: "value.churn_rate_promoter_high_reported",
+  churn_rate_passive: "value.churn_rate_passive_reported",
+  churn_rate_passive_low: "value.churn_rate_passive_low_reported",
+  churn_rate_passive_high: "value.churn_rate_passive_high_reported",
+  churn_rate_detractor: "value.churn_rate_detractor_reported",
+  churn_rate_detractor_low: "value.churn_rate_detractor_low_reported",
+  churn_rate_detractor_high: "value.churn_rate_detractor_high_reported",
+  churn_ratio: "value.churn_ratio_reported",
+  churn_ratio_low: "value.churn_ratio_low_reported",
+  churn_ratio_high: "value.churn_ratio_high_reported",
+  average_revenue_promoter: "value.average_revenue_promoter_reported",
+  average_revenue_passive: "value.average_revenue_passive_reported",
+  average_revenue_detractor: "value.average_revenue_detractor_reported",
+  lifetime_value_promoter: "value.lifetime_value_promoter_reported",
+  lifetime_value_passive: "value.lifetime_value_passive_reported",
+  lifetime_value_detractor: "value.lifetime_value_detractor_reported",
+  window_days: "value.window_days",
+  discount_rate: "value.discount_rate",
+};
+const revenueFigures = {
+  customers: "value_revenue.customer_count",
+  active_customers: "value_revenue.active_customers",
+  asked_customers: "value_revenue.asked_customers",
+  detractor_customers: "value_revenue.detractor_customers",
+  active_revenue: "value_revenue.active_revenue_reported",
+  revenue_at_risk: "value_revenue.revenue_at_risk_reported",
+  revenue_at_risk_passives: "value_revenue.revenue_at_risk_passives_reported",
+  revenue_at_risk_share: "value_revenue.revenue_at_risk_share_reported",
+  start_customers: "value_revenue.start_customers",
+  net_revenue_retention: "value_revenue.net_revenue_retention_reported",
+  earned_new_customers: "value_revenue.earned_new_customers_reported",
+  earned_growth_rate: "value_revenue.earned_growth_rate_reported",
+};
+
+const SOURCE_QUERIES_VALUE: SourceQuery[] = [
+  {
+    name: "value_churn",
+    description: "Churn within the window after a relationship answer by NPS category (Wilson intervals), the detractor / promoter ratio (Katz interval) and lifetime value by category, in total, per segment and per business unit.",
+    measures: churnFigures,
+    // The same on every row: grouping by them changes nothing, and they come through as they are.
+    dimensions: { ledger_end: "value.ledger_end", currency: "value.currency" },
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "segment", dimension: "value.segment" },
+      { scope: "business_unit", dimension: "value.business_unit" },
+    ],
+    orderBy: ["scope", "scope_value"],
+  },
+  {
+    name: "value_revenue",
+    description: "Revenue at risk (current customers whose latest relationship answer is a detractor's), net revenue retention and earned growth, in total, per segment and per business unit.",
+    measures: revenueFigures,
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "segment", dimension: "value_revenue.segment" },
+      { scope: "business_unit", dimension: "value_revenue.business_unit" },
+    ],
+    orderBy: ["scope", "scope_value"],
+  },
+  {
+    name: "value_trend",
+    description: "Revenue at risk at each export of the customer ledger.",
+    measures: { customers: "value_trend.customer_count", annual_revenue: "value_trend.annual_revenue_reported", revenue_at_risk: "value_trend.revenue_at_risk_reported", revenue_at_risk_share: "value_trend.revenue_at_risk_share_reported" },
+    time: { column: "as_of", dimension: "value_trend.as_of", granularity: "day" },
+    orderBy: ["as_of"],
+  },
+];
+
+export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14, ...SOURCE_QUERIES_FOLLOW_UP, ...SOURCE_QUERIES_VALUE];
 
 /** The Cube queries of one source, one per scope (a single one without scopes). */
 export function cubeQueries(source: SourceQuery): { scope: Scope | undefined; query: CubeQuery }[] {

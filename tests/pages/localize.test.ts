@@ -45,7 +45,8 @@ const other = { nl: "en", en: "nl" } as const;
 function visibleWords(text: string): string[] {
   const withoutSql = text.replace(/^```[\s\S]*?^```/gm, " ").replace(/^check_params:.*$/m, " ");
   const attrs = [...withoutSql.matchAll(/\b(?:title|emptyMessage|label|valueLabel|name|bandName|description|comparisonTitle|xAxisTitle|yAxisTitle)="([^"]*)"/g)].map((m) => m[1]!.replace(/\{[^}]*\}/g, " "));
-  const prose = withoutSql.replace(/<[^>]*>/g, " ").replace(/\{[^}]*\}/g, " ");
+  // Inline code (a command, a column name) is the same in both languages.
+  const prose = withoutSql.replace(/`[^`\n]*`/g, " ").replace(/<[^>]*>/g, " ").replace(/\{[^}]*\}/g, " ");
   return [...attrs, prose].join(" ").toLowerCase().match(/[a-zà-ÿ]+/g) ?? [];
 }
 

@@ -45,6 +45,25 @@ const CASES_CONTRACT = {
   },
 };
 
+const VALUE_CONTRACT: Record<string, { measures: string[]; settings?: string[]; dimensions: Record<string, string> }> = {
+  value: {
+    measures: [
+      "observed_answers", "churned_answers", "churn_rate", "churn_rate_low", "churn_rate_high", "churn_ratio", "churn_ratio_low", "churn_ratio_high",
+      ...["promoter", "passive", "detractor"].flatMap((c) => [`${c}_observed`, `${c}_churned`, `churn_rate_${c}`, `churn_rate_${c}_low`, `churn_rate_${c}_high`, `average_revenue_${c}`, `lifetime_value_${c}`]),
+    ],
+    settings: ["window_days", "discount_rate"],
+    dimensions: { customer_id: "string", answered_at: "time", category: "string", segment: "string", business_unit: "string", account_manager: "string", acquired_via: "string", ledger_end: "time", currency: "string" },
+  },
+  value_revenue: {
+    measures: ["customer_count", "active_customers", "active_revenue", "revenue_at_risk", "revenue_at_risk_passives", "revenue_of_promoters", "detractor_customers", "revenue_at_risk_share", "start_customers", "start_revenue", "retained_revenue", "earned_new_revenue", "net_revenue_retention", "earned_new_customers", "earned_growth_rate"],
+    dimensions: { customer_id: "string", latest_category: "string", segment: "string", acquired_via: "string", business_unit: "string", account_manager: "string", is_active: "boolean" },
+  },
+  value_trend: {
+    measures: ["customer_count", "annual_revenue", "revenue_at_risk", "revenue_at_risk_share"],
+    dimensions: { as_of: "time", latest_category: "string", segment: "string", business_unit: "string", account_manager: "string" },
+  },
+};
+
 describe("semantic contract", () => {
   let layer: SemanticLayer;
   let meta: MetaCube[];
@@ -61,8 +80,26 @@ describe("semantic contract", () => {
   });
 
   it("exposes exactly the public views of the contract; base cubes are hidden", () => {
-    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["cases", "ces", "csat", "drivers", "krs", "nps"]);
+    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["cases", "ces", "csat", "drivers", "krs", "nps", "value", "value_revenue", "value_trend"]);
     for (const c of meta.filter((c) => c.isVisible)) expect(c.type).toBe("view");
+  });
+
+  it("views value, value_revenue, value_trend: the value contract (docs/semantic.md), every figure with its minimum-sample twin", () => {
+    for (const [view, contract] of Object.entries(VALUE_CONTRACT)) {
+      const cube = meta.find((c) => c.name === view)!;
+      expect(cube?.type, view).toBe("view");
+      const measures = new Map(cube.measures.map((m) => [m.name.replace(`${view}.`, ""), m]));
+      for (const m of contract.measures) {
+        expect(measures.get(m)?.type, `${view}.${m}`).toBe("number");
+        expect(measures.get(m)?.isVisible, `${view}.${m}`).toBe(true);
+        expect(measures.has(`${m}_reported`), `${view}.${m}_reported`).toBe(true);
+      }
+      for (const m of contract.settings ?? []) expect(measures.has(m) && !measures.has(`${m}_reported`), `${view}.${m}`).toBe(true);
+      // Building blocks stay hidden.
+      for (const name of measures.keys()) expect(name, `${view}.${name}`).not.toMatch(/revenue_sum$|revenue_answers$/);
+      const dimensions = new Map(cube.dimensions.map((d) => [d.name.replace(`${view}.`, ""), d.type]));
+      for (const [d, type] of Object.entries(contract.dimensions)) expect(dimensions.get(d), `${view}.${d}`).toBe(type);
+    }
   });
 
   it("view cases: the follow-up contract (docs/semantic.md) with its types", () => {

@@ -102,9 +102,10 @@ export function printSummary(summary: GenerateSummary, out: Writable): void {
 export const generateCommand: Command = {
   name: "generate",
   summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42]",
+  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42]",
   async run(args: string[], ctx: CommandContext): Promise<number> {
     if (args[0] === "case-events") return generateCaseEventsCommand(args.slice(1), ctx);
+    if (args[0] === "customers") return generateCustomersCommand(args.slice(1), ctx);
     const { options, quiet } = parseGenerateArgs(args);
     const progress = new Progress(options.responses + options.badRows, quiet ? null : ctx.stderr, (ctx.stderr as { isTTY?: boolean }).isTTY === true);
     let summary: GenerateSummary;
@@ -137,6 +138,29 @@ async function generateCaseEventsCommand(args: string[], ctx: CommandContext): P
     const summary = await generateCaseEvents(warehouse.connection, resolve(values.out), { seed, keepCases: false });
     ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(summary.events)} events for ${formatInteger(summary.opened)} cases (${formatInteger(summary.closed)} closed) in ${formatDuration(Date.now() - started)}\n`);
     ctx.stdout.write("import them with promotor cases import <file>, then promotor build\n");
+  } finally {
+    warehouse.close();
+  }
+  return 0;
+}
+
+/** `promotor generate customers --out DIR`: customer ledger exports for the answers in the
+ * warehouse, whose churn depends on the answers (src/customers/generate.ts, docs/value.md). */
+async function generateCustomersCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, exports: { type: "string" } } });
+  if (!values.out) throw new PromotorError("generate customers needs --out DIR", { hint: "e.g. promotor generate customers --out data/crm", exitCode: 2 });
+  const seed = Number(values.seed ?? "42");
+  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
+  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <survey exports> first", exitCode: 2 });
+  const { openWarehouse } = await import("../../lib/duckdb.ts");
+  const { generateCustomers } = await import("../../customers/generate.ts");
+  const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
+  try {
+    const started = Date.now();
+    const ledger = await generateCustomers(warehouse.connection, resolve(values.out), { seed, ...(values.exports ? { exports: values.exports.split(",").map((e) => e.trim()) } : {}) });
+    ctx.stdout.write(`${ledger.files.length} exports (${ledger.exports.join(", ")}) of ${formatInteger(ledger.customers)} customers, ${formatInteger(ledger.churned)} of whom leave, in ${formatDuration(Date.now() - started)}:\n`);
+    for (const f of ledger.files) ctx.stdout.write(`  ${f}\n`);
+    ctx.stdout.write("ingest them with promotor ingest --dataset customers <dir>, then promotor build\n");
   } finally {
     warehouse.close();
   }

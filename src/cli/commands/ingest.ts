@@ -5,18 +5,74 @@ import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
 import { parseEncoding } from "../../ingest/encoding.ts";
 import { ingestFile, type IngestResult } from "../../ingest/ingest.ts";
+import { ingestDataset, type DatasetIngestResult } from "../../ingest/dataset.ts";
+import { DATASETS } from "../../ingest/schema.ts";
+import type { DatasetSpec } from "../../ingest/dataset-spec.ts";
+import type { CommandContext } from "../command.ts";
+
+const DATASET_NAMES = ["responses", ...DATASETS.map((d) => d.name)];
+
+/** Exports of a dataset beside the responses (customers, …), through the shared pipeline. */
+async function ingestDatasetFiles(spec: DatasetSpec, files: string[], options: { mapping?: string; sheet?: string; encoding?: ReturnType<typeof parseEncoding>; asOf?: string }, ctx: CommandContext): Promise<number> {
+  const warehouse = await openWarehouse(ctx.warehouse);
+  const results: DatasetIngestResult[] = [];
+  let failed = 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      const started = performance.now();
+      ctx.stderr.write(`[${i + 1}/${files.length}] ${file} (${spec.name}) … `);
+      try {
+        const r = await ingestDataset(warehouse.connection, spec, file, options);
+        results.push(r);
+        if (r.alreadyIngested) {
+          ctx.stderr.write(`already ingested as #${r.alreadyIngested.ingestionId} on ${r.alreadyIngested.ingestedAt.slice(0, 19)}: nothing changed\n`);
+          if (r.alreadyIngested.quarantined > 0) ctx.stderr.write(`  ${r.alreadyIngested.quarantined} of its rows are in quarantine: after a fix, promotor quarantine replay --dataset ${spec.name} --file ${file}\n`);
+          continue;
+        }
+        ctx.stderr.write(`${r.rowsRead.toLocaleString("en-US")} rows in ${formatDuration(performance.now() - started)}\n`);
+        if (r.mapping !== "canonical") ctx.stderr.write(`  mapping: ${r.mapping}\n`);
+        if (r.asOf) ctx.stderr.write(`  as of ${r.asOf} (from ${r.asOfSource})\n`);
+        if (r.missingOptionalColumns.length > 0) ctx.stderr.write(`  note: no column for ${r.missingOptionalColumns.join(", ")} (left empty)\n`);
+        for (const notice of r.notices ?? []) ctx.stderr.write(`  note: ${notice}\n`);
+      } catch (error) {
+        failed++;
+        ctx.stderr.write(`failed\npromotor: ${errorMessage(error)}\n`);
+      }
+    }
+  } finally {
+    warehouse.close();
+  }
+  if (results.length > 0) {
+    const rows: (string | number)[][] = results.map((r) => [r.file, r.format, r.asOf ?? "", r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
+    const sum = (f: (r: DatasetIngestResult) => number) => results.reduce((a, r) => a + f(r), 0);
+    rows.push(["total", "", "", sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
+    const headers = ["file", "format", "as of", "rows", spec.versioned ? "loaded (new or changed)" : "loaded", "quarantined", spec.versioned ? "unchanged / duplicates" : "duplicates"];
+    ctx.stdout.write("\n" + table(headers, rows, { align: ["left", "left", "left", "right", "right", "right", "right"] }) + "\n");
+    const reasons = new Map<string, number>();
+    for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
+    if (reasons.size > 0) {
+      ctx.stdout.write(`\nQuarantined (promotor quarantine list --dataset ${spec.name} shows file, line and reason of each row; replay them after a fix):\n`);
+      ctx.stdout.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
+    }
+    ctx.stdout.write(`\nwarehouse: ${ctx.warehouse} (raw.${spec.table})\n`);
+  }
+  return failed > 0 ? 2 : 0;
+}
 import type { Command } from "../command.ts";
 
 export const ingestCommand: Command = {
   name: "ingest",
-  summary: "raw survey exports -> raw.responses / raw.quarantine",
-  usage: "ingest <file|dir>... [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
+  summary: "raw exports (survey answers; --dataset customers: CRM ledgers) -> raw.* / raw.quarantine",
+  usage: "ingest <file|dir>... [--dataset responses|customers] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { mapping: { type: "string" }, sheet: { type: "string" }, encoding: { type: "string" }, "strict-touchpoints": { type: "boolean" } },
+      options: { mapping: { type: "string" }, sheet: { type: "string" }, encoding: { type: "string" }, "strict-touchpoints": { type: "boolean" }, dataset: { type: "string" }, "as-of": { type: "string" } },
     });
+    const dataset = values.dataset ?? "responses";
+    if (!DATASET_NAMES.includes(dataset)) throw new PromotorError(`--dataset "${dataset}" is not a dataset`, { hint: `one of ${DATASET_NAMES.join(", ")}`, exitCode: 2 });
+    if (values["as-of"] !== undefined && dataset === "responses") throw new PromotorError("--as-of is for ledgers (--dataset customers), not survey answers", { hint: "drop --as-of; answers carry their own time", exitCode: 2 });
     const options = {
       ...(values.mapping === undefined ? {} : { mapping: values.mapping }),
       ...(values.sheet === undefined ? {} : { sheet: values.sheet }),
@@ -25,6 +81,11 @@ export const ingestCommand: Command = {
     };
     if (positionals.length === 0) throw new PromotorError("no files given", { hint: "promotor ingest seeds/sample  (files or folders of .csv / .parquet exports)" });
     const files = expandInputs(positionals);
+    const spec = DATASETS.find((d) => d.name === dataset);
+    if (spec) {
+      if (values["strict-touchpoints"]) throw new PromotorError(`--strict-touchpoints is for survey answers, not ${dataset}`, { exitCode: 2 });
+      return ingestDatasetFiles(spec, files, { ...options, ...(values["as-of"] === undefined ? {} : { asOf: values["as-of"] }) }, ctx);
+    }
     const warehouse = await openWarehouse(ctx.warehouse);
     const results: IngestResult[] = [];
     let failed = 0;

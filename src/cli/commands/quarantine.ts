@@ -4,11 +4,14 @@ import { openWarehouse } from "../../lib/duckdb.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { table } from "../../lib/format.ts";
 import { quarantinedRow, quarantineRows, quarantineSummary, replayQuarantine, resolvedCount } from "../../ingest/quarantine.ts";
+import { replayDataset } from "../../ingest/dataset.ts";
+import { DATASETS } from "../../ingest/schema.ts";
 import type { Command } from "../command.ts";
 
-const USAGE = `quarantine list [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]
+const USAGE = `quarantine list [--dataset D] [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]
   quarantine show <ingestion:row | response_id>
-  quarantine replay [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]`;
+  quarantine replay [--dataset D] [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]
+  (D: responses, ${DATASETS.map((d) => d.name).join(", ")}; default: every dataset)`;
 
 export const quarantineCommand: Command = {
   name: "quarantine",
@@ -26,6 +29,7 @@ export const quarantineCommand: Command = {
         limit: { type: "string" },
         mapping: { type: "string" },
         "strict-touchpoints": { type: "boolean" },
+        dataset: { type: "string" },
       },
     });
     const [action, id] = positionals;
@@ -33,7 +37,9 @@ export const quarantineCommand: Command = {
       throw new PromotorError(action ? `unknown quarantine action "${action}"` : "no quarantine action given", { hint: `promotor ${USAGE}` });
     }
     if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <exports> first" });
-    const filter = { ...(values.file ? { file: values.file } : {}), ...(values.reason ? { reason: values.reason } : {}) };
+    const names = ["responses", ...DATASETS.map((d) => d.name)];
+    if (values.dataset !== undefined && !names.includes(values.dataset)) throw new PromotorError(`--dataset "${values.dataset}" is not a dataset`, { hint: `one of ${names.join(", ")}`, exitCode: 2 });
+    const filter = { ...(values.file ? { file: values.file } : {}), ...(values.reason ? { reason: values.reason } : {}), ...(values.dataset ? { dataset: values.dataset } : {}) };
     if (values.resolved && action !== "list") throw new PromotorError("--resolved applies to quarantine list only", { hint: "promotor quarantine list --resolved" });
     const warehouse = await openWarehouse(ctx.warehouse);
     try {
@@ -48,7 +54,10 @@ export const quarantineCommand: Command = {
           return 0;
         }
         if (values.resolved) ctx.stdout.write("Resolved: loaded after all by a later ingestion (kept for the record)\n");
-        ctx.stdout.write(table(["file", "rows", "reason", "lines"], summary.map((s) => [s.file, s.rows, s.reason, s.lines]), { align: ["left", "right", "left", "left"] }) + "\n");
+        // The dataset column only where another dataset than the answers has rows.
+        if (summary.some((s) => s.dataset !== "responses")) {
+          ctx.stdout.write(table(["dataset", "file", "rows", "reason", "lines"], summary.map((s) => [s.dataset, s.file, s.rows, s.reason, s.lines]), { align: ["left", "left", "right", "left", "left"] }) + "\n");
+        } else ctx.stdout.write(table(["file", "rows", "reason", "lines"], summary.map((s) => [s.file, s.rows, s.reason, s.lines]), { align: ["left", "right", "left", "left"] }) + "\n");
         if (values.rows) {
           const limit = values.limit === undefined ? 50 : Number(values.limit);
           if (!Number.isInteger(limit) || limit < 0) throw new PromotorError(`--limit "${values.limit}" is not a whole number`, { hint: "e.g. --limit 100" });
@@ -68,7 +77,22 @@ export const quarantineCommand: Command = {
         else ctx.stdout.write("the record could not be split into columns; open the file at that line, fix it and ingest the corrected file\n");
         return 0;
       }
-      const results = await replayQuarantine(c, { ...filter, ...(values.mapping ? { mapping: values.mapping } : {}), ...(values["strict-touchpoints"] ? { strictTouchpoints: true } : {}) });
+      const results =
+        values.dataset && values.dataset !== "responses"
+          ? []
+          : await replayQuarantine(c, { ...filter, ...(values.mapping ? { mapping: values.mapping } : {}), ...(values["strict-touchpoints"] ? { strictTouchpoints: true } : {}) });
+      for (const spec of DATASETS) {
+        if (values.dataset !== undefined && values.dataset !== spec.name) continue;
+        if (values.reason) {
+          if (values.dataset === spec.name) throw new PromotorError(`--reason is for survey answers; replay ${spec.name} by --file`, { hint: `promotor quarantine replay --dataset ${spec.name} [--file F]`, exitCode: 2 });
+          continue;
+        }
+        // A survey mapping given without --dataset is for the answers only.
+        const mapping = values.dataset === spec.name && values.mapping ? { mapping: values.mapping } : {};
+        for (const r of await replayDataset(c, spec, { ...(values.file ? { file: values.file } : {}), ...mapping })) {
+          results.push({ ...r, source: "stored values" });
+        }
+      }
       if (results.length === 0) {
         ctx.stdout.write("no rows in quarantine" + (values.file || values.reason ? " match" : "") + "\n");
         return 0;

@@ -76,6 +76,9 @@ export const startCommand: Command = {
     const charts = join(ctx.root, "dist", "charts");
     const steps: Step[] = [
       { title: "Ingest the sample survey exports", argv: ["ingest", sample], essential: true },
+      // The sample's customer ledger (promotor generate customers on the sample): four exports, six
+      // months apart, whose churn depends on the answers; each answer meets the customer as they were.
+      { title: "Ingest the sample customer ledger (CRM exports)", argv: ["ingest", "--dataset", "customers", join(ctx.root, "seeds", "crm")], essential: true },
       { title: "Build the warehouse (dbt build: seeds, models, tests)", argv: ["build"], essential: true },
       // The sample's follow-up (promotor generate case-events on the sample): closing a case lets
       // the customer's next answer open a new one, so the cases are followed again afterwards.

@@ -14,3 +14,4 @@ select
     coalesce(replay_of, ingestion_id) as file_ingestion_id,
     ingested_at
 from {{ source('raw', 'ingestions') }}
+where dataset = 'responses'

@@ -10,3 +10,4 @@ select
     resolved_by_ingestion,
     resolved_by_ingestion is not null as is_resolved
 from {{ source('raw', 'quarantine') }}
+where dataset = 'responses'

@@ -1,0 +1,56 @@
+{#- One row per relationship answer of a customer in the ledger, with the customer as they were
+    when they answered (int_customer_versions) and what happened after: churn within the window
+    (churned_at in (answer date, answer date + window]). An answer whose window ends after the
+    latest export is not complete: the ledger cannot say yet whether the customer left within it
+    (is_complete false; the churn figures count complete windows only). -#}
+{{ config(materialized='table', tags=['customer_value']) }}
+
+with answers as (
+    select response_id, customer_id, answered_at, cast(answered_at as date) as answered_on, recommend_score, nps_category,
+        is_promoter, is_passive, is_detractor, segment as answer_segment, business_unit, account_manager
+    from {{ ref('fct_nps_responses') }}
+    where survey_type = 'relationship' and customer_id is not null
+),
+
+current_versions as (
+    select customer_id, churned_at
+    from {{ ref('int_customer_versions') }}
+    where is_current
+),
+
+window_end as (select ledger_end, churn_window_days, discount_rate, currency from {{ ref('int_ledger_end') }})
+
+select
+    a.response_id,
+    a.customer_id,
+    a.answered_at,
+    a.answered_on,
+    a.recommend_score,
+    a.nps_category,
+    a.is_promoter,
+    a.is_passive,
+    a.is_detractor,
+    a.business_unit,
+    a.account_manager,
+    coalesce(v.segment, a.answer_segment) as segment,
+    v.acquired_via,
+    v.annual_revenue,
+    v.customer_since,
+    v.version as customer_version,
+    -- What the latest export knows: a churn date later than the answer's version.
+    c.churned_at,
+    a.answered_on + w.churn_window_days as window_ends_on,
+    w.ledger_end,
+    w.discount_rate,
+    w.currency,
+    (v.customer_since is null or v.customer_since <= a.answered_on) and (c.churned_at is null or c.churned_at > a.answered_on) as was_customer,
+    a.answered_on + w.churn_window_days <= w.ledger_end as is_complete,
+    coalesce(c.churned_at > a.answered_on and c.churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
+    datediff('day', v.customer_since, a.answered_on) / 365.25 as tenure_years
+from answers as a
+inner join {{ ref('int_customer_versions') }} as v
+    on v.customer_id = a.customer_id
+    and a.answered_on >= v.valid_from
+    and (v.valid_to is null or a.answered_on < v.valid_to)
+left join current_versions as c on c.customer_id = a.customer_id
+cross join window_end as w

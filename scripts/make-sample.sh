@@ -22,3 +22,10 @@ node bin/promotor.mjs ingest "$OUT" --warehouse "$TMP/sample.duckdb" >/dev/null
 node bin/promotor.mjs build --warehouse "$TMP/sample.duckdb" >/dev/null 2>&1
 mkdir -p "$FOLLOW_UP"
 node bin/promotor.mjs generate case-events --out "$FOLLOW_UP/case-events.csv" --warehouse "$TMP/sample.duckdb" --seed 404
+
+# The customer ledger a CRM exported for these customers (seeds/crm/customers-<date>.csv, four
+# exports six months apart, ingested by npm start): generated from the same warehouse, so churn
+# depends on the answers (docs/value.md, "The sample").
+CRM="${CRM_OUT:-seeds/crm}"
+mkdir -p "$CRM"
+node bin/promotor.mjs generate customers --out "$CRM" --warehouse "$TMP/sample.duckdb" --seed 42 >/dev/null

@@ -1,6 +1,6 @@
 /** One benchmark size: fresh warehouse, `promotor ingest` and `promotor build` as child processes
  * (timed, peak RSS of the process tree), warehouse size, then the incremental case. */
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dbtWorkDirs } from "../dbt/run.ts";
 import { PromotorError } from "../lib/errors.ts";
@@ -20,6 +20,16 @@ export interface PipelineFigures {
   buildWithoutCases?: StepFigures;
   /** Median of the per-run ratios build / build without cases. */
   casesRatio?: number;
+  /** Ingesting the customer ledger made for the data set (promotor generate customers: four
+   * exports six months apart) after the answers. */
+  ingestCustomers?: StepFigures;
+  /** The same full build without the value models (dbt tag customer_value): what linking the
+   * answers to the ledger adds (issue 23: at most 25 %). */
+  buildWithoutCustomers?: StepFigures;
+  /** Median of the per-run ratios build / build without the value models. */
+  customersRatio?: number;
+  /** Ledger rows ingested (all exports). */
+  ledgerRows?: number;
   warehouseBytes: number;
 }
 
@@ -52,23 +62,57 @@ export function buildStep(root: string, warehouse: string, args: readonly string
   return promotor(root, warehouse, ["build", ...args], "promotor build").then(figures);
 }
 
-/** One full load into an empty warehouse: ingest, build, size (runBench repeats it, with medians). */
-export async function fullLoad(root: string, warehouse: string, files: readonly string[], log: (line: string) => void): Promise<PipelineFigures> {
+/** The customer ledger of a data set (promotor generate customers on the ingested warehouse),
+ * made once beside the data and reused: its files. */
+async function ensureLedger(root: string, warehouse: string, dir: string, log: (line: string) => void): Promise<string[]> {
+  const files = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => /^customers-.*\.csv$/.test(f)).sort().map((f) => join(dir, f)) : []);
+  if (files().length > 0) return files();
+  const run = await promotor(root, warehouse, ["generate", "customers", "--out", dir], "promotor generate customers");
+  log(`  customer ledger generated in ${(run.elapsedMs / 1000).toFixed(1)} s (${dir})`);
+  return files();
+}
+
+/** One full load into an empty warehouse: ingest the answers and, with `ledgerDir`, the customer
+ * ledger; build; size (runBench repeats it, with medians). The same ingested warehouse is also
+ * built without the follow-up models and without the value models (copies beside it, their dbt
+ * state made afresh as the full load's is): what the cases and the customers add. */
+export async function fullLoad(root: string, warehouse: string, files: readonly string[], log: (line: string) => void, ledgerDir?: string): Promise<PipelineFigures> {
   mkdirSync(dirname(warehouse), { recursive: true });
   removeWarehouse(warehouse);
   const ingest = await ingestStep(root, warehouse, files);
   log(`  ingest ${(ingest.elapsedMs / 1000).toFixed(1)} s`);
-  // The same ingested warehouse, built without the follow-up models, for the cases' share.
-  // (A copy beside it; its dbt state is made afresh, as the full load's is.)
+  let ingestCustomers: StepFigures | undefined;
+  let ledgerRows: number | undefined;
+  if (ledgerDir) {
+    const ledger = await ensureLedger(root, warehouse, ledgerDir, log);
+    const ingested = await promotor(root, warehouse, ["ingest", "--dataset", "customers", ...ledger], "promotor ingest --dataset customers").then(figures);
+    ingestCustomers = ingested;
+    ledgerRows = ledger.reduce((n, f) => n + readFileSync(f, "utf8").split("\n").length - 2, 0);
+    log(`  ingest the customer ledger (${ledgerRows.toLocaleString("en-US")} rows, ${ledger.length} exports) ${(ingested.elapsedMs / 1000).toFixed(1)} s`);
+  }
   const copy = `${warehouse.replace(/\.duckdb$/, "")}-without-cases.duckdb`;
   removeWarehouse(copy);
   copyWarehouseFiles(warehouse, copy);
+  const copyCustomers = `${warehouse.replace(/\.duckdb$/, "")}-without-customers.duckdb`;
+  if (ledgerDir) {
+    removeWarehouse(copyCustomers);
+    copyWarehouseFiles(warehouse, copyCustomers);
+  }
   const build = await buildStep(root, warehouse);
   log(`  dbt build ${(build.elapsedMs / 1000).toFixed(1)} s`);
   const buildWithoutCases = await buildStep(root, copy, ["--exclude", "tag:follow_up"]);
   removeWarehouse(copy);
   log(`  dbt build without the follow-up models ${(buildWithoutCases.elapsedMs / 1000).toFixed(1)} s: the cases add ${(100 * (build.elapsedMs / buildWithoutCases.elapsedMs - 1)).toFixed(0)} %`);
-  return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };
+  let buildWithoutCustomers: StepFigures | undefined;
+  if (ledgerDir) {
+    buildWithoutCustomers = await buildStep(root, copyCustomers, ["--exclude", "tag:customer_value"]);
+    removeWarehouse(copyCustomers);
+    log(`  dbt build without the value models ${(buildWithoutCustomers.elapsedMs / 1000).toFixed(1)} s: linking the answers to the customers adds ${(100 * (build.elapsedMs / buildWithoutCustomers.elapsedMs - 1)).toFixed(0)} %`);
+  }
+  return {
+    ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse),
+    ...(ingestCustomers ? { ingestCustomers } : {}), ...(buildWithoutCustomers ? { buildWithoutCustomers } : {}), ...(ledgerRows !== undefined ? { ledgerRows } : {}),
+  };
 }
 
 /** Medians of each figure over runs (non-empty). */
@@ -79,6 +123,14 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
     build: { elapsedMs: m((p) => p.build.elapsedMs), peakRssBytes: m((p) => p.build.peakRssBytes) },
     ...(all.every((p) => p.buildWithoutCases)
       ? { buildWithoutCases: { elapsedMs: m((p) => p.buildWithoutCases!.elapsedMs), peakRssBytes: m((p) => p.buildWithoutCases!.peakRssBytes) }, casesRatio: m((p) => p.build.elapsedMs / p.buildWithoutCases!.elapsedMs) }
+      : {}),
+    ...(all.every((p) => p.buildWithoutCustomers && p.ingestCustomers)
+      ? {
+          ingestCustomers: { elapsedMs: m((p) => p.ingestCustomers!.elapsedMs), peakRssBytes: m((p) => p.ingestCustomers!.peakRssBytes) },
+          buildWithoutCustomers: { elapsedMs: m((p) => p.buildWithoutCustomers!.elapsedMs), peakRssBytes: m((p) => p.buildWithoutCustomers!.peakRssBytes) },
+          customersRatio: m((p) => p.build.elapsedMs / p.buildWithoutCustomers!.elapsedMs),
+          ledgerRows: all[0]!.ledgerRows!,
+        }
       : {}),
     warehouseBytes: m((p) => p.warehouseBytes),
   };

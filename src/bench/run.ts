@@ -26,6 +26,8 @@ export interface BenchOptions {
   xlsxRows?: number;
   /** Time the dashboards' Evidence build on the sample data (default true). */
   pages?: boolean;
+  /** Ingest a customer ledger for each size and measure what the value models add (default true). */
+  customers?: boolean;
   log: (line: string) => void;
 }
 
@@ -87,7 +89,8 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     let queries: QueryMeasurement[] = [];
     for (let run = 0; run < options.runs; run++) {
       if (options.runs > 1) options.log(`  run ${run + 1} of ${options.runs}`);
-      const full = await fullLoad(options.root, warehouse, data.files, options.log);
+      // The customer ledger of this data set, made once beside it (issue 23's figure).
+      const full = await fullLoad(options.root, warehouse, data.files, options.log, options.customers === false ? undefined : `${data.dir}-customers`);
       fulls.push(full);
       if (options.format === "csv") {
         const plain = await plainRead(options.root, join(options.dir, "warehouses"), data.files);

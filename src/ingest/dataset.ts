@@ -86,8 +86,10 @@ export function amountSql(column: string, mapping: Pick<DatasetMapping, "decimal
   const [group, dec] = mapping.decimal === "comma" ? ["\\.", ","] : [",", "\\."];
   const pattern = `-?([0-9]{1,3}(${group}[0-9]{3})+|[0-9]+)(${dec}[0-9]+)?`;
   const normalized = mapping.decimal === "comma" ? `replace(replace(b, '.', ''), ',', '.')` : `replace(b, ',', '')`;
-  const plain = numericCells ? `WHEN regexp_full_match(b, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?') THEN TRY_CAST(TRY_CAST(b AS DOUBLE) AS DECIMAL(18,2)) ` : "";
-  return `(SELECT CASE ${plain}WHEN regexp_full_match(b, '${pattern}') THEN TRY_CAST(${normalized} AS DECIMAL(18,2)) END FROM (SELECT ${bare} AS b))`;
+  // Written out per use rather than as a subquery: a scalar subquery per row is far slower.
+  const b = `(${bare})`;
+  const plain = numericCells ? `WHEN regexp_full_match(${b}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?') THEN TRY_CAST(TRY_CAST(${b} AS DOUBLE) AS DECIMAL(18,2)) ` : "";
+  return `(CASE ${plain}WHEN regexp_full_match(${b}, '${pattern}') THEN TRY_CAST(${normalized.replaceAll("(b,", () => `(${b},`)} AS DECIMAL(18,2)) END)`;
 }
 
 /** A date (or timestamp) by the mapping's formats, an Excel serial day, then ISO 8601. */
@@ -148,7 +150,8 @@ function reasonSql(spec: DatasetSpec, mapping: DatasetMapping, columns: ExportCo
 
 /** The values that make two records "the same": every typed column, as text. */
 const rowHash = (spec: DatasetSpec, alias: string): string =>
-  `md5(concat_ws(chr(31), ${spec.columns.map((c) => `coalesce(CAST(${alias}.${sqlIdent(c.name)} AS VARCHAR), '')`).join(", ")}))`;
+  // md5_number: 16 bytes instead of 32 characters per row, which counts at millions of keys.
+  `md5_number(concat_ws(chr(31), ${spec.columns.map((c) => `coalesce(CAST(${alias}.${sqlIdent(c.name)} AS VARCHAR), '')`).join(", ")}))`;
 
 interface Batch {
   ingestionId: number;
@@ -156,6 +159,9 @@ interface Batch {
   /** Replays: the file's first ingestion. */
   replayOf: number | null;
 }
+
+/** The first line of each of these data records (0-based) in the file. */
+type LinesOf = (recs: number[]) => Promise<Map<number, number>>;
 
 interface Outcome {
   loaded: number;
@@ -170,7 +176,7 @@ interface Outcome {
  * _as_of, the dataset's columns as text) as one batch, inside the caller's transaction; returns
  * the counts. Rows already marked with a `_malformed` reason go to quarantine as they are.
  */
-async function loadBatch(connection: DuckDBConnection, spec: DatasetSpec, mapping: DatasetMapping, batch: Batch, columns: ExportColumns, numericCells: boolean): Promise<Outcome> {
+async function loadBatch(connection: DuckDBConnection, spec: DatasetSpec, mapping: DatasetMapping, batch: Batch, columns: ExportColumns, numericCells: boolean, linesOf?: LinesOf): Promise<Outcome> {
   const key = sqlIdent(spec.key);
   const raw = `raw.${sqlIdent(spec.table)}`;
   const typed = spec.columns.map((c) => `${typedSql(spec, mapping, c.name, numericCells)} AS ${sqlIdent(c.name)}`).join(", ");
@@ -178,32 +184,37 @@ async function loadBatch(connection: DuckDBConnection, spec: DatasetSpec, mappin
   await connection.run(`CREATE OR REPLACE TEMP TABLE ds_checked AS
     WITH y AS (SELECT t.rec, ${typed} FROM ds_input t)
     SELECT t.rec, t.source_row, t.source_line, t._as_of, t._malformed, ${spec.columns.map((c) => `y.${sqlIdent(c.name)}`).join(", ")},
-      coalesce(t._malformed, ${reasonSql(spec, mapping, columns)}) AS reason,
-      ${rawValues} AS raw_values
+      coalesce(t._malformed, ${reasonSql(spec, mapping, columns)}) AS reason
     FROM ds_input t JOIN y USING (rec)`);
   // Keys of valid rows: one value set per key in the batch, or a conflict.
+  // versions: 1 when every row of the key holds the same values, 2 when not; the rows of a key
+  // are listed only for keys that occur more than once (a list per key costs memory at millions).
   await connection.run(`CREATE OR REPLACE TEMP TABLE ds_keys AS
-    SELECT ${key}, count(*) AS n, count(DISTINCT h) AS versions, min(rec) AS first_rec, arg_min(h, rec) AS h,
-      array_to_string(list(CAST(source_row AS VARCHAR) ORDER BY rec)[1:5], ', ') AS rows
-    FROM (SELECT c.*, ${rowHash(spec, "c")} AS h FROM ds_checked c WHERE c.reason IS NULL) GROUP BY ${key}`);
+    SELECT ${key}, count(*) AS n, CASE WHEN min(h) = max(h) THEN 1 ELSE 2 END AS versions, min(rec) AS first_rec, arg_min(h, rec) AS h, NULL::VARCHAR AS rows
+    FROM (SELECT c.rec, c.${key}, ${rowHash(spec, "c")} AS h FROM ds_checked c WHERE c.reason IS NULL) GROUP BY ${key}`);
+  await connection.run(`UPDATE ds_keys SET rows = l.rows FROM (
+      SELECT c.${key}, array_to_string(list(CAST(c.source_row AS VARCHAR) ORDER BY c.rec)[1:5], ', ') AS rows
+      FROM ds_checked c SEMI JOIN (SELECT ${key} FROM ds_keys WHERE n > 1) k USING (${key}) WHERE c.reason IS NULL GROUP BY c.${key}) l
+    WHERE ds_keys.${key} = l.${key}`);
   // Against the warehouse. Versioned: the version in effect at the export's date, and any of
   // the same date. Otherwise: the key's row.
   const asOf = spec.versioned ? "(SELECT any_value(_as_of) FROM ds_input)" : "NULL";
+  const latest = "(r._as_of, r._ingestion_id)";
   const existing = spec.versioned
-    ? `LEFT JOIN (SELECT r.${key}, arg_max(${rowHash(spec, "r")}, (r._as_of, r._ingestion_id)) AS prev_h,
-          bool_or(r._as_of = ${asOf} AND ${rowHash(spec, "r")} <> k.h) AS same_date_other,
-          arg_max(r._source_file, (r._as_of, r._ingestion_id)) AS prev_file, arg_max(r._source_row, (r._as_of, r._ingestion_id)) AS prev_row
-        FROM ${raw} r JOIN ds_keys k USING (${key}) WHERE r._as_of <= ${asOf} GROUP BY r.${key}) e USING (${key})`
-    : `LEFT JOIN (SELECT r.${key}, any_value(${rowHash(spec, "r")}) AS prev_h, false AS same_date_other, any_value(r._source_file) AS prev_file, any_value(r._source_row) AS prev_row
+    ? `LEFT JOIN (SELECT r.${key}, arg_max(r.h, ${latest}) AS prev_h, any_value(r.h) FILTER (WHERE r._as_of = ${asOf}) AS same_date_h,
+          arg_max(r._ingestion_id, ${latest}) AS prev_ingestion, arg_max(r._source_row, ${latest}) AS prev_row
+        FROM (SELECT r.${key}, r._as_of, r._ingestion_id, r._source_row, ${rowHash(spec, "r")} AS h FROM ${raw} r WHERE r._as_of <= ${asOf}) r
+        SEMI JOIN ds_keys k USING (${key}) GROUP BY r.${key}) e USING (${key})`
+    : `LEFT JOIN (SELECT r.${key}, any_value(${rowHash(spec, "r")}) AS prev_h, NULL::HUGEINT AS same_date_h, any_value(r._ingestion_id) AS prev_ingestion, any_value(r._source_row) AS prev_row
         FROM ${raw} r SEMI JOIN ds_keys k USING (${key}) GROUP BY r.${key}) e USING (${key})`;
   const otherValues = spec.versioned ? "with other values as of the same date" : "with other values";
   await connection.run(`CREATE OR REPLACE TEMP TABLE ds_outcome AS
-    SELECT c.rec, c.source_row, c.source_line, c.${key}, c.raw_values,
+    SELECT c.rec, c.source_row, c.source_line, c.${key}, c._malformed IS NOT NULL AS is_malformed,
       CASE
         WHEN c.reason IS NOT NULL THEN 'quarantine'
         WHEN k.versions > 1 THEN 'conflict'
         WHEN c.rec <> k.first_rec THEN 'duplicate'
-        WHEN e.same_date_other THEN 'conflict'
+        WHEN e.same_date_h IS NOT NULL AND e.same_date_h <> k.h THEN 'conflict'
         WHEN ${spec.versioned ? "false" : "e.prev_h IS NOT NULL AND e.prev_h <> k.h"} THEN 'conflict'
         WHEN e.prev_h = k.h THEN 'duplicate'
         ELSE 'load'
@@ -211,16 +222,25 @@ async function loadBatch(connection: DuckDBConnection, spec: DatasetSpec, mappin
       CASE
         WHEN c.reason IS NOT NULL THEN c.reason
         WHEN k.versions > 1 THEN format('${spec.key} {} appears {} times in this file with different values (rows {}): which is right? fix the export and ingest it again', c.${key}, k.n, k.rows)
-        WHEN c.rec = k.first_rec AND (e.same_date_other OR ${spec.versioned ? "false" : "(e.prev_h IS NOT NULL AND e.prev_h <> k.h)"})
-          THEN format('${spec.key} {} was loaded before from {} (row {}) ${otherValues}', c.${key}, e.prev_file, e.prev_row)
+        WHEN c.rec = k.first_rec AND ((e.same_date_h IS NOT NULL AND e.same_date_h <> k.h) OR ${spec.versioned ? "false" : "(e.prev_h IS NOT NULL AND e.prev_h <> k.h)"})
+          THEN format('${spec.key} {} was loaded before from {} (row {}) ${otherValues}', c.${key}, i.source_file, e.prev_row)
       END AS reason
-    FROM ds_checked c LEFT JOIN ds_keys k USING (${key}) ${existing}`);
+    FROM ds_checked c LEFT JOIN ds_keys k USING (${key}) ${existing} LEFT JOIN raw.ingestions i ON i.ingestion_id = e.prev_ingestion`);
+  if (linesOf) {
+    const recs = (await queryRows(connection, "SELECT rec FROM ds_outcome WHERE outcome IN ('quarantine', 'conflict') AND source_line IS NULL ORDER BY rec")).map((r) => Number(r["rec"]));
+    if (recs.length > 0) {
+      const lines = await linesOf(recs);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ds_lines AS SELECT unnest([${[...lines.keys()].join(",")}]::BIGINT[]) AS rec, unnest([${[...lines.values()].join(",")}]::BIGINT[]) AS line`);
+      await connection.run("UPDATE ds_outcome SET source_line = l.line FROM ds_lines l WHERE l.rec = ds_outcome.rec");
+      await connection.run("DROP TABLE ds_lines");
+    }
+  }
   const lineage = `${batch.ingestionId}, ${sqlString(batch.file)}, c.source_row`;
   await connection.run(`INSERT INTO ${raw} SELECT ${spec.columns.map((c) => `c.${sqlIdent(c.name)}`).join(", ")}${spec.versioned ? ", c._as_of" : ""}, ${lineage}
     FROM ds_checked c JOIN ds_outcome o USING (rec) WHERE o.outcome = 'load' ORDER BY c.rec`);
   await connection.run(`INSERT INTO raw.quarantine (ingestion_id, source_file, source_line, source_row, response_id, reason, raw_values, quarantined_at, dataset, record_key)
-    SELECT ${batch.ingestionId}, ${sqlString(batch.file)}, o.source_line, o.source_row, NULL, o.reason, o.raw_values, ${SQL_UTC_NOW}, ${sqlString(spec.name)}, o.${key}
-    FROM ds_outcome o WHERE o.outcome IN ('quarantine', 'conflict') ORDER BY o.rec`);
+    SELECT ${batch.ingestionId}, ${sqlString(batch.file)}, o.source_line, o.source_row, NULL, o.reason, CASE WHEN NOT o.is_malformed THEN ${rawValues} END, ${SQL_UTC_NOW}, ${sqlString(spec.name)}, o.${key}
+    FROM ds_outcome o JOIN ds_input t USING (rec) WHERE o.outcome IN ('quarantine', 'conflict') ORDER BY o.rec`);
   const [c] = await queryRows(connection, `SELECT count(*) AS n, count(*) FILTER (WHERE outcome = 'load') AS loaded, count(*) FILTER (WHERE outcome IN ('quarantine', 'conflict')) AS quarantined,
     count(*) FILTER (WHERE outcome = 'duplicate') AS duplicates FROM ds_outcome`);
   const reasons = (
@@ -248,7 +268,7 @@ async function stageExport(
   dialect: Dialect,
   mapping: DatasetMapping,
   asOf: string | null,
-): Promise<{ columns: ExportColumns; missing: string[] }> {
+): Promise<{ columns: ExportColumns; missing: string[]; linesOf?: LinesOf }> {
   const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
   const headers = [...sourceColumns.values()];
   const missing: string[] = [];
@@ -301,24 +321,19 @@ async function stageExport(
   const pos = `(r.rowid - ${String(firstRow ?? "0")})`;
   const asOfSql = asOf === null ? "NULL::DATE" : `DATE ${sqlString(asOf)}`;
   const texts = spec.columns.map((c) => sqlIdent(c.name));
+  const rejects = await count(connection, "SELECT count(*) FROM ds_rej");
+  const recOf = rejects > 0 ? `${pos} + (SELECT count(*) FROM ds_rej x WHERE x.rec - x.j <= ${pos})` : pos;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ds_input AS
     SELECT rec, rec + 1 AS source_row, CAST(NULL AS BIGINT) AS source_line, ${asOfSql} AS _as_of, NULL::VARCHAR AS _malformed, ${texts.join(", ")} FROM (
-      SELECT ${pos} + (SELECT count(*) FROM ds_rej x WHERE x.rec - x.j <= ${pos}) AS rec, r.* FROM ds_read r)
+      SELECT ${recOf} AS rec, r.* FROM ds_read r)
     UNION ALL
     SELECT rec, rec + 1, NULL, ${asOfSql}, format('malformed CSV record: {}', msg), ${texts.map(() => "NULL").join(", ")} FROM ds_rej`);
-  // Lines of the file, for people: a sheet's row (header = 1), a CSV record's first line.
+  // A sheet's row is its line (header = 1); a CSV record's first line is found for the rows
+  // that go to quarantine only (loadBatch), by reading the file's line breaks.
   if (dialect.rowPerLine) await connection.run("UPDATE ds_input SET source_line = rec + 2");
-  else if (dialect.format === "csv") {
-    const recs = (await queryRows(connection, "SELECT rec FROM ds_input ORDER BY rec")).map((r) => Number(r["rec"]));
-    if (recs.length > 0 && recs.length <= 5_000_000) {
-      const lines = await recordStartLines(readPath, 1, recs);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ds_lines AS SELECT unnest([${[...lines.keys()].join(",")}]::BIGINT[]) AS rec, unnest([${[...lines.values()].join(",")}]::BIGINT[]) AS line`);
-      await connection.run("UPDATE ds_input SET source_line = l.line FROM ds_lines l WHERE l.rec = ds_input.rec");
-      await connection.run("DROP TABLE ds_lines");
-    }
-  }
   await connection.run("DROP TABLE IF EXISTS ds_read; DROP TABLE IF EXISTS ds_rej");
-  return { columns, missing };
+  const linesOf = dialect.format === "csv" && !dialect.rowPerLine ? (recs: number[]) => recordStartLines(readPath, 1, recs) : undefined;
+  return { columns, missing, ...(linesOf ? { linesOf } : {}) };
 }
 
 async function nextIngestionId(connection: DuckDBConnection): Promise<number> {
@@ -345,11 +360,11 @@ export async function ingestDataset(connection: DuckDBConnection, spec: DatasetS
   await tuneForIngest(connection);
   const run = async (readPath: string, dialect: Dialect): Promise<DatasetIngestResult> => {
     const mapping = given ?? datasetPresetFor(spec, dialect.header);
-    const { columns, missing } = await stageExport(connection, spec, file, readPath, dialect, mapping, asOf);
+    const { columns, missing, linesOf } = await stageExport(connection, spec, file, readPath, dialect, mapping, asOf);
     const ingestionId = await nextIngestionId(connection);
     await connection.run("BEGIN TRANSACTION");
     try {
-      const out = await loadBatch(connection, spec, mapping, { ingestionId, file, replayOf: null }, columns, dialect.rowPerLine === true);
+      const out = await loadBatch(connection, spec, mapping, { ingestionId, file, replayOf: null }, columns, dialect.rowPerLine === true, linesOf);
       await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded, rows_quarantined, rows_duplicate,
           ingested_at, response_ids_generated, mapping_file, export_columns, dataset, as_of)
         VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)}, ${sqlString(mapping.name)}, ${out.rowsRead}, ${out.loaded}, ${out.quarantined}, ${out.duplicates},

@@ -7,7 +7,7 @@ import { runBench } from "../../bench/run.ts";
 import type { Command } from "../command.ts";
 import { parseCount } from "./generate.ts";
 
-const USAGE = "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--dir DIR] [--update-docs]";
+const USAGE = "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--dir DIR] [--update-docs]";
 const DEFAULT_SIZES = [100_000, 1_000_000, 10_000_000];
 
 export interface BenchArgs {
@@ -19,13 +19,14 @@ export interface BenchArgs {
   queries: boolean;
   /** Time the dashboards' Evidence build on the sample data. */
   pages: boolean;
+  customers: boolean;
   dir: string | undefined;
   updateDocs: boolean;
 }
 
 /** `--responses 100k 1M` or `--responses 100k --responses 1M` or `--responses 100k,1M`. */
 export function parseBenchArgs(args: readonly string[]): BenchArgs {
-  const out: BenchArgs = { sizes: [], format: "csv", repeat: 10, runs: 3, increment: 100_000, queries: true, pages: true, dir: undefined, updateDocs: false };
+  const out: BenchArgs = { sizes: [], format: "csv", repeat: 10, runs: 3, increment: 100_000, queries: true, pages: true, customers: true, dir: undefined, updateDocs: false };
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith("--")) throw new PromotorError(`${flag} needs a value`, { hint: `usage: promotor ${USAGE}` });
@@ -67,6 +68,9 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
       case "--no-pages":
         out.pages = false;
         break;
+      case "--no-customers":
+        out.customers = false;
+        break;
       default:
         throw new PromotorError(`unknown argument "${arg}"`, { hint: `usage: promotor ${USAGE}` });
     }
@@ -97,6 +101,7 @@ export const benchCommand: Command = {
         increment: parsed.increment,
         queries: parsed.queries,
         pages: parsed.pages,
+        customers: parsed.customers,
         log: (line) => ctx.stderr.write(`${line}\n`),
       },
       command,

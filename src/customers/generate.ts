@@ -6,7 +6,7 @@
  * The effect, as generated (docs/value.md, "The sample"): a customer leaves after their last
  * answer (between 14 and 300 days later, never after the data's end) with a probability set by
  * the NPS category of their latest relationship answer: detractor 80 %, passive 35 %, promoter
- * 10 %. Revenue grows by 8 % a year for customers whose average relationship score is a
+ * 10 %. Revenue is updated once a year (from the first export) and grows by 8 % a year for customers whose average relationship score is a
  * promoter's, 1 % for a passive's, and shrinks by 6 % for a detractor's. Customers whose average
  * score is a promoter's came through a referral more often (35 % against 20 %). */
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -98,7 +98,7 @@ export async function generateCustomers(connection: DuckDBConnection, outDir: st
     await connection.run(`COPY (
       SELECT customer_id, strftime(customer_since, '%Y-%m-%d') AS customer_since,
         CASE WHEN churned_at <= ${at} THEN strftime(churned_at, '%Y-%m-%d') END AS churned_at,
-        CAST(round(base_revenue * (1 + growth * greatest(0, datediff('day', DATE ${sqlString(first)}, least(${at}, coalesce(churned_at, ${at})))) / 365.25)) AS DECIMAL(18,2)) AS annual_revenue,
+        CAST(round(base_revenue * (1 + growth * floor(greatest(0, datediff('day', DATE ${sqlString(first)}, least(${at}, coalesce(churned_at, ${at})))) / 365.25))) AS DECIMAL(18,2)) AS annual_revenue,
         CASE WHEN became_mkb_on <= ${at} THEN 'mkb' ELSE segment END AS segment,
         acquired_via
       FROM gen_customers WHERE customer_since <= ${at} ORDER BY customer_id

@@ -43,6 +43,9 @@ export interface DatasetSpec {
   generatedKeyPrefix?: string;
   /** What a person calls one record, for messages ("customer"). */
   noun: string;
+  /** Values another dataset should know: loaded rows whose value it does not know are loaded
+   * (order of ingestion must not matter) and reported with examples, file and row. */
+  references?: readonly { column: string; known: string; says: string; fix: string }[];
 }
 
 export const sqlTypeOf = (kind: DatasetColumnKind): string =>

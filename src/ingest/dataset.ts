@@ -141,7 +141,7 @@ function reasonSql(spec: DatasetSpec, mapping: DatasetMapping, columns: ExportCo
   for (const k of spec.checks) {
     // Column names outside quoted text become the typed row's (y) columns; the export's date is t's.
     const onTyped = (sql: string): string =>
-      sql.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\b([a-z_]+)\b/g, (m) => (spec.columns.some((c) => c.name === m) ? `y.${sqlIdent(m)}` : m === "_as_of" ? "t._as_of" : m)))).join("");
+      sql.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<![.\w])([a-z_]+)\b/g, (m) => (spec.columns.some((c) => c.name === m) ? `y.${sqlIdent(m)}` : m === "_as_of" ? "t._as_of" : m)))).join("");
     checks.push({ fails: onTyped(k.fails), message: onTyped(k.message) });
   }
   const anyFails = checks.map((k) => `coalesce(${k.fails}, false)`).join(" OR ");
@@ -268,7 +268,7 @@ async function stageExport(
   dialect: Dialect,
   mapping: DatasetMapping,
   asOf: string | null,
-): Promise<{ columns: ExportColumns; missing: string[]; linesOf?: LinesOf }> {
+): Promise<{ columns: ExportColumns; missing: string[]; generatedKeys: boolean; linesOf?: LinesOf }> {
   const sourceColumns = await sourceColumnsOf(connection, readPath, dialect);
   const headers = [...sourceColumns.values()];
   const missing: string[] = [];
@@ -288,7 +288,9 @@ async function stageExport(
     if (mapping.nullValues.length > 0) expr = `CASE WHEN lower(${expr}) IN (${mapping.nullValues.map(sqlString).join(", ")}) THEN NULL ELSE ${expr} END`;
     return `${expr} AS ${sqlIdent(c.name)}`;
   });
-  const missingRequired = missing.filter((m) => spec.columns.find((c) => c.name === m)?.required);
+  // No key column (and a dataset that may generate its keys): one per row from its values.
+  const generateKeys = spec.generatedKeyPrefix !== undefined && mapping.constants[spec.key] === undefined && (mapping.columns[spec.key] === undefined || (mapping.name === "canonical" && missing.includes(spec.key)));
+  const missingRequired = missing.filter((m) => spec.columns.find((c) => c.name === m)?.required && !(generateKeys && m === spec.key));
   if (missingRequired.length > 0) {
     throw new PromotorError(`the export has no column for ${missingRequired.map((m) => `${m} (mapped from "${mapping.columns[m]}")`).join(", ")}; it has: ${headers.slice(0, 30).join(", ")}`, {
       file,
@@ -328,12 +330,22 @@ async function stageExport(
       SELECT ${recOf} AS rec, r.* FROM ds_read r)
     UNION ALL
     SELECT rec, rec + 1, NULL, ${asOfSql}, format('malformed CSV record: {}', msg), ${texts.map(() => "NULL").join(", ")} FROM ds_rej`);
+  if (generateKeys) {
+    // prefix + 16 hex digits of an MD5 over the row's values + the occurrence of those values in
+    // the file: the same record in a re-export gets the same key (and counts once, a duplicate);
+    // two identical rows of one file stay two records.
+    const others = spec.columns.filter((c) => c.name !== spec.key).map((c) => `coalesce(${sqlIdent(c.name)}, '')`).join(", ");
+    await connection.run(`UPDATE ds_input SET ${sqlIdent(spec.key)} = g.id FROM (
+        SELECT rec, ${sqlString(spec.generatedKeyPrefix!)} || substr(h, 1, 16) || '-' || CAST(row_number() OVER (PARTITION BY h ORDER BY rec) AS VARCHAR) AS id
+        FROM (SELECT rec, md5(concat_ws(chr(31), ${others})) AS h FROM ds_input WHERE _malformed IS NULL)) g
+      WHERE ds_input.rec = g.rec`);
+  }
   // A sheet's row is its line (header = 1); a CSV record's first line is found for the rows
   // that go to quarantine only (loadBatch), by reading the file's line breaks.
   if (dialect.rowPerLine) await connection.run("UPDATE ds_input SET source_line = rec + 2");
   await connection.run("DROP TABLE IF EXISTS ds_read; DROP TABLE IF EXISTS ds_rej");
   const linesOf = dialect.format === "csv" && !dialect.rowPerLine ? (recs: number[]) => recordStartLines(readPath, 1, recs) : undefined;
-  return { columns, missing, ...(linesOf ? { linesOf } : {}) };
+  return { columns, missing: generateKeys ? missing.filter((m) => m !== spec.key) : missing, generatedKeys: generateKeys, ...(linesOf ? { linesOf } : {}) };
 }
 
 async function nextIngestionId(connection: DuckDBConnection): Promise<number> {
@@ -360,7 +372,7 @@ export async function ingestDataset(connection: DuckDBConnection, spec: DatasetS
   await tuneForIngest(connection);
   const run = async (readPath: string, dialect: Dialect): Promise<DatasetIngestResult> => {
     const mapping = given ?? datasetPresetFor(spec, dialect.header);
-    const { columns, missing, linesOf } = await stageExport(connection, spec, file, readPath, dialect, mapping, asOf);
+    const { columns, missing, generatedKeys, linesOf } = await stageExport(connection, spec, file, readPath, dialect, mapping, asOf);
     const ingestionId = await nextIngestionId(connection);
     await connection.run("BEGIN TRANSACTION");
     try {
@@ -368,9 +380,19 @@ export async function ingestDataset(connection: DuckDBConnection, spec: DatasetS
       await connection.run(`INSERT INTO raw.ingestions (ingestion_id, source_file, file_sha256, file_format, mapping, rows_read, rows_loaded, rows_quarantined, rows_duplicate,
           ingested_at, response_ids_generated, mapping_file, export_columns, dataset, as_of)
         VALUES (${ingestionId}, ${sqlString(file)}, ${sqlString(sha)}, ${sqlString(dialect.label)}, ${sqlString(mapping.name)}, ${out.rowsRead}, ${out.loaded}, ${out.quarantined}, ${out.duplicates},
-          ${SQL_UTC_NOW}, 0, ${sqlString(mapping.source)}, ${sqlString(JSON.stringify(columns))}, ${sqlString(spec.name)}, ${asOf === null ? "NULL" : `DATE ${sqlString(asOf)}`})`);
+          ${SQL_UTC_NOW}, ${generatedKeys ? out.rowsRead : 0}, ${sqlString(mapping.source)}, ${sqlString(JSON.stringify(columns))}, ${sqlString(spec.name)}, ${asOf === null ? "NULL" : `DATE ${sqlString(asOf)}`})`);
       await connection.run("COMMIT");
-      return { dataset: spec.name, file, format: dialect.label, mapping: mapping.name, ingestionId, ...out, asOf, asOfSource, alreadyIngested: null, missingOptionalColumns: missing };
+      const referenceNotices: string[] = [];
+      for (const ref of spec.references ?? []) {
+        const col = sqlIdent(ref.column);
+        const unknown = await queryRows(connection, `SELECT count(*) OVER () AS n, ${col} AS v, _source_row AS row FROM raw.${sqlIdent(spec.table)} t
+          WHERE t._ingestion_id = ${ingestionId} AND ${col} IS NOT NULL AND ${col} NOT IN (${ref.known}) ORDER BY _source_row LIMIT 3`);
+        if (unknown.length > 0) {
+          referenceNotices.push(`${Number(unknown[0]!["n"]).toLocaleString("en-US")} ${ref.says}, e.g. ${unknown.map((u) => `${String(u["v"])} (row ${String(u["row"])})`).join(", ")}: ${ref.fix}`);
+        }
+      }
+      const notices = generatedKeys ? [`no ${spec.key} column: ${out.rowsRead.toLocaleString("en-US")} keys generated from the values (${spec.generatedKeyPrefix}<hash>-<n>; the same record in a re-export gets the same key)`, ...referenceNotices] : referenceNotices;
+      return { dataset: spec.name, file, format: dialect.label, mapping: mapping.name, ingestionId, ...out, asOf, asOfSource, alreadyIngested: null, missingOptionalColumns: missing, notices };
     } catch (error) {
       await connection.run("ROLLBACK").catch(() => undefined);
       throw error;

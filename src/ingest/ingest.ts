@@ -360,7 +360,12 @@ export async function tuneForIngest(connection: DuckDBConnection): Promise<void>
   const limit = process.env["PROMOTOR_DUCKDB_MEMORY_LIMIT"] ?? "1000MB";
   await connection.run(`SET memory_limit = ${sqlString(limit)}`);
   const dbFile = (await queryRows(connection, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))[0]?.["path"];
-  if (typeof dbFile === "string" && dbFile.length > 0) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);
+  if (typeof dbFile === "string" && dbFile.length > 0) {
+    // DuckDB refuses to set the directory again once it has spilled there (the next file of the
+    // same ingest), even to the same path.
+    const current = (await queryRows(connection, "SELECT current_setting('temp_directory') AS d"))[0]?.["d"];
+    if (current !== `${dbFile}.tmp`) await connection.run(`SET temp_directory = ${sqlString(`${dbFile}.tmp`)}`);
+  }
 }
 
 export interface UnknownTouchpoint {

@@ -1,10 +1,11 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { CANONICAL_COLUMNS } from "../survey/canonical.ts";
 import { CUSTOMERS } from "../customers/spec.ts";
+import { INVITATIONS } from "../invitations/spec.ts";
 import { datasetTableSql } from "./dataset-spec.ts";
 
 /** The datasets beside the responses, each with its raw table. */
-export const DATASETS = [CUSTOMERS] as const;
+export const DATASETS = [CUSTOMERS, INVITATIONS] as const;
 
 const columnType = (kind: string): string => (kind === "score" ? "SMALLINT" : kind === "timestamp" ? "TIMESTAMP" : "VARCHAR");
 

@@ -14,19 +14,18 @@ current_versions as (
 at_year_start as (
     select v.customer_id, v.annual_revenue
     from {{ ref('int_customer_versions') }} as v
-    cross join ledger as l
-    where l.year_start >= v.valid_from and (v.valid_to is null or l.year_start < v.valid_to)
+    where (select year_start from ledger) >= v.valid_from and ((select year_start from ledger) < v.valid_to or v.valid_to is null)
 ),
 
 latest_answers as (
+    {#- From the linked answers (fct_customer_answers: the relationship answers of ledger
+        customers), not all responses: fewer rows, and the two big value models run one after
+        the other instead of side by side in DuckDB's memory. -#}
     select
         customer_id,
-        arg_max(nps_category, (answered_at, response_id)) as latest_category,
-        max(answered_at) as latest_answered_at,
-        arg_max(business_unit, (answered_at, response_id)) as business_unit,
-        arg_max(account_manager, (answered_at, response_id)) as account_manager
-    from {{ ref('fct_nps_responses') }}
-    where survey_type = 'relationship' and customer_id is not null
+        arg_max({'category': nps_category, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
+        max(answered_at) as latest_answered_at
+    from {{ ref('fct_customer_answers') }}
     group by customer_id
 )
 
@@ -41,10 +40,10 @@ select
     c.as_of,
     l.ledger_end,
     c.churned_at is null or c.churned_at > l.ledger_end as is_active,
-    a.latest_category,
+    a.latest.category as latest_category,
     a.latest_answered_at,
-    coalesce(a.business_unit, d.business_unit) as business_unit,
-    coalesce(a.account_manager, d.account_manager) as account_manager,
+    coalesce(a.latest.business_unit, d.business_unit) as business_unit,
+    coalesce(a.latest.account_manager, d.account_manager) as account_manager,
     -- Net revenue retention: customers at the year's start, their revenue then and now (0 when gone).
     (c.customer_since is null or c.customer_since <= l.year_start) and (c.churned_at is null or c.churned_at > l.year_start) as in_start_cohort,
     s.annual_revenue as revenue_at_year_start,
@@ -54,4 +53,4 @@ from current_versions as c
 cross join ledger as l
 left join at_year_start as s on s.customer_id = c.customer_id
 left join latest_answers as a on a.customer_id = c.customer_id
-left join {{ ref('dim_customers') }} as d on d.customer_id = c.customer_id
+left join (select customer_id, segment, business_unit, account_manager from {{ ref('dim_customers') }}) as d on d.customer_id = c.customer_id

@@ -12,6 +12,11 @@ with answers as (
     where survey_type = 'relationship' and customer_id is not null
 ),
 
+versions as (
+    select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since
+    from {{ ref('int_customer_versions') }}
+),
+
 current_versions as (
     select customer_id, churned_at
     from {{ ref('int_customer_versions') }}
@@ -48,9 +53,11 @@ select
     coalesce(c.churned_at > a.answered_on and c.churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
     datediff('day', v.customer_since, a.answered_on) / 365.25 as tenure_years
 from answers as a
-inner join {{ ref('int_customer_versions') }} as v
+{# The version in effect on the answer's day: the latest valid from it or before (an ASOF join
+    sorts instead of holding every version in a hash table: 13 million versions at 10 million
+    answers, docs/benchmarks.md). Answers of customers not in the ledger drop out. #}
+asof join versions as v
     on v.customer_id = a.customer_id
     and a.answered_on >= v.valid_from
-    and (v.valid_to is null or a.answered_on < v.valid_to)
-left join current_versions as c on c.customer_id = a.customer_id
+inner join current_versions as c on c.customer_id = a.customer_id
 cross join window_end as w

@@ -18,9 +18,11 @@ customers_then as (
 ),
 
 answers as (
-    select customer_id, cast(answered_at as date) as answered_on, nps_category, business_unit, account_manager, segment as answer_segment
-    from {{ ref('fct_nps_responses') }}
-    where survey_type = 'relationship' and customer_id is not null
+    {#- The linked relationship answers (only ledger customers are at risk); after dim_customer_ledger,
+        so that the big value models take DuckDB's memory one at a time. -#}
+    -- depends_on: {{ ref('dim_customer_ledger') }}
+    select customer_id, answered_on, nps_category, business_unit, account_manager, segment as answer_segment
+    from {{ ref('fct_customer_answers') }}
 ),
 
 latest_before as (

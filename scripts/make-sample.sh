@@ -29,3 +29,9 @@ node bin/promotor.mjs generate case-events --out "$FOLLOW_UP/case-events.csv" --
 CRM="${CRM_OUT:-seeds/crm}"
 mkdir -p "$CRM"
 node bin/promotor.mjs generate customers --out "$CRM" --warehouse "$TMP/sample.duckdb" --seed 42 >/dev/null
+
+# The survey tool's distribution history for these answers (seeds/invitations/invitations.csv,
+# ingested by npm start): the response rate falls with contact frequency (docs/survey-pressure.md).
+INVITATIONS="${INVITATIONS_OUT:-seeds/invitations}"
+mkdir -p "$INVITATIONS"
+node bin/promotor.mjs generate invitations --out "$INVITATIONS/invitations.csv" --warehouse "$TMP/sample.duckdb" --seed 42 >/dev/null

@@ -20,8 +20,8 @@ const entries: readonly LazyCommand[] = [
   },
   {
     name: "ingest",
-    summary: "raw exports (survey answers; --dataset customers: CRM ledgers) -> raw.* / raw.quarantine",
-    usage: "ingest <file|dir>... [--dataset responses|customers] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
+    summary: "raw exports (survey answers; --dataset customers: CRM ledgers; --dataset invitations: distribution histories) -> raw.* / raw.quarantine",
+    usage: "ingest <file|dir>... [--dataset responses|customers|invitations] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
     load: async () => (await import("./commands/ingest.ts")).ingestCommand,
   },
   {
@@ -29,7 +29,7 @@ const entries: readonly LazyCommand[] = [
     summary: "list, show and replay rows in raw.quarantine",
     usage:
       "quarantine list [--dataset D] [--file F] [--reason TEXT] [--rows] [--limit N] [--resolved]\n  quarantine show <ingestion:row | response_id>\n" +
-      "  quarantine replay [--dataset D] [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]\n  (D: responses, customers; default: every dataset)",
+      "  quarantine replay [--dataset D] [--file F] [--reason TEXT] [--mapping FILE|PRESET] [--strict-touchpoints]\n  (D: responses, customers, invitations; default: every dataset)",
     load: async () => (await import("./commands/quarantine.ts")).quarantineCommand,
   },
   {
@@ -43,6 +43,12 @@ const entries: readonly LazyCommand[] = [
     summary: "dbt build (seeds, models, tests) -> marts",
     usage: "build [--full-refresh] [--select SELECTOR] [--exclude SELECTOR] [--verbose]   (--full-refresh also re-tests every row; --verbose prints all of dbt's output)",
     load: async () => (await import("./commands/build.ts")).buildCommand,
+  },
+  {
+    name: "contacts",
+    summary: "who may be invited for a survey under the contact rules of promotor.yaml, and who is held back by which rule",
+    usage: "contacts eligible --survey relationship|touchpoint [--touchpoint X] [--on YYYY-MM-DD[THH:MM]] [--customers FILE] --out FILE.csv|.xlsx",
+    load: async () => (await import("./commands/contacts.ts")).contactsCommand,
   },
   {
     name: "cases",
@@ -65,7 +71,7 @@ const entries: readonly LazyCommand[] = [
   {
     name: "generate",
     summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42]",
+    usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42] | generate invitations --out FILE.csv [--seed 42]",
     load: async () => (await import("./commands/generate.ts")).generateCommand,
   },
   {

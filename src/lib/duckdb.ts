@@ -49,5 +49,14 @@ export async function tableExists(connection: DuckDBConnection, schema: string, 
   return rows.getRows().length > 0;
 }
 
+/** Whether the warehouse has this table or view (dbt makes some marts views). */
+export async function relationExists(connection: DuckDBConnection, schema: string, name: string): Promise<boolean> {
+  if (await tableExists(connection, schema, name)) return true;
+  const rows = await connection.runAndReadAll(
+    `SELECT 1 FROM duckdb_views() WHERE database_name = current_database() AND schema_name = ${sqlString(schema)} AND view_name = ${sqlString(name)}`,
+  );
+  return rows.getRows().length > 0;
+}
+
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 export const sqlIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

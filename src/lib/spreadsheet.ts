@@ -11,6 +11,11 @@ export function spreadsheetSafe(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 
+/** spreadsheetSafe in SQL (DuckDB), for files written by COPY: the same rule, the same regexes. */
+export function spreadsheetSafeSql(expr: string): string {
+  return `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') AND NOT regexp_full_match(${expr}, '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?') THEN '''' || ${expr} ELSE ${expr} END`;
+}
+
 /** One CSV field: neutralised, then quoted when it holds a separator, quote or line break. */
 export function csvField(value: unknown, delimiter = ","): string {
   if (value === null || value === undefined) return "";

@@ -10,6 +10,7 @@ import { driverModelMeasures } from "./driver-model.ts";
 import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
 import { caseMeasures, caseRecoveryMeasures } from "./cases.ts";
 import { churnMeasures, ledgerMeasures, revenueHistoryMeasures } from "./value.ts";
+import { invitationMeasures } from "./invitations.ts";
 
 export * from "./types.ts";
 export * from "./formulas.ts";
@@ -18,6 +19,7 @@ export { driverMeasures, pearsonSql } from "./drivers.ts";
 export { krsMeasures, KRS_COMPONENTS } from "./krs.ts";
 export { caseMeasures, caseRecoveryMeasures, percentileSql, proportionDifferenceBoundSql, twoProportionZSql } from "./cases.ts";
 export { churnMeasures, ledgerMeasures, revenueHistoryMeasures, wilsonBoundSql, riskRatioSql, riskRatioBoundSql, annualChurnSql, lifetimeValueSql, VALUE_CATEGORIES } from "./value.ts";
+export { invitationMeasures } from "./invitations.ts";
 export { csatMeasures, cesMeasures, proportionMarginOfErrorSql } from "./satisfaction.ts";
 export { responseDimensions, type DimensionSet, type DimensionDefinition } from "./dimensions.ts";
 export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionSource } from "./emit.ts";
@@ -38,6 +40,8 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
     churnMeasures: churnMeasures({ minimumSample }),
     ledgerMeasures: ledgerMeasures({ minimumSample }),
     revenueHistoryMeasures: revenueHistoryMeasures({ minimumSample }),
+    // Survey pressure: by invitations, answers or the smaller group compared, see invitations.ts.
+    invitationMeasures: invitationMeasures({ minimumSample }),
   };
 }
 

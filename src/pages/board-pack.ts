@@ -36,6 +36,7 @@ export const DEFAULT_BOARD_PACK: readonly BoardPackPage[] = [
   "klantrelatiescore",
   "follow-up",
   "value",
+  "survey-pressure",
   "verbatims",
   "account-managers/index",
 ].map((page) => ({ page, orientation: "landscape" as const }));

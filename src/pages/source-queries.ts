@@ -466,7 +466,75 @@ const SOURCE_QUERIES_VALUE: SourceQuery[] = [
   },
 ];
 
-export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14, ...SOURCE_QUERIES_FOLLOW_UP, ...SOURCE_QUERIES_VALUE];
+/** The survey pressure page (pages/survey-pressure.md): the `invitations` view. Rates are their
+ * `_reported` twins (null below the minimum sample); counts may be shown. */
+const invitationFigures = {
+  invitations: "invitations.invitation_count",
+  answered: "invitations.answered",
+  response_rate: "invitations.response_rate_reported",
+  response_rate_low: "invitations.response_rate_low_reported",
+  response_rate_high: "invitations.response_rate_high_reported",
+  rule_breaking: "invitations.rule_breaking",
+  rule_breaking_share: "invitations.rule_breaking_share_reported",
+  straight_lined_share: "invitations.straight_lined_share_reported",
+  empty_reason_share: "invitations.empty_reason_share_reported",
+};
+
+const SOURCE_QUERIES_INVITATIONS: SourceQuery[] = [
+  {
+    name: "invitation_summary",
+    description: "Invitations, response rate, rule breaks, fatigue signals and the NPS of often against rarely asked customers, in total, per survey type and per business unit.",
+    measures: {
+      ...invitationFigures,
+      often_answered: "invitations.often_answered",
+      rarely_answered: "invitations.rarely_answered",
+      nps_often: "invitations.nps_often_reported",
+      nps_rarely: "invitations.nps_rarely_reported",
+      nps_often_difference: "invitations.nps_often_difference_reported",
+      nps_often_difference_low: "invitations.nps_often_difference_low_reported",
+      nps_often_difference_high: "invitations.nps_often_difference_high_reported",
+      nps_often_significant: "invitations.nps_often_significant_reported",
+    },
+    scopes: [
+      { scope: "total", label: "all" },
+      { scope: "survey_type", dimension: "invitations.survey_type" },
+      { scope: "business_unit", dimension: "invitations.business_unit" },
+    ],
+    orderBy: ["scope", "scope_value"],
+  },
+  {
+    name: "invitation_months",
+    description: "Invitations, response rate and rule breaks per month sent.",
+    measures: invitationFigures,
+    time: { column: "period", dimension: "invitations.sent_at", granularity: "month" },
+    orderBy: ["period"],
+  },
+  {
+    name: "invitation_ranks",
+    description: "Response rate and fatigue signals by the invitation's rank among the customer's invitations of the last 365 days (1, 2, 3, 4+).",
+    measures: invitationFigures,
+    dimensions: { rank_bucket: "invitations.rank_bucket" },
+    orderBy: ["rank_bucket"],
+  },
+  {
+    name: "invitation_gaps",
+    description: "Response rate by the days since the customer's previous invitation.",
+    measures: invitationFigures,
+    dimensions: { gap_bucket: "invitations.gap_bucket" },
+    orderBy: ["gap_bucket"],
+  },
+  {
+    name: "invitation_rules",
+    description: "Invitations that broke a contact rule, per rule and month sent.",
+    measures: { invitations: "invitations.invitation_count" },
+    dimensions: { broken_rule: "invitations.broken_rule" },
+    time: { column: "period", dimension: "invitations.sent_at", granularity: "month" },
+    filters: [{ member: "invitations.broken_rule", operator: "set" }],
+    orderBy: ["period", "broken_rule"],
+  },
+];
+
+export const SOURCE_QUERIES: readonly SourceQuery[] = [...SOURCE_QUERIES_BASE, ...SOURCE_QUERIES_14, ...SOURCE_QUERIES_FOLLOW_UP, ...SOURCE_QUERIES_VALUE, ...SOURCE_QUERIES_INVITATIONS];
 
 /** The Cube queries of one source, one per scope (a single one without scopes). */
 export function cubeQueries(source: SourceQuery): { scope: Scope | undefined; query: CubeQuery }[] {

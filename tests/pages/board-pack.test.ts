@@ -20,7 +20,7 @@ describe("board pack configuration", () => {
     return dir;
   };
 
-  it("defaults to the eight report pages, landscape, overview first, without the analysts' data-quality page", () => {
+  it("defaults to the nine report pages, landscape, overview first, without the analysts' data-quality page", () => {
     expect(readBoardPackPages(tempDir())).toEqual(DEFAULT_BOARD_PACK);
     expect(DEFAULT_BOARD_PACK[0]).toEqual({ page: "index", orientation: "landscape" });
     expect(DEFAULT_BOARD_PACK.map((p) => p.page)).not.toContain("data-quality");

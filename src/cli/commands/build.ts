@@ -6,6 +6,7 @@ import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
 import { CODE_UNCHANGED_SELECTOR, CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
 import { caseRulesEnv, readFollowUp } from "../../cases/config.ts";
 import { readValue, valueEnv } from "../../customers/config.ts";
+import { contactRulesEnv, readContactRules } from "../../invitations/rules.ts";
 import { PromotorError } from "../../lib/errors.ts";
 import { openWarehouse, queryRows } from "../../lib/duckdb.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
@@ -26,6 +27,7 @@ export const buildCommand: Command = {
     // The follow-up rules of promotor.yaml, checked before dbt starts (a mistake names its key).
     const followUp = readFollowUp(ctx.root);
     const value = readValue(ctx.root);
+    const contactRules = readContactRules(ctx.root);
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
@@ -91,7 +93,7 @@ export const buildCommand: Command = {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, onSignal);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...caseRulesEnv(followUp), ...valueEnv(value) },
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...caseRulesEnv(followUp), ...valueEnv(value), ...contactRulesEnv(contactRules) },
         onLine: (line) => {
           // --verbose: everything dbt prints, as it prints it (START lines included).
           if (values.verbose) return void ctx.stderr.write(`${line}\n`);

@@ -102,10 +102,11 @@ export function printSummary(summary: GenerateSummary, out: Writable): void {
 export const generateCommand: Command = {
   name: "generate",
   summary: "deterministic synthetic survey exports (csv, excel-nl, qualtrics, parquet), with progress",
-  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42]",
+  usage: "generate --responses N --out DIR [--seed 42] [--format ...] [--files K] [--bad-rows RATE] | generate case-events --out FILE.csv [--seed 42] | generate customers --out DIR [--exports YYYY-MM-DD,...] [--seed 42] | generate invitations --out FILE.csv [--seed 42]",
   async run(args: string[], ctx: CommandContext): Promise<number> {
     if (args[0] === "case-events") return generateCaseEventsCommand(args.slice(1), ctx);
     if (args[0] === "customers") return generateCustomersCommand(args.slice(1), ctx);
+    if (args[0] === "invitations") return generateInvitationsCommand(args.slice(1), ctx);
     const { options, quiet } = parseGenerateArgs(args);
     const progress = new Progress(options.responses + options.badRows, quiet ? null : ctx.stderr, (ctx.stderr as { isTTY?: boolean }).isTTY === true);
     let summary: GenerateSummary;
@@ -161,6 +162,28 @@ async function generateCustomersCommand(args: string[], ctx: CommandContext): Pr
     ctx.stdout.write(`${ledger.files.length} exports (${ledger.exports.join(", ")}) of ${formatInteger(ledger.customers)} customers, ${formatInteger(ledger.churned)} of whom leave, in ${formatDuration(Date.now() - started)}:\n`);
     for (const f of ledger.files) ctx.stdout.write(`  ${f}\n`);
     ctx.stdout.write("ingest them with promotor ingest --dataset customers <dir>, then promotor build\n");
+  } finally {
+    warehouse.close();
+  }
+  return 0;
+}
+
+/** `promotor generate invitations --out FILE.csv`: the distribution history of the answers in the
+ * warehouse, whose response rate falls with contact frequency (src/invitations/generate.ts). */
+async function generateInvitationsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" } } });
+  if (!values.out) throw new PromotorError("generate invitations needs --out FILE.csv", { hint: "e.g. promotor generate invitations --out data/invitations.csv", exitCode: 2 });
+  const seed = Number(values.seed ?? "42");
+  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
+  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <survey exports> first", exitCode: 2 });
+  const { openWarehouse } = await import("../../lib/duckdb.ts");
+  const { generateInvitations } = await import("../../invitations/generate.ts");
+  const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
+  try {
+    const started = Date.now();
+    const made = await generateInvitations(warehouse.connection, resolve(values.out), { seed });
+    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(made.invitations)} invitations, ${formatInteger(made.answered)} of them answered, in ${formatDuration(Date.now() - started)}\n`);
+    ctx.stdout.write("ingest them with promotor ingest --dataset invitations <file>, then promotor build\n");
   } finally {
     warehouse.close();
   }

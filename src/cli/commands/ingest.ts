@@ -62,8 +62,8 @@ import type { Command } from "../command.ts";
 
 export const ingestCommand: Command = {
   name: "ingest",
-  summary: "raw exports (survey answers; --dataset customers: CRM ledgers) -> raw.* / raw.quarantine",
-  usage: "ingest <file|dir>... [--dataset responses|customers] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
+  summary: "raw exports (survey answers; --dataset customers: CRM ledgers; --dataset invitations: distribution histories) -> raw.* / raw.quarantine",
+  usage: "ingest <file|dir>... [--dataset responses|customers|invitations] [--as-of YYYY-MM-DD] [--mapping FILE|PRESET] [--sheet NAME] [--encoding utf-8|windows-1252] [--strict-touchpoints]",
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,

@@ -79,6 +79,9 @@ export const startCommand: Command = {
       // The sample's customer ledger (promotor generate customers on the sample): four exports, six
       // months apart, whose churn depends on the answers; each answer meets the customer as they were.
       { title: "Ingest the sample customer ledger (CRM exports)", argv: ["ingest", "--dataset", "customers", join(ctx.root, "seeds", "crm")], essential: true },
+      // The sample's distribution history (promotor generate invitations on the sample): the
+      // response rate falls with how often a customer was asked.
+      { title: "Ingest the sample survey invitations", argv: ["ingest", "--dataset", "invitations", join(ctx.root, "seeds", "invitations")], essential: true },
       { title: "Build the warehouse (dbt build: seeds, models, tests)", argv: ["build"], essential: true },
       // The sample's follow-up (promotor generate case-events on the sample): closing a case lets
       // the customer's next answer open a new one, so the cases are followed again afterwards.

@@ -27,7 +27,7 @@ export interface HeldBack {
   customer_id: string;
   rule: string;
   detail: string;
-  /** The row of --customers the customer came from (null for all known customers). */
+  /** The line of --customers the customer came from (header = line 1; null for all known customers). */
   row: number | null;
 }
 
@@ -62,7 +62,7 @@ async function stageCandidates(connection: DuckDBConnection, file: string | unde
     const column = columns.find((c) => c.trim().toLowerCase() === "customer_id");
     if (!column) throw new PromotorError(`the file has no customer_id column (it has: ${columns.slice(0, 12).join(", ")})`, { file, line: 1, hint: "name the column with the customers' ids customer_id", exitCode: 2 });
     await connection.run(`CREATE OR REPLACE TEMP TABLE contact_candidates AS
-      SELECT trim(${`"${column.replaceAll('"', '""')}"`}) AS customer_id, CAST(row_number() OVER () AS BIGINT) AS row
+      SELECT trim(${`"${column.replaceAll('"', '""')}"`}) AS customer_id, CAST(row_number() OVER () + 1 AS BIGINT) AS row
       FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`);
   } finally {
     cleanup();
@@ -170,7 +170,7 @@ export async function writeContacts(connection: DuckDBConnection, out: string): 
     const heldFile = out.replace(/\.csv$/i, "-held-back.csv");
     const safe = (c: string): string => `${spreadsheetSafeSql(c)} AS ${c}`;
     await connection.run(`COPY (SELECT ${safe("customer_id")}, ${safe("segment")}, ${safe("business_unit")} FROM contact_eligible ORDER BY customer_id) TO ${sqlString(out)} (HEADER, DELIMITER ',')`);
-    await connection.run(`COPY (SELECT ${safe("customer_id")}, rule, ${safe("detail")}, row AS customers_file_row FROM contact_held_rows ORDER BY rule, customer_id) TO ${sqlString(heldFile)} (HEADER, DELIMITER ',')`);
+    await connection.run(`COPY (SELECT ${safe("customer_id")}, rule, ${safe("detail")}, row AS customers_file_line FROM contact_held_rows ORDER BY rule, customer_id) TO ${sqlString(heldFile)} (HEADER, DELIMITER ',')`);
     return [out, heldFile];
   }
   if (ext !== ".xlsx") throw new PromotorError(`--out must end in .csv or .xlsx, not "${ext || "(none)"}"`, { file: out, hint: "e.g. --out eligible.csv (and eligible-held-back.csv) or --out eligible.xlsx (two sheets)", exitCode: 2 });
@@ -184,7 +184,7 @@ export async function writeContacts(connection: DuckDBConnection, out: string): 
   const header = (names: string[]) => names.map((n) => ({ value: n, type: String, fontWeight: "bold" as const }));
   await writeXlsxFile([
     { sheet: "eligible", data: [header(["customer_id", "segment", "business_unit"]), ...rows.eligible.map((r) => [cell(r.customer_id), cell(r.segment), cell(r.business_unit)])], stickyRowsCount: 1, columns: [{ width: 16 }, { width: 14 }, { width: 18 }] },
-    { sheet: "held back", data: [header(["customer_id", "rule", "detail", "customers_file_row"]), ...rows.held.map((r) => [cell(r.customer_id), cell(r.rule), cell(r.detail), cell(r.row)])], stickyRowsCount: 1, columns: [{ width: 16 }, { width: 22 }, { width: 70 }, { width: 12 }] },
+    { sheet: "held back", data: [header(["customer_id", "rule", "detail", "customers_file_line"]), ...rows.held.map((r) => [cell(r.customer_id), cell(r.rule), cell(r.detail), cell(r.row)])], stickyRowsCount: 1, columns: [{ width: 16 }, { width: 22 }, { width: 70 }, { width: 12 }] },
   ] as never  ).toFile(out);
   return [out];
 }

@@ -66,6 +66,7 @@ export const DATE_FORMATS: Record<string, string[]> = {
 export const DATASET_PRESETS: Record<string, { file: string; dataset: string; signature: string[] }> = {
   "hubspot-companies": { file: join(projectRoot, "mappings", "customers", "hubspot-companies.yaml"), dataset: "customers", signature: ["record id", "became a customer date"] },
   "salesforce-accounts": { file: join(projectRoot, "mappings", "customers", "salesforce-accounts.yaml"), dataset: "customers", signature: ["account id", "account name"] },
+  "qualtrics-distribution": { file: join(projectRoot, "mappings", "invitations", "qualtrics-distribution.yaml"), dataset: "invitations", signature: ["external data reference", "response id"] },
 };
 
 export function identityMapping(spec: DatasetSpec): DatasetMapping {

@@ -121,6 +121,26 @@ describe("the link rule and the contact rules, counted by hand", () => {
     expect(bad.stderr).toMatch(/--survey touchpoint needs --touchpoint/);
     expect((await cli(["--warehouse", path, "contacts", "eligible", "--survey", "relationship", "--on", "10-03-2026", "--out", csv])).stderr).toMatch(/--on "10-03-2026" is not a date/);
   }, 60_000);
+
+  // Last: it adds invitations the eligibility above would see.
+  it("reads a Qualtrics distribution history by its preset: the response id links exactly", async () => {
+    const file = join(dir, "history.csv");
+    writeFileSync(file, ["Response ID,Last Name,First Name,Email,External Data Reference,Status,Sent Date", "r3,Jansen,Piet,p@x.nl,c3,Survey Finished,2026-03-20 09:30", ",Smit,Ans,a@x.nl,c1,Email Sent,2026-02-01 09:31"].join("\n") + "\n");
+    const wh = await openWarehouse(path);
+    try {
+      const r = await ingestDataset(wh.connection, INVITATIONS, file);
+      expect(r.mapping).toBe("qualtrics-distribution");
+      expect([r.loaded, r.quarantined]).toEqual([2, 0]);
+    } finally {
+      wh.close();
+    }
+    const rows = await query(path, `SELECT customer_id, strftime(sent_at, '%Y-%m-%d %H:%M') AS sent, survey_type, channel, response_id FROM raw.invitations WHERE _source_file = '${file}' ORDER BY customer_id`);
+    expect(rows).toEqual([
+      { customer_id: "c1", sent: "2026-02-01 09:31", survey_type: "relationship", channel: "email", response_id: null },
+      { customer_id: "c3", sent: "2026-03-20 09:30", survey_type: "relationship", channel: "email", response_id: "r3" },
+    ]);
+  });
+
 });
 
 describe("contact rules that contradict themselves are refused, naming the key", () => {

@@ -81,7 +81,7 @@ describe("emitting Cube JavaScript", () => {
     const score = exports["npsMeasures"]!["score"]!;
     expect(score.sql!("P", "D", "N")).toBe("100.0 * CAST((P - D) AS DOUBLE) / NULLIF(N, 0)");
     expect(exports["npsMeasures"]!["promoters"]!.filters![0]!.sql("t")).toBe("t.is_promoter = 1");
-    expect(Object.keys(exports).sort()).toEqual(["caseMeasures", "caseRecoveryMeasures", "cesMeasures", "churnMeasures", "csatMeasures", "driverMeasures", "driverModelMeasures", "krsMeasures", "ledgerMeasures", "npsMeasures", "responseDimensions", "revenueHistoryMeasures"]);
+    expect(Object.keys(exports).sort()).toEqual(["caseMeasures", "caseRecoveryMeasures", "cesMeasures", "churnMeasures", "csatMeasures", "driverMeasures", "driverModelMeasures", "invitationMeasures", "krsMeasures", "ledgerMeasures", "npsMeasures", "responseDimensions", "revenueHistoryMeasures"]);
   });
   it("minimum sample is configurable", () => {
     expect(npsMeasures({ minimumSample: 50 })["score_reported"]!.sql).toContain(">= 50");

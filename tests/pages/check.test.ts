@@ -63,6 +63,7 @@ describe("pages check", () => {
       "pages/follow-up.md",
       "pages/index.md",
       "pages/klantrelatiescore.md",
+      "pages/survey-pressure.md",
       "pages/value.md",
       "pages/verbatims.md",
     ]);
@@ -91,7 +92,7 @@ describe("pages check", () => {
     const r = await cli(["--warehouse", generated, "pages", "check"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`pages check: 10 pages and ${SOURCE_QUERIES.length + 5} sources OK`);
+    expect(r.stdout).toContain(`pages check: 11 pages and ${SOURCE_QUERIES.length + 5} sources OK`);
   });
 
   it("fails with the page, the query name and the database error", async () => {

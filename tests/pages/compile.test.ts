@@ -26,7 +26,7 @@ describe("pages compile as Evidence compiles them", () => {
   for (const lang of LANGUAGES) {
     it(`every page of this project compiles (${lang})`, async () => {
       const files = pageFiles(project);
-      expect(files.length).toBe(10);
+      expect(files.length).toBe(11);
       for (const file of files) {
         const text = localize(readFileSync(join(projectRoot, file), "utf8"), lang, file);
         expect(await compilePage(projectRoot, file, text), file).toEqual([]);

@@ -51,7 +51,7 @@ describe("page versions and the changelog", () => {
     const real = pagesProject(projectRoot);
     const log = readChangelog(readFileSync(real.changelog, "utf8"));
     const files = pageFiles(real);
-    expect(files.length).toBe(10);
+    expect(files.length).toBe(11);
     for (const f of files) expect(versionProblems(parsePage(f, readFileSync(join(projectRoot, f), "utf8")), log, real), f).toEqual([]);
     expect(pageId("pages/account-managers/index.md")).toBe("account-managers/index");
   });

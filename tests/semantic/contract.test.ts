@@ -58,6 +58,14 @@ const VALUE_CONTRACT: Record<string, { measures: string[]; settings?: string[]; 
     measures: ["customer_count", "active_customers", "active_revenue", "revenue_at_risk", "revenue_at_risk_passives", "revenue_of_promoters", "detractor_customers", "revenue_at_risk_share", "start_customers", "start_revenue", "retained_revenue", "earned_new_revenue", "net_revenue_retention", "earned_new_customers", "earned_growth_rate"],
     dimensions: { customer_id: "string", latest_category: "string", segment: "string", acquired_via: "string", business_unit: "string", account_manager: "string", is_active: "boolean" },
   },
+  invitations: {
+    measures: [
+      "answered", "response_rate", "response_rate_low", "response_rate_high", "rule_breaking", "rule_breaking_share", "straight_lined", "straight_lined_share", "empty_reasons", "empty_reason_share",
+      "often_answered", "rarely_answered", "nps_often", "nps_rarely", "nps_often_difference", "nps_often_difference_low", "nps_often_difference_high", "nps_often_z", "nps_often_p_value", "nps_often_significant",
+    ],
+    settings: [],
+    dimensions: { customer_id: "string", sent_at: "time", survey_type: "string", touchpoint: "string", channel: "string", segment: "string", business_unit: "string", account_manager: "string", rank_bucket: "string", gap_bucket: "string", broken_rule: "string", is_answered: "boolean" },
+  },
   value_trend: {
     measures: ["customer_count", "annual_revenue", "revenue_at_risk", "revenue_at_risk_share"],
     dimensions: { as_of: "time", latest_category: "string", segment: "string", business_unit: "string", account_manager: "string" },
@@ -80,11 +88,11 @@ describe("semantic contract", () => {
   });
 
   it("exposes exactly the public views of the contract; base cubes are hidden", () => {
-    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["cases", "ces", "csat", "drivers", "krs", "nps", "value", "value_revenue", "value_trend"]);
+    expect(meta.filter((c) => c.isVisible).map((c) => c.name).sort()).toEqual(["cases", "ces", "csat", "drivers", "invitations", "krs", "nps", "value", "value_revenue", "value_trend"]);
     for (const c of meta.filter((c) => c.isVisible)) expect(c.type).toBe("view");
   });
 
-  it("views value, value_revenue, value_trend: the value contract (docs/semantic.md), every figure with its minimum-sample twin", () => {
+  it("views value, value_revenue, value_trend, invitations: the value and survey pressure contract (docs/semantic.md), every figure with its minimum-sample twin", () => {
     for (const [view, contract] of Object.entries(VALUE_CONTRACT)) {
       const cube = meta.find((c) => c.name === view)!;
       expect(cube?.type, view).toBe("view");
@@ -96,7 +104,7 @@ describe("semantic contract", () => {
       }
       for (const m of contract.settings ?? []) expect(measures.has(m) && !measures.has(`${m}_reported`), `${view}.${m}`).toBe(true);
       // Building blocks stay hidden.
-      for (const name of measures.keys()) expect(name, `${view}.${name}`).not.toMatch(/revenue_sum$|revenue_answers$/);
+      for (const name of measures.keys()) expect(name, `${view}.${name}`).not.toMatch(/revenue_sum$|revenue_answers$|^(often|rarely)_(promoters|detractors)$/);
       const dimensions = new Map(cube.dimensions.map((d) => [d.name.replace(`${view}.`, ""), d.type]));
       for (const [d, type] of Object.entries(contract.dimensions)) expect(dimensions.get(d), `${view}.${d}`).toBe(type);
     }

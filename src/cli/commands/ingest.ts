@@ -43,11 +43,13 @@ async function ingestDatasetFiles(spec: DatasetSpec, files: string[], options: {
     warehouse.close();
   }
   if (results.length > 0) {
-    const rows: (string | number)[][] = results.map((r) => [r.file, r.format, r.asOf ?? "", r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
+    // The export's date only for a ledger (a versioned dataset).
+    const asOf = (r: DatasetIngestResult): string[] => (spec.versioned ? [r.asOf ?? ""] : []);
+    const rows: (string | number)[][] = results.map((r) => [r.file, r.format, ...asOf(r), r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
     const sum = (f: (r: DatasetIngestResult) => number) => results.reduce((a, r) => a + f(r), 0);
-    rows.push(["total", "", "", sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
-    const headers = ["file", "format", "as of", "rows", spec.versioned ? "loaded (new or changed)" : "loaded", "quarantined", spec.versioned ? "unchanged / duplicates" : "duplicates"];
-    ctx.stdout.write("\n" + table(headers, rows, { align: ["left", "left", "left", "right", "right", "right", "right"] }) + "\n");
+    rows.push(["total", "", ...(spec.versioned ? [""] : []), sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
+    const headers = ["file", "format", ...(spec.versioned ? ["as of"] : []), "rows", spec.versioned ? "loaded (new or changed)" : "loaded", "quarantined", spec.versioned ? "unchanged / duplicates" : "duplicates"];
+    ctx.stdout.write("\n" + table(headers, rows, { align: ["left", "left", ...(spec.versioned ? ["left" as const] : []), "right", "right", "right", "right"] }) + "\n");
     const reasons = new Map<string, number>();
     for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
     if (reasons.size > 0) {

@@ -20,6 +20,10 @@ export const TARGETS = {
   atResponses: 10_000_000,
   /** Issue 21: building the follow-up cases adds at most 20 % to the full build at 10M. */
   casesBuildRatio: 1.2,
+  /** Issue 23: linking the answers to the customer ledger adds at most 25 % to the build. */
+  customersBuildRatio: 1.25,
+  /** Issue 24: contacts eligible over 1M customers and 20M invitations. */
+  contactsMs: 10_000,
   /** Issue 10: Evidence sources + build:strict of every page on the sample data < 60 s. */
   pagesMs: 60_000,
   /** Issue 22: the board pack of every page, after a build. */
@@ -116,6 +120,18 @@ function targetRows(result: BenchResult): Cell[][] {
     `${at}: building the follow-up cases adds ≤ 20 % to the build`,
     cases ? `${seconds(cases.build.elapsedMs)} with, ${seconds(cases.buildWithoutCases!.elapsedMs)} without = ${(cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs).toFixed(2)} ×` : "–",
     verdict(cases ? (cases.casesRatio ?? cases.build.elapsedMs / cases.buildWithoutCases!.elapsedMs) <= TARGETS.casesBuildRatio : null),
+  ]);
+  const withLedger = big?.full.buildWithoutCustomers ? big.full : null;
+  rows.push([
+    `${at}${withLedger?.ledgerRows ? ` (ledger ${count(withLedger.ledgerRows)} rows)` : ""}: linking the answers to the customers adds ≤ 25 % to the build`,
+    withLedger ? `${seconds(withLedger.build.elapsedMs)} with, ${seconds(withLedger.buildWithoutCustomers!.elapsedMs)} without = ${(withLedger.customersRatio ?? withLedger.build.elapsedMs / withLedger.buildWithoutCustomers!.elapsedMs).toFixed(2)} ×` : "–",
+    verdict(withLedger ? (withLedger.customersRatio ?? withLedger.build.elapsedMs / withLedger.buildWithoutCustomers!.elapsedMs) <= TARGETS.customersBuildRatio : null),
+  ]);
+  const contacts = result.contacts ?? null;
+  rows.push([
+    "1M customers, 20M invitations: promotor contacts eligible < 10 s",
+    contacts ? `${seconds(contacts.elapsedMs)} (peak ${mib(contacts.peakRssBytes)}; ${count(contacts.eligible)} eligible, ${count(contacts.heldBack)} held back)` : "–",
+    verdict(contacts ? contacts.elapsedMs < TARGETS.contactsMs : null),
   ]);
   const incCases = big?.incremental?.buildWithoutCases ? big.incremental : null;
   rows.push([

@@ -7,6 +7,7 @@ import { plainRead, writeBenchWorkbook, type PlainReadFigures } from "./ingest-r
 import { fullLoad, incrementalLoad, ingestStep, medianPipeline, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
 import { median } from "./stats.ts";
 import { measurePagesBuild, type PagesBench } from "./pages.ts";
+import { measureContacts, type ContactsBench } from "./contacts.ts";
 import { measureQueries, type QueryMeasurement } from "./query-latency.ts";
 
 export interface BenchOptions {
@@ -28,6 +29,8 @@ export interface BenchOptions {
   pages?: boolean;
   /** Ingest a customer ledger for each size and measure what the value models add (default true). */
   customers?: boolean;
+  /** Time promotor contacts eligible over 1M customers and 20M invitations (default true). */
+  contacts?: boolean;
   log: (line: string) => void;
 }
 
@@ -62,6 +65,8 @@ export interface BenchResult {
   xlsx?: XlsxFigures | null;
   /** Evidence sources + build:strict on the sample data. */
   pages?: PagesBench | null;
+  /** promotor contacts eligible over 1M customers and 20M invitations (issue 24). */
+  contacts?: ContactsBench | null;
 }
 
 export async function runBench(options: BenchOptions, command: string): Promise<BenchResult> {
@@ -132,5 +137,10 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     pages = await measurePagesBuild(options.root, options.dir, options.log);
     if ("skipped" in pages) options.log(`  dashboards skipped: ${pages.skipped}`);
   }
-  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx, pages };
+  let contacts: ContactsBench | null = null;
+  if (options.contacts ?? true) {
+    options.log("contact rules (1M customers, 20M invitations)");
+    contacts = await measureContacts(options.root, options.dir, options.log);
+  }
+  return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx, pages, contacts };
 }

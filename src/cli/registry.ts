@@ -101,7 +101,7 @@ const entries: readonly LazyCommand[] = [
   {
     name: "bench",
     summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL, the dashboards' Evidence build",
-    usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--dir DIR] [--update-docs]",
+    usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--no-contacts] [--dir DIR] [--update-docs]",
     load: async () => (await import("./commands/bench.ts")).benchCommand,
   },
 ];

@@ -79,7 +79,8 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
   let code = -1;
   beforeAll(async () => {
     // The dashboards' build is timed only where DuckDB-WASM's extension is at hand (a minute or more).
-    code = await main(["bench", "--responses", "2000", "--increment", "500", "--repeat", "2", "--runs", "2", "--no-pages", "--dir", dir], { stdout: out.stream, stderr: err.stream });
+    // The contacts figure needs a 20-million-invitation warehouse; its path is tested small below.
+    code = await main(["bench", "--responses", "2000", "--increment", "500", "--repeat", "2", "--runs", "2", "--no-pages", "--no-contacts", "--dir", dir], { stdout: out.stream, stderr: err.stream });
   });
 
   it("exits 0 and prints the machine, the three tables and the figures file", () => {
@@ -102,6 +103,10 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     for (const row of queryRows) expect(row).toMatch(/[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ ×\s+[\d.]+ ms\s+[\d.]+ ×\s+yes$/);
     expect(text).toMatch(/10M: ingest \+ dbt build < 30 s\s+–\s+not measured/);
     expect(text).toMatch(/10M \+ 100k: ingest \+ incremental dbt build < 5 s\s+–\s+not measured/);
+    // Issue 23: the ledger made for the data set, ingested, and the build without the value models.
+    expect(err.text().match(/^ {2}ingest the customer ledger \([\d,]+ rows, 4 exports\)/gm)).toHaveLength(2);
+    expect(err.text().match(/^ {2}dbt build without the value models [\d.]+ s: linking the answers to the customers adds -?\d+ %/gm)).toHaveLength(2);
+    expect(text).toMatch(/1M customers, 20M invitations: promotor contacts eligible < 10 s\s+–\s+not measured/);
     const file = /^figures: (.+\.json)$/m.exec(text)?.[1];
     expect(file && existsSync(file)).toBe(true);
     // The documented shape (docs/benchmarks.md "Results JSON"): sizes[].full.ingest/build.elapsedMs,
@@ -190,4 +195,19 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
       expect(semantic.reduce((a, r) => a + Number(r["nps.responses"]), 0)).toBe(2500);
     });
   });
+});
+
+describe("the contacts figure, small", () => {
+  it("makes its warehouse, runs promotor contacts eligible as a child process and reads its counts", async () => {
+    const { measureContacts } = await import("../../src/bench/contacts.ts");
+    const dir = mkdtempSync(join(tmpdir(), "promotor-bench-contacts-"));
+    const lines: string[] = [];
+    const { projectRoot } = await import("../../src/lib/paths.ts");
+    const r = await measureContacts(projectRoot, dir, (l) => lines.push(l), 2_000, 40_000);
+    expect(r.customers).toBe(2_000);
+    expect(r.eligible + r.heldBack).toBe(2_000);
+    expect(r.heldBack).toBeGreaterThan(0);
+    expect(r.elapsedMs).toBeGreaterThan(0);
+    expect(lines.join("\n")).toMatch(/contacts eligible: [\d.]+ s/);
+  }, 120_000);
 });

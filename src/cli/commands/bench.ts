@@ -7,7 +7,7 @@ import { runBench } from "../../bench/run.ts";
 import type { Command } from "../command.ts";
 import { parseCount } from "./generate.ts";
 
-const USAGE = "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--dir DIR] [--update-docs]";
+const USAGE = "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--no-contacts] [--dir DIR] [--update-docs]";
 const DEFAULT_SIZES = [100_000, 1_000_000, 10_000_000];
 
 export interface BenchArgs {
@@ -20,13 +20,14 @@ export interface BenchArgs {
   /** Time the dashboards' Evidence build on the sample data. */
   pages: boolean;
   customers: boolean;
+  contacts: boolean;
   dir: string | undefined;
   updateDocs: boolean;
 }
 
 /** `--responses 100k 1M` or `--responses 100k --responses 1M` or `--responses 100k,1M`. */
 export function parseBenchArgs(args: readonly string[]): BenchArgs {
-  const out: BenchArgs = { sizes: [], format: "csv", repeat: 10, runs: 3, increment: 100_000, queries: true, pages: true, customers: true, dir: undefined, updateDocs: false };
+  const out: BenchArgs = { sizes: [], format: "csv", repeat: 10, runs: 3, increment: 100_000, queries: true, pages: true, customers: true, contacts: true, dir: undefined, updateDocs: false };
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith("--")) throw new PromotorError(`${flag} needs a value`, { hint: `usage: promotor ${USAGE}` });
@@ -71,6 +72,9 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
       case "--no-customers":
         out.customers = false;
         break;
+      case "--no-contacts":
+        out.contacts = false;
+        break;
       default:
         throw new PromotorError(`unknown argument "${arg}"`, { hint: `usage: promotor ${USAGE}` });
     }
@@ -102,6 +106,7 @@ export const benchCommand: Command = {
         queries: parsed.queries,
         pages: parsed.pages,
         customers: parsed.customers,
+        contacts: parsed.contacts,
         log: (line) => ctx.stderr.write(`${line}\n`),
       },
       command,

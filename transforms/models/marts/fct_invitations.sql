@@ -3,8 +3,10 @@
     the days since their previous invitation, which contact rule (promotor.yaml contact_rules) it
     broke when it was sent, and signals of fatigue in its answer: a straight-lined grid and an
     empty or meaningless open answer. Business unit, account manager and segment are the
-    customer's (dim_customers), for row-level security. -#}
-{{ config(materialized='table', tags=['survey_pressure']) }}
+    customer's (dim_customers), for row-level security. Tagged follow_up too: it reads the
+    follow-up cases (the open-case rule), so it is built again when they change and left out
+    with them. -#}
+{{ config(materialized='table', tags=['survey_pressure', 'follow_up']) }}
 {%- set r = contact_rules() %}
 {%- set meaningless = ['n.v.t.', 'nvt', 'n.v.t', 'n/a', 'na', 'nee', 'geen', 'niets', 'geen opmerking', 'geen opmerkingen', 'no', 'none', 'nothing', 'nope', 'x', 'xx', 'xxx', '-', '--', '.', '..', '...', '?', 'ok', 'oké'] %}
 

@@ -5,7 +5,7 @@
  * currency, Windows-1252. */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import writeXlsxFile from "write-excel-file/node";
 import { CUSTOMERS } from "../../src/customers/spec.ts";
 import { amountSql, asOfOf, ingestDataset, replayDataset } from "../../src/ingest/dataset.ts";
@@ -216,3 +216,36 @@ function writeMapping(dir: string, extra: string): string {
   writeFileSync(file, `${extra.startsWith("dataset:") ? "" : "dataset: customers\n"}columns: { customer_id: customer_id }\n${extra}\n`);
   return file;
 }
+
+describe("customer ledgers larger than DuckDB's memory", () => {
+  it("ingests two exports of 300,000 customers each under a 200 MB limit: spilling, the second file too", async () => {
+    // Found at 3 million customers: per-key lists and raw values for every row ran out of the
+    // 1 GB limit, and the second file of one ingest failed because DuckDB refuses to set its temp
+    // directory again after a spill. Here a tighter limit makes the same happen at 300,000.
+    const dir = tempDir("promotor-customers-big-");
+    const path = join(dir, "w.duckdb");
+    const { execute } = await import("../helpers/warehouse.ts");
+    await execute(path, `COPY (SELECT 'C' || lpad(CAST(i AS VARCHAR), 7, '0') AS customer_id, DATE '2020-01-01' + CAST(i % 1000 AS INTEGER) AS customer_since, NULL AS churned_at,
+        round(100 + (i % 997) * 13.7, 2) AS annual_revenue, (['particulier', 'mkb', 'zakelijk'])[1 + i % 3] AS segment, 'campaign' AS acquired_via FROM range(300000) r(i))
+      TO '${join(dir, "customers-2026-03-31.csv")}' (HEADER)`);
+    await execute(path, `COPY (SELECT 'C' || lpad(CAST(i AS VARCHAR), 7, '0') AS customer_id, DATE '2020-01-01' + CAST(i % 1000 AS INTEGER) AS customer_since, NULL AS churned_at,
+        round(100 + (i % 997) * 13.7 + CASE WHEN i % 2 = 0 THEN 50 ELSE 0 END, 2) AS annual_revenue, (['particulier', 'mkb', 'zakelijk'])[1 + i % 3] AS segment, 'campaign' AS acquired_via FROM range(300000) r(i))
+      TO '${join(dir, "customers-2026-09-30.csv")}' (HEADER)`);
+    vi.stubEnv("PROMOTOR_DUCKDB_MEMORY_LIMIT", "200MB");
+    try {
+      const wh = await openWarehouse(path);
+      try {
+        const first = await ingestDataset(wh.connection, CUSTOMERS, join(dir, "customers-2026-03-31.csv"));
+        const second = await ingestDataset(wh.connection, CUSTOMERS, join(dir, "customers-2026-09-30.csv"));
+        expect([first.rowsRead, first.loaded, first.quarantined]).toEqual([300_000, 300_000, 0]);
+        // Every other customer's revenue changed: a new version; the rest unchanged.
+        expect([second.rowsRead, second.loaded, second.duplicates, second.quarantined]).toEqual([300_000, 150_000, 150_000, 0]);
+      } finally {
+        wh.close();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect((await query(path, "SELECT count(*) AS n FROM raw.customers"))[0]?.["n"]).toBe(450_000);
+  }, 120_000);
+});

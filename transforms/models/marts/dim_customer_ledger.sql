@@ -2,42 +2,30 @@
     relationship answer (its NPS category is what puts their revenue "at risk") and the revenue
     figures of the last year (ledger_end − 365 days to ledger_end) for net revenue retention and
     Reichheld's earned growth. Business unit and account manager are those of the customer's
-    latest answer, else of dim_customers (their latest answer of any survey): the row-level
-    security of the answers applies. Segment is the ledger's, else dim_customers'.
-    A table: as a view every query took 8-16 s at 3.4 million customers (the joins with the
-    latest answers and dim_customers). Built in one pass over the versions (a view) and one over
-    the relationship answers, not through fct_customer_answers (a view too). -#}
+    latest answer (dim_customers): the row-level security of the answers applies. -#}
 {{ config(materialized='table', tags=['customer_value']) }}
 
 with ledger as (select ledger_end, ledger_end - 365 as year_start from {{ ref('int_ledger_end') }}),
 
-customers as (
-    {#- One pass over the versions: the current one and the revenue of the version in effect at
-        the year's start (exactly one of each per customer, so any_value is that row's value). -#}
-    select
-        v.customer_id,
-        any_value(v.customer_since) filter (where v.is_current) as customer_since,
-        any_value(v.churned_at) filter (where v.is_current) as churned_at,
-        any_value(v.annual_revenue) filter (where v.is_current) as annual_revenue,
-        any_value(v.segment) filter (where v.is_current) as segment,
-        any_value(v.acquired_via) filter (where v.is_current) as acquired_via,
-        any_value(v.as_of) filter (where v.is_current) as as_of,
-        any_value(v.annual_revenue) filter (where l.year_start >= v.valid_from and (l.year_start < v.valid_to or v.valid_to is null)) as revenue_at_year_start
+current_versions as (
+    select * from {{ ref('int_customer_versions') }} where is_current
+),
+
+at_year_start as (
+    select v.customer_id, v.annual_revenue
     from {{ ref('int_customer_versions') }} as v
-    cross join ledger as l
-    group by v.customer_id
+    where (select year_start from ledger) >= v.valid_from and ((select year_start from ledger) < v.valid_to or v.valid_to is null)
 ),
 
 latest_answers as (
-    {#- The latest relationship answer per customer (by time, then id). From the staged
-        responses: fct_customer_answers holds these answers for the ledger's customers, which
-        are the only ones joined here, without its version lookup. -#}
+    {#- From the linked answers (fct_customer_answers: the relationship answers of ledger
+        customers), not all responses: fewer rows, and the two big value models run one after
+        the other instead of side by side in DuckDB's memory. -#}
     select
         customer_id,
-        arg_max({'category': {{ nps_category('recommend_score') }}, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
+        arg_max({'category': nps_category, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
         max(answered_at) as latest_answered_at
-    from {{ ref('stg_survey__responses') }}
-    where survey_type = 'relationship' and customer_id is not null
+    from {{ ref('fct_customer_answers') }}
     group by customer_id
 )
 
@@ -58,10 +46,11 @@ select
     coalesce(a.latest.account_manager, d.account_manager) as account_manager,
     -- Net revenue retention: customers at the year's start, their revenue then and now (0 when gone).
     (c.customer_since is null or c.customer_since <= l.year_start) and (c.churned_at is null or c.churned_at > l.year_start) as in_start_cohort,
-    c.revenue_at_year_start,
+    s.annual_revenue as revenue_at_year_start,
     case when c.churned_at is not null and c.churned_at <= l.ledger_end then 0 else c.annual_revenue end as revenue_now,
     c.customer_since > l.year_start and c.customer_since <= l.ledger_end as is_new_in_year
-from customers as c
+from current_versions as c
 cross join ledger as l
+left join at_year_start as s on s.customer_id = c.customer_id
 left join latest_answers as a on a.customer_id = c.customer_id
 left join (select customer_id, segment, business_unit, account_manager from {{ ref('dim_customers') }}) as d on d.customer_id = c.customer_id

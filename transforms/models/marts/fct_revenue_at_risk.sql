@@ -9,7 +9,7 @@ with export_dates as (
 ),
 
 customers_then as (
-    select d.as_of, v.customer_id, v.annual_revenue, v.segment
+    select d.as_of, v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
     from export_dates as d
     inner join {{ ref('int_customer_versions') }} as v
         on d.as_of >= v.valid_from and (v.valid_to is null or d.as_of < v.valid_to)
@@ -18,20 +18,11 @@ customers_then as (
 ),
 
 answers as (
-    {#- The relationship answers, from the staged responses (fct_customer_answers is a view that
-        looks up each answer's version, not needed here; only ledger customers are joined below,
-        so these are its answers). After dim_customer_ledger, so that the big value models take
-        DuckDB's memory one at a time. -#}
+    {#- The linked relationship answers (only ledger customers are at risk); after dim_customer_ledger,
+        so that the big value models take DuckDB's memory one at a time. -#}
     -- depends_on: {{ ref('dim_customer_ledger') }}
-    select
-        customer_id,
-        cast(answered_at as date) as answered_on,
-        {{ nps_category('recommend_score') }} as nps_category,
-        business_unit,
-        account_manager,
-        segment as answer_segment
-    from {{ ref('stg_survey__responses') }}
-    where survey_type = 'relationship' and customer_id is not null
+    select customer_id, answered_on, nps_category, business_unit, account_manager, segment as answer_segment
+    from {{ ref('fct_customer_answers') }}
 ),
 
 latest_before as (

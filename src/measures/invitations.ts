@@ -7,9 +7,9 @@
  * group for the comparison). */
 import { Z_95 } from "./nps.ts";
 import { twoSidedPSql } from "./intervals.ts";
-import { col, percent, ratio, ref, whenSampleAtLeast } from "./sql.ts";
+import { col, percent, ratio, ref } from "./sql.ts";
 import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
-import { wilsonBoundSql } from "./value.ts";
+import { wilsonBoundSql, withReported } from "./value.ts";
 
 const answered = col("is_answered");
 const often = `${col("invitation_rank")} >= 3`;
@@ -54,20 +54,14 @@ export function invitationMeasures(options: { minimumSample?: number } = {}): Me
     nps_often_significant: { type: "number", sql: `CASE WHEN ABS(${diff} / NULLIF(${se}, 0)) >= ${Z_95} THEN 1 ELSE 0 END`, title: "Difference significant (1/0)", description: "1 when |z| ≥ 1.96: the often asked score differently beyond chance." },
   };
   const answerFigures = new Set(["straight_lined", "straight_lined_share", "empty_reasons", "empty_reason_share"]);
-  const out: MeasureSet = { ...set };
-  for (const [name, m] of Object.entries(set)) {
-    if (name === "invitation_count" || m.public === false) continue;
-    const comparison = name.startsWith("nps_often") || name.startsWith("nps_rarely") || name.endsWith("_answered");
-    const count = comparison ? `LEAST(${ref("often_answered")}, ${ref("rarely_answered")})` : answerFigures.has(name) ? ref("answered") : ref("invitation_count");
-    const by = comparison ? "answers in each group compared" : answerFigures.has(name) ? "answers" : "invitations";
-    out[`${name}_reported`] = {
-      type: "number",
-      sql: whenSampleAtLeast(ref(name), count, minimum),
-      title: `${m.title ?? name} (n ≥ ${minimum})`,
-      description: `${m.description.replace(/\.$/, "")}; shown only when the group has at least ${minimum} ${by} (minimum-sample rule), else null.`,
-      ...(m.format ? { format: m.format } : {}),
-      meta: { minimumSample: minimum, suppressedBy: by },
-    };
-  }
-  return out;
+  return withReported(
+    set,
+    minimum,
+    (name) => {
+      const comparison = name.startsWith("nps_often") || name.startsWith("nps_rarely") || name.endsWith("_answered");
+      if (comparison) return { count: `LEAST(${ref("often_answered")}, ${ref("rarely_answered")})`, by: "answers in each group compared" };
+      return answerFigures.has(name) ? { count: ref("answered"), by: "answers" } : { count: ref("invitation_count"), by: "invitations" };
+    },
+    new Set(["invitation_count"]),
+  );
 }

@@ -47,10 +47,12 @@ const OBSERVED = [`${col("is_complete")}`, `${col("was_customer")}`];
 /** Settings, not figures of a group: no minimum-sample twin. */
 const SETTINGS = new Set(["window_days", "discount_rate"]);
 
-function withReported(set: MeasureSet, minimum: number, sampleOf: (name: string) => { count: string; by: string }): MeasureSet {
+/** `_reported` twins of a set's public figures: null below the minimum of `count` (sampleOf
+ * names it per figure, with what it counts for the description); `skip` figures get none. */
+export function withReported(set: MeasureSet, minimum: number, sampleOf: (name: string) => { count: string; by: string }, skip: ReadonlySet<string> = SETTINGS): MeasureSet {
   const out: MeasureSet = { ...set };
   for (const [name, m] of Object.entries(set)) {
-    if (m.public === false || SETTINGS.has(name)) continue;
+    if (m.public === false || skip.has(name)) continue;
     const { count, by } = sampleOf(name);
     out[`${name}_reported`] = {
       type: "number",

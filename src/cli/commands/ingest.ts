@@ -4,11 +4,20 @@ import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
 import { parseEncoding } from "../../ingest/encoding.ts";
-import { ingestFile, type IngestResult } from "../../ingest/ingest.ts";
+import { ingestFile, type IngestResult, type ReasonCount } from "../../ingest/ingest.ts";
 import { ingestDataset, type DatasetIngestResult } from "../../ingest/dataset.ts";
 import { DATASETS } from "../../ingest/schema.ts";
 import type { DatasetSpec } from "../../ingest/dataset-spec.ts";
 import type { CommandContext } from "../command.ts";
+
+/** The quarantine reasons of some ingested files, summed, most frequent first. */
+function writeReasons(out: NodeJS.WritableStream, results: readonly { reasons: readonly ReasonCount[] }[], list: string): void {
+  const reasons = new Map<string, number>();
+  for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
+  if (reasons.size === 0) return;
+  out.write(`\nQuarantined (${list} shows file, line and reason of each row; replay them after a fix):\n`);
+  out.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
+}
 
 const DATASET_NAMES = ["responses", ...DATASETS.map((d) => d.name)];
 
@@ -50,12 +59,7 @@ async function ingestDatasetFiles(spec: DatasetSpec, files: string[], options: {
     rows.push(["total", "", ...(spec.versioned ? [""] : []), sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
     const headers = ["file", "format", ...(spec.versioned ? ["as of"] : []), "rows", spec.versioned ? "loaded (new or changed)" : "loaded", "quarantined", spec.versioned ? "unchanged / duplicates" : "duplicates"];
     ctx.stdout.write("\n" + table(headers, rows, { align: ["left", "left", ...(spec.versioned ? ["left" as const] : []), "right", "right", "right", "right"] }) + "\n");
-    const reasons = new Map<string, number>();
-    for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
-    if (reasons.size > 0) {
-      ctx.stdout.write(`\nQuarantined (promotor quarantine list --dataset ${spec.name} shows file, line and reason of each row; replay them after a fix):\n`);
-      ctx.stdout.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
-    }
+    writeReasons(ctx.stdout, results, `promotor quarantine list --dataset ${spec.name}`);
     ctx.stdout.write(`\nwarehouse: ${ctx.warehouse} (raw.${spec.table})\n`);
   }
   return failed > 0 ? 2 : 0;
@@ -127,12 +131,7 @@ export const ingestCommand: Command = {
       const sum = (f: (r: IngestResult) => number) => results.reduce((a, r) => a + f(r), 0);
       rows.push(["total", "", sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
       ctx.stdout.write("\n" + table(["file", "format", "rows", "loaded", "quarantined", "duplicates"], rows, { align: ["left", "left", "right", "right", "right", "right"] }) + "\n");
-      const reasons = new Map<string, number>();
-      for (const r of results) for (const q of r.reasons) reasons.set(q.reason, (reasons.get(q.reason) ?? 0) + q.rows);
-      if (reasons.size > 0) {
-        ctx.stdout.write("\nQuarantined (promotor quarantine list shows file, line and reason of each row; replay them after a fix):\n");
-        ctx.stdout.write(table(["rows", "reason"], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [n, reason])) + "\n");
-      }
+      writeReasons(ctx.stdout, results, "promotor quarantine list");
       const unknown = new Map<string, { rows: number; suggestion: string | null }>();
       for (const r of results) {
         for (const t of r.unknownTouchpoints) unknown.set(t.touchpoint, { rows: (unknown.get(t.touchpoint)?.rows ?? 0) + t.rows, suggestion: t.suggestion });

@@ -124,7 +124,7 @@ describe("promotor serve --check", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(hasNative ? /^native module: @cubejs-backend\/native \S+ loaded$/ : /^native module: @cubejs-backend\/native \S+ missing \(Unable to load/);
-    expect(r.stdout).toMatch(/configuration: valid \(Cube 1\.7\.43 accepted it; data source type duckdb; 6 views: cases, ces, csat, drivers, krs, nps; 12 responses/);
+    expect(r.stdout).toMatch(/configuration: valid \(Cube 1\.7\.43 accepted it; data source type duckdb; 10 views: cases, ces, csat, drivers, invitations, krs, nps, value, value_revenue, value_trend; 12 responses/);
     expect(r.stdout).toContain("REST API: would listen on http://127.0.0.1:4000/cubejs-api/v1 (this machine only)");
     expect(r.stdout).toMatch(/SQL API: off: no SQL user with a password/);
   });

@@ -82,7 +82,7 @@ export function churnMeasures(options: { minimumSample?: number } = {}): Measure
     discount_rate: { type: "number", sql: `MAX(${col("discount_rate")})`, title: "Discount rate", description: "Yearly discount rate of the lifetime value (promotor.yaml value.discount_rate), as a fraction." },
   };
   for (const c of VALUE_CATEGORIES) {
-    const is = `${col("nps_category")} = '${c}'`;
+    const is = `${col(`is_${c}`)} = 1`;
     const n = ref(`${c}_observed`);
     const x = ref(`${c}_churned`);
     const label = `${c[0]!.toUpperCase()}${c.slice(1)}s`;

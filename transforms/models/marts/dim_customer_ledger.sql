@@ -23,7 +23,7 @@ latest_answers as (
         the other instead of side by side in DuckDB's memory. -#}
     select
         customer_id,
-        arg_max({'category': nps_category, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
+        arg_max({'category': case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
         max(answered_at) as latest_answered_at
     from {{ ref('fct_customer_answers') }}
     group by customer_id

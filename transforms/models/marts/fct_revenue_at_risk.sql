@@ -21,7 +21,8 @@ answers as (
     {#- The linked relationship answers (only ledger customers are at risk); after dim_customer_ledger,
         so that the big value models take DuckDB's memory one at a time. -#}
     -- depends_on: {{ ref('dim_customer_ledger') }}
-    select customer_id, answered_on, nps_category, business_unit, account_manager, segment as answer_segment
+    select customer_id, answered_on, case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end as nps_category,
+        business_unit, account_manager, segment as answer_segment
     from {{ ref('fct_customer_answers') }}
 ),
 

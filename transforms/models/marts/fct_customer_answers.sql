@@ -21,7 +21,7 @@ with answers as (
 ),
 
 versions as (
-    select customer_id, valid_from, valid_to, version, segment, acquired_via, annual_revenue, customer_since
+    select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since
     from {{ ref('int_customer_versions') }}
 ),
 
@@ -59,12 +59,13 @@ select
     coalesce(c.churned_at > a.answered_on and c.churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
     datediff('day', v.customer_since, a.answered_on) / 365.25 as tenure_years
 from answers as a
-{# The version in effect on the answer's day: a hash join on the customer with the date range
-    (0.7 s at 4 million answers and 6.7 million versions, against 1.9 s for an ASOF join).
-    Answers of customers not in the ledger drop out. #}
-inner join versions as v
+{# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
+    sorts, and spills, where a hash join would hold millions of versions in memory: at 10 million
+    answers and 6.7 million versions the hash join (0.7 s against 1.9 s) left the case models
+    beside it without memory (docs/benchmarks.md, round 12). Answers of customers not in the
+    ledger drop out. #}
+asof join versions as v
     on v.customer_id = a.customer_id
     and a.answered_on >= v.valid_from
-    and (v.valid_to is null or a.answered_on < v.valid_to)
 inner join current_versions as c on c.customer_id = a.customer_id
 cross join window_end as w

@@ -25,8 +25,9 @@ import type { DatasetSpec } from "./dataset-spec.ts";
 import { datasetPresetFor, loadDatasetMapping, type DatasetMapping } from "./dataset-mapping.ts";
 import { detectDialect, type Dialect } from "./detect.ts";
 import { NotUtf8, type Encoding } from "./encoding.ts";
-import { cleanText, count, findColumn, readCsvInEncoding, readError, readingLongRecords, sha256File, sourceColumnsOf, sourceScan, tuneForIngest, type ExportColumns, type ReasonCount } from "./ingest.ts";
+import { cleanText, count, findColumn, readCsvInEncoding, readError, readingLongRecords, sha256File, sourceColumnsOf, sourceScan, tuneForIngest, type ExportColumns, type FileIngestCounts, type ReasonCount } from "./ingest.ts";
 import { recordStartLines } from "./lines.ts";
+import { quarantineWhereSql, type ReplayFileResult } from "./quarantine.ts";
 import { normalizeHeader } from "./mapping.ts";
 import { ensureRawSchema } from "./schema.ts";
 
@@ -40,23 +41,12 @@ export interface DatasetIngestOptions {
   asOf?: string;
 }
 
-export interface DatasetIngestResult {
+export interface DatasetIngestResult extends FileIngestCounts {
   dataset: string;
-  file: string;
-  format: string;
-  mapping: string;
-  ingestionId: number | null;
-  rowsRead: number;
-  loaded: number;
-  quarantined: number;
-  duplicates: number;
   /** Versioned datasets: the date the export describes, and where it came from. */
   asOf: string | null;
   asOfSource: string | null;
   alreadyIngested: { ingestionId: number; ingestedAt: string; quarantined: number } | null;
-  missingOptionalColumns: string[];
-  reasons: ReasonCount[];
-  notices?: string[];
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -419,15 +409,8 @@ export async function ingestDataset(connection: DuckDBConnection, spec: DatasetS
   }
 }
 
-export interface DatasetReplayResult {
-  file: string;
-  replayIngestionId: number | null;
-  replayed: number;
-  loaded: number;
-  duplicates: number;
-  stillQuarantined: number;
-  notReplayable: number;
-}
+/** As a replay of answers reports it, without `source`: a dataset's replay reads the stored values. */
+export type DatasetReplayResult = Omit<ReplayFileResult, "source">;
 
 /** Re-checks the open quarantine rows of a dataset from their stored text (with `mapping`, that
  * mapping's date, amount and currency notation), per file: the rows that now pass load as a new
@@ -435,11 +418,12 @@ export interface DatasetReplayResult {
  * count holds per ingestion with rows_replayed, as for responses (src/ingest/quarantine.ts). */
 export async function replayDataset(connection: DuckDBConnection, spec: DatasetSpec, options: { file?: string; mapping?: string } = {}): Promise<DatasetReplayResult[]> {
   await ensureRawSchema(connection);
-  const fileFilter = options.file ? `AND (q.source_file = ${sqlString(options.file)} OR q.source_file LIKE ${sqlString(`%/${options.file.replace(/^\.?\//, "")}`)})` : "";
+  // The open rows of this dataset (and file): the filter `promotor quarantine list` uses.
+  const open = quarantineWhereSql({ dataset: spec.name, ...(options.file ? { file: options.file } : {}) });
   const roots = await queryRows(connection, `SELECT coalesce(i.replay_of, i.ingestion_id) AS root, any_value(q.source_file) AS file,
       count(*) FILTER (WHERE q.raw_values IS NULL) AS malformed
     FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id)
-    WHERE q.dataset = ${sqlString(spec.name)} AND q.resolved_by_ingestion IS NULL ${fileFilter} GROUP BY ALL ORDER BY root`);
+    WHERE ${open} GROUP BY ALL ORDER BY root`);
   const results: DatasetReplayResult[] = [];
   for (const r of roots) {
     const root = Number(r["root"]);
@@ -452,7 +436,7 @@ export async function replayDataset(connection: DuckDBConnection, spec: DatasetS
         ? loadDatasetMapping(spec, mappingFile)
         : datasetPresetFor(spec, [spec.key]);
     const shape = JSON.stringify(Object.fromEntries([...spec.columns.map((c) => [c.name, "VARCHAR"]), ["_as_of", "VARCHAR"]]));
-    const where = `q.dataset = ${sqlString(spec.name)} AND q.resolved_by_ingestion IS NULL AND q.raw_values IS NOT NULL AND coalesce(i.replay_of, i.ingestion_id) = ${root} ${fileFilter}`;
+    const where = `${open} AND q.raw_values IS NOT NULL AND coalesce(i.replay_of, i.ingestion_id) = ${root}`;
     await connection.run(`CREATE OR REPLACE TEMP TABLE ds_replayed AS SELECT q.ingestion_id AS from_ingestion, q.source_row, q.reason AS old_reason FROM raw.quarantine q JOIN raw.ingestions i USING (ingestion_id) WHERE ${where}`);
     await connection.run(`CREATE OR REPLACE TEMP TABLE ds_input AS
       SELECT CAST(row_number() OVER (ORDER BY source_row) - 1 AS BIGINT) AS rec, source_row, source_line, TRY_CAST(s._as_of AS DATE) AS _as_of, NULL::VARCHAR AS _malformed,

@@ -17,7 +17,9 @@ export interface ReasonCount {
   rows: number;
 }
 
-export interface IngestResult {
+/** What ingesting one file gives, whatever the dataset (answers here, the others in
+ * src/ingest/dataset.ts): rows_read = loaded + quarantined + duplicates. */
+export interface FileIngestCounts {
   file: string;
   format: string;
   mapping: string;
@@ -32,12 +34,15 @@ export interface IngestResult {
   /** Mapped columns the file does not have (filled with NULL). */
   missingOptionalColumns: string[];
   reasons: ReasonCount[];
+  /** What people should know about how the file was read (e.g. converted from Windows-1252). */
+  notices?: string[];
+}
+
+export interface IngestResult extends FileIngestCounts {
   /** Loaded rows whose touchpoint is not in the journey map (seeds/reference/touchpoints.csv). */
   unknownTouchpoints: UnknownTouchpoint[];
   /** Rows given a generated response_id (the export has no response id column). */
   generatedIds: number;
-  /** What people should know about how the file was read (e.g. converted from Windows-1252). */
-  notices?: string[];
 }
 
 export interface IngestOptions {

@@ -40,7 +40,8 @@ export interface QuarantinedRow {
   reason: string;
 }
 
-function whereSql(filter: QuarantineFilter, alias = "q"): string {
+/** SQL selecting the quarantine rows a filter names (alias `q`); also the replay of other datasets. */
+export function quarantineWhereSql(filter: QuarantineFilter, alias = "q"): string {
   const parts = [`${alias}.resolved_by_ingestion IS ${filter.resolved ? "NOT NULL" : "NULL"}`];
   if (filter.file) parts.push(`(${alias}.source_file = ${sqlString(filter.file)} OR ${alias}.source_file LIKE ${sqlString(`%/${filter.file.replace(/^\.?\//, "")}`)})`);
   if (filter.reason) parts.push(`contains(lower(${alias}.reason), ${sqlString(filter.reason.toLowerCase())})`);
@@ -51,7 +52,7 @@ function whereSql(filter: QuarantineFilter, alias = "q"): string {
 /** How many rows later ingestions loaded after all (marked resolved, kept). */
 export async function resolvedCount(connection: DuckDBConnection, filter: QuarantineFilter = {}): Promise<number> {
   await ensureRawSchema(connection);
-  return Number((await queryRows(connection, `SELECT count(*) AS n FROM raw.quarantine q WHERE ${whereSql({ ...filter, resolved: true })}`))[0]?.["n"] ?? 0);
+  return Number((await queryRows(connection, `SELECT count(*) AS n FROM raw.quarantine q WHERE ${quarantineWhereSql({ ...filter, resolved: true })}`))[0]?.["n"] ?? 0);
 }
 
 /** The reason without its row-specific values: 'recommend_score …' instead of '… '7,5' …'. */
@@ -65,7 +66,7 @@ export async function quarantineSummary(connection: DuckDBConnection, filter: Qu
     connection,
     `SELECT dataset, source_file, ${REASON_KIND} AS kind, count(*) AS n,
        array_to_string(list(CAST(coalesce(source_line, source_row) AS VARCHAR) ORDER BY coalesce(source_line, source_row))[1:8], ', ') AS lines
-     FROM raw.quarantine q WHERE ${whereSql(filter)} GROUP BY ALL ORDER BY dataset DESC, source_file, n DESC, kind`,
+     FROM raw.quarantine q WHERE ${quarantineWhereSql(filter)} GROUP BY ALL ORDER BY dataset DESC, source_file, n DESC, kind`,
   );
   return rows.map((r) => {
     const n = Number(r["n"]);
@@ -75,11 +76,11 @@ export async function quarantineSummary(connection: DuckDBConnection, filter: Qu
 
 export async function quarantineRows(connection: DuckDBConnection, filter: QuarantineFilter = {}, limit = 50): Promise<{ rows: QuarantinedRow[]; total: number }> {
   await ensureRawSchema(connection);
-  const total = Number((await queryRows(connection, `SELECT count(*) n FROM raw.quarantine q WHERE ${whereSql(filter)}`))[0]?.["n"] ?? 0);
+  const total = Number((await queryRows(connection, `SELECT count(*) n FROM raw.quarantine q WHERE ${quarantineWhereSql(filter)}`))[0]?.["n"] ?? 0);
   const rows = await queryRows(
     connection,
     `SELECT ingestion_id, source_file, source_line, source_row, response_id, reason FROM raw.quarantine q
-     WHERE ${whereSql(filter)} ORDER BY source_file, source_row LIMIT ${Math.max(0, Math.floor(limit))}`,
+     WHERE ${quarantineWhereSql(filter)} ORDER BY source_file, source_row LIMIT ${Math.max(0, Math.floor(limit))}`,
   );
   return {
     total,
@@ -154,7 +155,7 @@ export async function replayQuarantine(connection: DuckDBConnection, given: Repl
     `SELECT coalesce(i.replay_of, i.ingestion_id) AS root, any_value(q.source_file) AS file,
        count(*) FILTER (WHERE q.raw_values IS NOT NULL) AS replayable, count(*) FILTER (WHERE q.raw_values IS NULL) AS malformed
      FROM raw.quarantine q JOIN raw.ingestions i ON i.ingestion_id = q.ingestion_id
-     WHERE ${whereSql(options)} GROUP BY ALL ORDER BY root`,
+     WHERE ${quarantineWhereSql(options)} GROUP BY ALL ORDER BY root`,
   );
   const results: ReplayFileResult[] = [];
   for (const f of files) {
@@ -217,7 +218,7 @@ async function replayFile(
       SELECT q.ingestion_id AS from_ingestion, q.source_line, q.source_row, q.reason AS old_reason, q.raw_values AS stored_values,
         ${textColumns}
       FROM ${from}
-      WHERE coalesce(i.replay_of, i.ingestion_id) = ${root} AND ${reread ? "true" : "q.raw_values IS NOT NULL"} AND ${whereSql(filter)}
+      WHERE coalesce(i.replay_of, i.ingestion_id) = ${root} AND ${reread ? "true" : "q.raw_values IS NOT NULL"} AND ${quarantineWhereSql(filter)}
     ),
     src AS (SELECT *, ${reread ? newValues : "stored_values"} AS old_values FROM src0),
     typed AS (SELECT *, ${typedSelect(mapping)} FROM src),

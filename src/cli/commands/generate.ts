@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -123,69 +124,64 @@ export const generateCommand: Command = {
   },
 };
 
-/** `promotor generate case-events --out FILE`: the follow-up a CX team would have recorded for the
- * answers in the warehouse (after promotor build), in the layout promotor cases import reads. */
-async function generateCaseEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" } } });
-  if (!values.out) throw new PromotorError("generate case-events needs --out FILE.csv", { hint: "e.g. promotor generate case-events --out data/case-events.csv", exitCode: 2 });
-  const seed = Number(values.seed ?? "42");
-  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
-  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest and promotor build first", exitCode: 2 });
+/** The shell of a generator that reads the answers in the warehouse (case events, customers,
+ * invitations): --out and --seed checked, the warehouse opened read-only, the time taken. */
+async function generateFromWarehouse(
+  args: string[],
+  ctx: CommandContext,
+  what: { name: string; out: string; needs: string; options?: Record<string, { type: "string" }> },
+  make: (connection: DuckDBConnection, out: string, seed: number, values: Record<string, string | undefined>) => Promise<string>,
+): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, ...what.options } });
+  const given = values as Record<string, string | undefined>;
+  if (!given["out"]) throw new PromotorError(`generate ${what.name} needs --out ${what.out}`, { hint: `e.g. promotor generate ${what.name} --out data/${what.out === "DIR" ? what.name : `${what.name}.csv`}`, exitCode: 2 });
+  const seed = Number(given["seed"] ?? "42");
+  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${given["seed"]}"`, { exitCode: 2 });
+  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: what.needs, exitCode: 2 });
   const { openWarehouse } = await import("../../lib/duckdb.ts");
-  const { generateCaseEvents } = await import("../../cases/generate.ts");
   const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
   try {
     const started = Date.now();
-    const summary = await generateCaseEvents(warehouse.connection, resolve(values.out), { seed, keepCases: false });
-    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(summary.events)} events for ${formatInteger(summary.opened)} cases (${formatInteger(summary.closed)} closed) in ${formatDuration(Date.now() - started)}\n`);
-    ctx.stdout.write("import them with promotor cases import <file>, then promotor build\n");
+    const report = await make(warehouse.connection, resolve(given["out"]), seed, given);
+    ctx.stdout.write(report.replace("{took}", formatDuration(Date.now() - started)));
   } finally {
     warehouse.close();
   }
   return 0;
+}
+
+/** `promotor generate case-events --out FILE`: the follow-up a CX team would have recorded for the
+ * answers in the warehouse (after promotor build), in the layout promotor cases import reads. */
+function generateCaseEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  return generateFromWarehouse(args, ctx, { name: "case-events", out: "FILE.csv", needs: "run promotor ingest and promotor build first" }, async (connection, out, seed) => {
+    const { generateCaseEvents } = await import("../../cases/generate.ts");
+    const summary = await generateCaseEvents(connection, out, { seed, keepCases: false });
+    return `${out}: ${formatInteger(summary.events)} events for ${formatInteger(summary.opened)} cases (${formatInteger(summary.closed)} closed) in {took}\nimport them with promotor cases import <file>, then promotor build\n`;
+  });
 }
 
 /** `promotor generate customers --out DIR`: customer ledger exports for the answers in the
  * warehouse, whose churn depends on the answers (src/customers/generate.ts, docs/value.md). */
-async function generateCustomersCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, exports: { type: "string" } } });
-  if (!values.out) throw new PromotorError("generate customers needs --out DIR", { hint: "e.g. promotor generate customers --out data/crm", exitCode: 2 });
-  const seed = Number(values.seed ?? "42");
-  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
-  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <survey exports> first", exitCode: 2 });
-  const { openWarehouse } = await import("../../lib/duckdb.ts");
-  const { generateCustomers } = await import("../../customers/generate.ts");
-  const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
-  try {
-    const started = Date.now();
-    const ledger = await generateCustomers(warehouse.connection, resolve(values.out), { seed, ...(values.exports ? { exports: values.exports.split(",").map((e) => e.trim()) } : {}) });
-    ctx.stdout.write(`${ledger.files.length} exports (${ledger.exports.join(", ")}) of ${formatInteger(ledger.customers)} customers, ${formatInteger(ledger.churned)} of whom leave, in ${formatDuration(Date.now() - started)}:\n`);
-    for (const f of ledger.files) ctx.stdout.write(`  ${f}\n`);
-    ctx.stdout.write("ingest them with promotor ingest --dataset customers <dir>, then promotor build\n");
-  } finally {
-    warehouse.close();
-  }
-  return 0;
+function generateCustomersCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const what = { name: "customers", out: "DIR", needs: "run promotor ingest <survey exports> first", options: { exports: { type: "string" as const } } };
+  return generateFromWarehouse(args, ctx, what, async (connection, out, seed, values) => {
+    const { generateCustomers } = await import("../../customers/generate.ts");
+    const exports = values["exports"];
+    const ledger = await generateCustomers(connection, out, { seed, ...(exports ? { exports: exports.split(",").map((e) => e.trim()) } : {}) });
+    return (
+      `${ledger.files.length} exports (${ledger.exports.join(", ")}) of ${formatInteger(ledger.customers)} customers, ${formatInteger(ledger.churned)} of whom leave, in {took}:\n` +
+      ledger.files.map((f) => `  ${f}\n`).join("") +
+      "ingest them with promotor ingest --dataset customers <dir>, then promotor build\n"
+    );
+  });
 }
 
 /** `promotor generate invitations --out FILE.csv`: the distribution history of the answers in the
  * warehouse, whose response rate falls with contact frequency (src/invitations/generate.ts). */
-async function generateInvitationsCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" } } });
-  if (!values.out) throw new PromotorError("generate invitations needs --out FILE.csv", { hint: "e.g. promotor generate invitations --out data/invitations.csv", exitCode: 2 });
-  const seed = Number(values.seed ?? "42");
-  if (!Number.isInteger(seed)) throw new PromotorError(`--seed must be an integer, got "${values.seed}"`, { exitCode: 2 });
-  if (!existsSync(ctx.warehouse)) throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "run promotor ingest <survey exports> first", exitCode: 2 });
-  const { openWarehouse } = await import("../../lib/duckdb.ts");
-  const { generateInvitations } = await import("../../invitations/generate.ts");
-  const warehouse = await openWarehouse(ctx.warehouse, { readOnly: true });
-  try {
-    const started = Date.now();
-    const made = await generateInvitations(warehouse.connection, resolve(values.out), { seed });
-    ctx.stdout.write(`${resolve(values.out)}: ${formatInteger(made.invitations)} invitations, ${formatInteger(made.answered)} of them answered, in ${formatDuration(Date.now() - started)}\n`);
-    ctx.stdout.write("ingest them with promotor ingest --dataset invitations <file>, then promotor build\n");
-  } finally {
-    warehouse.close();
-  }
-  return 0;
+function generateInvitationsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  return generateFromWarehouse(args, ctx, { name: "invitations", out: "FILE.csv", needs: "run promotor ingest <survey exports> first" }, async (connection, out, seed) => {
+    const { generateInvitations } = await import("../../invitations/generate.ts");
+    const made = await generateInvitations(connection, out, { seed });
+    return `${out}: ${formatInteger(made.invitations)} invitations, ${formatInteger(made.answered)} of them answered, in {took}\ningest them with promotor ingest --dataset invitations <file>, then promotor build\n`;
+  });
 }

@@ -4,11 +4,22 @@ import { errorMessage, PromotorError } from "../../lib/errors.ts";
 import { formatDuration, table } from "../../lib/format.ts";
 import { expandInputs } from "../../ingest/files.ts";
 import { parseEncoding } from "../../ingest/encoding.ts";
-import { ingestFile, type IngestResult, type ReasonCount } from "../../ingest/ingest.ts";
+import { ingestFile, type FileIngestCounts, type IngestResult, type ReasonCount } from "../../ingest/ingest.ts";
 import { ingestDataset, type DatasetIngestResult } from "../../ingest/dataset.ts";
 import { DATASETS } from "../../ingest/schema.ts";
 import type { DatasetSpec } from "../../ingest/dataset-spec.ts";
 import type { CommandContext } from "../command.ts";
+
+/** The table of ingested files with their counts and a total row; a dataset may add a column
+ * after the format and name the loaded and duplicate columns its own way. */
+function writeCounts<R extends FileIngestCounts>(out: NodeJS.WritableStream, results: readonly R[], extra: { column?: string; of?: (r: R) => string; loaded?: string; duplicates?: string }): void {
+  const more = (r: R | null): string[] => (extra.column && extra.of ? [r ? extra.of(r) : ""] : []);
+  const rows: (string | number)[][] = results.map((r) => [r.file, r.format, ...more(r), r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
+  const sum = (f: (r: R) => number) => results.reduce((a, r) => a + f(r), 0);
+  rows.push(["total", "", ...more(null), sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
+  const headers = ["file", "format", ...(extra.column ? [extra.column] : []), "rows", extra.loaded ?? "loaded", "quarantined", extra.duplicates ?? "duplicates"];
+  out.write("\n" + table(headers, rows, { align: ["left", "left", ...(extra.column ? ["left" as const] : []), "right", "right", "right", "right"] }) + "\n");
+}
 
 /** The quarantine reasons of some ingested files, summed, most frequent first. */
 function writeReasons(out: NodeJS.WritableStream, results: readonly { reasons: readonly ReasonCount[] }[], list: string): void {
@@ -52,13 +63,8 @@ async function ingestDatasetFiles(spec: DatasetSpec, files: string[], options: {
     warehouse.close();
   }
   if (results.length > 0) {
-    // The export's date only for a ledger (a versioned dataset).
-    const asOf = (r: DatasetIngestResult): string[] => (spec.versioned ? [r.asOf ?? ""] : []);
-    const rows: (string | number)[][] = results.map((r) => [r.file, r.format, ...asOf(r), r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
-    const sum = (f: (r: DatasetIngestResult) => number) => results.reduce((a, r) => a + f(r), 0);
-    rows.push(["total", "", ...(spec.versioned ? [""] : []), sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
-    const headers = ["file", "format", ...(spec.versioned ? ["as of"] : []), "rows", spec.versioned ? "loaded (new or changed)" : "loaded", "quarantined", spec.versioned ? "unchanged / duplicates" : "duplicates"];
-    ctx.stdout.write("\n" + table(headers, rows, { align: ["left", "left", ...(spec.versioned ? ["left" as const] : []), "right", "right", "right", "right"] }) + "\n");
+    // The export's date only for a ledger (a versioned dataset), whose loaded rows are versions.
+    writeCounts(ctx.stdout, results, spec.versioned ? { column: "as of", of: (r) => r.asOf ?? "", loaded: "loaded (new or changed)", duplicates: "unchanged / duplicates" } : {});
     writeReasons(ctx.stdout, results, `promotor quarantine list --dataset ${spec.name}`);
     ctx.stdout.write(`\nwarehouse: ${ctx.warehouse} (raw.${spec.table})\n`);
   }
@@ -127,10 +133,7 @@ export const ingestCommand: Command = {
       warehouse.close();
     }
     if (results.length > 0) {
-      const rows = results.map((r) => [r.file, r.format, r.alreadyIngested ? "unchanged" : r.rowsRead, r.loaded, r.quarantined, r.duplicates]);
-      const sum = (f: (r: IngestResult) => number) => results.reduce((a, r) => a + f(r), 0);
-      rows.push(["total", "", sum((r) => r.rowsRead), sum((r) => r.loaded), sum((r) => r.quarantined), sum((r) => r.duplicates)]);
-      ctx.stdout.write("\n" + table(["file", "format", "rows", "loaded", "quarantined", "duplicates"], rows, { align: ["left", "left", "right", "right", "right", "right"] }) + "\n");
+      writeCounts(ctx.stdout, results, {});
       writeReasons(ctx.stdout, results, "promotor quarantine list");
       const unknown = new Map<string, { rows: number; suggestion: string | null }>();
       for (const r of results) {

@@ -181,6 +181,11 @@ describe("value on the sample with its customer ledger", () => {
     expect(Number(row["value_revenue.earned_new_customers"])).toBeCloseTo((100 * earned) / start, 9);
     expect(Number(row["value_revenue.earned_growth_rate"])).toBeCloseTo((100 * (retained + earned)) / start, 9);
     expect(earned).toBeGreaterThan(0);
+    // The trend's latest export gives the same revenue at risk (found in the board pack: the
+    // trend took either of two answers a customer gave on one day).
+    const trend = (await layer.load({ measures: ["value_trend.revenue_at_risk", "value_trend.annual_revenue"], timeDimensions: [{ dimension: "value_trend.as_of", granularity: "day" }], order: { "value_trend.as_of": "desc" }, limit: 1 })).data[0]!;
+    expect(Number(trend["value_trend.revenue_at_risk"])).toBeCloseTo(atRisk, 2);
+    expect(Number(trend["value_trend.annual_revenue"])).toBeCloseTo(active, 2);
   });
 
   it("each answer meets the customer as they were (the version in effect on its day)", async () => {

@@ -18,20 +18,29 @@ customers_then as (
 ),
 
 answers as (
-    {#- The linked relationship answers (only ledger customers are at risk); after dim_customer_ledger,
-        so that the big value models take DuckDB's memory one at a time. -#}
+    {#- The linked relationship answers (only ledger customers are at risk), one per customer and
+        moment: of answers at the same time the one with the highest response id, as
+        dim_customer_ledger takes the latest (an ASOF join would pick either). After
+        dim_customer_ledger, so that the big value models take DuckDB's memory one at a time. -#}
     -- depends_on: {{ ref('dim_customer_ledger') }}
-    select customer_id, answered_on, case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end as nps_category,
-        business_unit, account_manager, segment as answer_segment
+    select
+        customer_id,
+        answered_at,
+        arg_max({
+            'category': case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end,
+            'business_unit': business_unit, 'account_manager': account_manager, 'segment': segment
+        }, response_id) as answer
     from {{ ref('fct_customer_answers') }}
+    group by customer_id, answered_at
 ),
 
 latest_before as (
-    {#- The latest answer on or before the date (ASOF join: one answer per customer and date). -#}
-    select c.*, a.nps_category, a.business_unit, a.account_manager, a.answer_segment
-    from customers_then as c
+    {#- The latest answer up to the end of the export's day. -#}
+    select c.*, a.answer.category as nps_category, a.answer.business_unit as business_unit,
+        a.answer.account_manager as account_manager, a.answer.segment as answer_segment
+    from (select *, cast(as_of as timestamp) + interval 1 day as as_of_end from customers_then) as c
     asof left join answers as a
-        on a.customer_id = c.customer_id and a.answered_on <= c.as_of
+        on a.customer_id = c.customer_id and a.answered_at < c.as_of_end
 )
 
 select

@@ -55,6 +55,16 @@ describe("page versions and the changelog", () => {
     for (const f of files) expect(versionProblems(parsePage(f, readFileSync(join(projectRoot, f), "utf8")), log, real), f).toEqual([]);
     expect(pageId("pages/account-managers/index.md")).toBe("account-managers/index");
   });
+
+  it("every page shows its own build stamp (a printed page names its build)", () => {
+    const real = pagesProject(projectRoot);
+    for (const f of pageFiles(real)) {
+      const id = pageId(f);
+      // The templated page carries its family's stamp.
+      const stampOf = id.includes("[") ? id.replace(/\/\[.*$/, "/index") : id;
+      expect(readFileSync(join(projectRoot, f), "utf8"), f).toMatch(new RegExp(`from promotor\\.build_stamp where page = '(${stampOf.replace(/[/-]/g, "\\$&")}|${id.replace(/[[\]/-]/g, "\\$&")})'`));
+    }
+  });
 });
 
 describe("build stamp", () => {

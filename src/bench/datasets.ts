@@ -11,6 +11,9 @@ export interface DatasetSpec {
   responses: number;
   format: BenchFormat;
   seed: number;
+  /** Distinct customers the answers come from (promotor generate --customers): issue 23 links
+   * ten million answers to one million customers, so the bench keeps ten answers per customer. */
+  customers: number;
   /** Period of answered_at; the increment uses a later one, as a new export would. */
   start?: string;
   end?: string;
@@ -42,10 +45,14 @@ function dataFiles(dir: string, format: BenchFormat): string[] {
 export const benchHome = (root: string): string => join(root, ".promotor", "bench");
 
 export function datasetDir(home: string, spec: DatasetSpec, label = "responses"): string {
-  return join(home, "data", `${label}-${spec.format}-${spec.responses}-seed${spec.seed}`);
+  return join(home, "data", `${label}-${spec.format}-${spec.responses}-seed${spec.seed}-c${spec.customers}`);
 }
 
-const specKey = (s: DatasetSpec): string => [s.responses, s.format, s.seed, s.start ?? "", s.end ?? ""].join("|");
+const specKey = (s: DatasetSpec): string => [s.responses, s.format, s.seed, s.customers, s.start ?? "", s.end ?? ""].join("|");
+
+/** Answers per customer in the bench's data sets (issue 23: 10 million answers, 1 million customers). */
+export const ANSWERS_PER_CUSTOMER = 10;
+export const benchCustomers = (responses: number): number => Math.max(1, Math.round(responses / ANSWERS_PER_CUSTOMER));
 
 function markerKey(file: string): string | null {
   try {
@@ -66,8 +73,8 @@ export async function ensureDataset(root: string, spec: DatasetSpec, options: { 
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  options.log?.(`generating ${spec.responses.toLocaleString("en-US")} responses (${spec.format}, seed ${spec.seed}) into ${dir} …`);
-  const args = [join(root, "bin", "promotor.mjs"), "generate", "--responses", String(spec.responses), "--out", dir, "--seed", String(spec.seed), "--format", spec.format, "--quiet"];
+  options.log?.(`generating ${spec.responses.toLocaleString("en-US")} responses of ${spec.customers.toLocaleString("en-US")} customers (${spec.format}, seed ${spec.seed}) into ${dir} …`);
+  const args = [join(root, "bin", "promotor.mjs"), "generate", "--responses", String(spec.responses), "--out", dir, "--seed", String(spec.seed), "--customers", String(spec.customers), "--format", spec.format, "--quiet"];
   if (spec.start) args.push("--start", spec.start);
   if (spec.end) args.push("--end", spec.end);
   const run = await runMeasured(process.execPath, args, { cwd: root });

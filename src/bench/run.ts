@@ -1,7 +1,7 @@
 /** `promotor bench`: data sets per size, the pipeline, the incremental case and the dashboard
  * queries; returns figures that report.ts turns into tables. */
 import { join } from "node:path";
-import { BENCH_SEED, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./datasets.ts";
+import { BENCH_SEED, benchCustomers, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./datasets.ts";
 import { describeMachine, type MachineDescription } from "./machine.ts";
 import { plainRead, writeBenchWorkbook, type PlainReadFigures } from "./ingest-ratio.ts";
 import { fullLoad, incrementalLoad, ingestStep, medianPipeline, removeWarehouse, type PipelineFigures } from "./pipeline.ts";
@@ -74,14 +74,15 @@ export async function runBench(options: BenchOptions, command: string): Promise<
   const sizes: SizeResult[] = [];
   for (const responses of options.sizes) {
     options.log(`${responses.toLocaleString("en-US")} responses`);
-    const data = await ensureDataset(options.root, { responses, format: options.format, seed: BENCH_SEED }, { dir: options.dir, log: options.log });
+    const data = await ensureDataset(options.root, { responses, format: options.format, seed: BENCH_SEED, customers: benchCustomers(responses) }, { dir: options.dir, log: options.log });
     const warehouse = join(options.dir, "warehouses", `${options.format}-${responses}.duckdb`);
     // A later month than the main data set, with other response ids (other seed): new answers.
     const more =
       options.increment > 0
         ? await ensureDataset(
             options.root,
-            { responses: options.increment, format: options.format, seed: INCREMENT_SEED, start: "2026-11-01", end: "2026-11-30" },
+            // The increment's answers come from the main set's customers: returning customers.
+            { responses: options.increment, format: options.format, seed: INCREMENT_SEED, customers: benchCustomers(responses), start: "2026-11-01", end: "2026-11-30" },
             { dir: options.dir, label: "increment", log: options.log },
           )
         : null;

@@ -27,6 +27,9 @@ select
     as_of,
     case when lag(as_of) over by_date is null then date '1900-01-01' else as_of end as valid_from,
     lead(as_of) over by_date as valid_to,
-    lead(as_of) over by_date is null as is_current
+    lead(as_of) over by_date is null as is_current,
+    -- What the latest export says of leaving, on every version: an answer meets its own version
+    -- and learns its churn from the current one without a second join (fct_customer_answers).
+    last_value(churned_at) over (by_date rows between unbounded preceding and unbounded following) as current_churned_at
 from {{ ref('stg_crm__customers') }}
 window by_date as (partition by customer_id order by as_of)

@@ -21,14 +21,8 @@ with answers as (
 ),
 
 versions as (
-    select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since
+    select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since, current_churned_at
     from {{ ref('int_customer_versions') }}
-),
-
-current_versions as (
-    select customer_id, churned_at
-    from {{ ref('int_customer_versions') }}
-    where is_current
 ),
 
 window_end as (select ledger_end, churn_window_days, discount_rate from {{ ref('int_ledger_end') }})
@@ -50,13 +44,13 @@ select
     v.customer_since,
     v.version as customer_version,
     -- What the latest export knows: a churn date later than the answer's version.
-    c.churned_at,
+    v.current_churned_at as churned_at,
     a.answered_on + w.churn_window_days as window_ends_on,
     w.ledger_end,
     w.discount_rate,
-    (v.customer_since is null or v.customer_since <= a.answered_on) and (c.churned_at is null or c.churned_at > a.answered_on) as was_customer,
+    (v.customer_since is null or v.customer_since <= a.answered_on) and (v.current_churned_at is null or v.current_churned_at > a.answered_on) as was_customer,
     a.answered_on + w.churn_window_days <= w.ledger_end as is_complete,
-    coalesce(c.churned_at > a.answered_on and c.churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
+    coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
     datediff('day', v.customer_since, a.answered_on) / 365.25 as tenure_years
 from answers as a
 {# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
@@ -67,5 +61,4 @@ from answers as a
 asof join versions as v
     on v.customer_id = a.customer_id
     and a.answered_on >= v.valid_from
-inner join current_versions as c on c.customer_id = a.customer_id
 cross join window_end as w

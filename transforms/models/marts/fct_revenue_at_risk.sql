@@ -5,42 +5,47 @@
 {{ config(materialized='table', tags=['customer_value']) }}
 
 with export_dates as (
-    select distinct as_of from {{ ref('stg_crm__customers') }}
+    select list(distinct as_of) as dates from {{ ref('stg_crm__customers') }}
+),
+
+versions_at as (
+    {#- Each version at the export dates it covers (valid_from <= date < valid_to): a list filter
+        per version, linear, where a range join of dates and versions sorts both (3 s at 10M). #}
+    select
+        unnest(list_filter((select dates from export_dates), d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as as_of,
+        v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
+    from {{ ref('int_customer_versions') }} as v
 ),
 
 customers_then as (
-    select d.as_of, v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
-    from export_dates as d
-    inner join {{ ref('int_customer_versions') }} as v
-        on d.as_of >= v.valid_from and (v.valid_to is null or d.as_of < v.valid_to)
-    where (v.customer_since is null or v.customer_since <= d.as_of)
-        and (v.churned_at is null or v.churned_at > d.as_of)
+    {#- The customers the ledger then had, and the end of the export's day as a moment (time,
+        response id) that sorts after every answer of that day. #}
+    select *, {'at': cast(as_of as timestamp) + interval 1 day, 'response_id': ''} as as_of_end
+    from versions_at
+    where (customer_since is null or customer_since <= as_of)
+        and (churned_at is null or churned_at > as_of)
 ),
 
 answers as (
-    {#- The linked relationship answers (only ledger customers are at risk), one per customer and
-        moment: of answers at the same time the one with the highest response id, as
-        dim_customer_ledger takes the latest (an ASOF join would pick either). After
-        dim_customer_ledger, so that the big value models take DuckDB's memory one at a time. -#}
+    {#- The linked relationship answers (only ledger customers are at risk), each at its moment
+        (time, response id): of answers at the same time the ASOF join below takes the one with
+        the highest response id, as dim_customer_ledger takes the latest, without grouping
+        millions of answers first. After dim_customer_ledger, so that the big value models take
+        DuckDB's memory one at a time. #}
     -- depends_on: {{ ref('dim_customer_ledger') }}
-    select
-        customer_id,
-        answered_at,
-        arg_max({
-            'category': case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end,
-            'business_unit': business_unit, 'account_manager': account_manager, 'segment': segment
-        }, response_id) as answer
+    select customer_id, {'at': answered_at, 'response_id': response_id} as moment,
+        is_promoter, is_passive, business_unit, account_manager, segment
     from {{ ref('fct_customer_answers') }}
-    group by customer_id, answered_at
 ),
 
 latest_before as (
-    {#- The latest answer up to the end of the export's day. -#}
-    select c.*, a.answer.category as nps_category, a.answer.business_unit as business_unit,
-        a.answer.account_manager as account_manager, a.answer.segment as answer_segment
-    from (select *, cast(as_of as timestamp) + interval 1 day as as_of_end from customers_then) as c
+    {#- The latest answer up to the end of the export's day. #}
+    select c.*,
+        case when a.is_promoter = 1 then 'promoter' when a.is_passive = 1 then 'passive' when a.customer_id is not null then 'detractor' end as nps_category,
+        a.business_unit, a.account_manager, a.segment as answer_segment
+    from customers_then as c
     asof left join answers as a
-        on a.customer_id = c.customer_id and a.answered_at < c.as_of_end
+        on a.customer_id = c.customer_id and a.moment < c.as_of_end
 )
 
 select

@@ -10,11 +10,6 @@
     date every change of an older export at the day it was built. Keys, dates, the amount and
     the two codes only: the lineage stays in raw. -#}
 {{ config(materialized='table', tags=['customer_value']) }}
-{#- The value models start after the follow-up and customer models: at 10 million answers and
-    millions of ledger rows, side by side they ran out of DuckDB's 1 GB (docs/benchmarks.md,
-    round 12). Only the order; neither is read. #}
--- depends_on: {{ ref('int_case_customers') }}
--- depends_on: {{ ref('dim_customers') }}
 
 select
     customer_id,

@@ -1,6 +1,7 @@
 import { environmentError } from "../lib/warehouse-errors.ts";
 import { errorMessage, PromotorError } from "../lib/errors.ts";
 import { projectRoot, resolveWarehouse } from "../lib/paths.ts";
+import { resolveEngine } from "../engine/settings.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { commands } from "./registry.ts";
 
@@ -40,7 +41,7 @@ function usage(): string {
   ].join("\n");
 }
 
-const GLOBAL_OPTIONS = "Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb).";
+const GLOBAL_OPTIONS = "Every command takes --warehouse PATH (env PROMOTOR_WAREHOUSE, default warehouse/promotor.duckdb) and --engine duckdb|trino (env PROMOTOR_ENGINE, promotor.yaml engine:, default duckdb).";
 
 function usageLines(c: Pick<Command, "name" | "usage">): string[] {
   return c.usage.split("\n").flatMap((u) => wrap(u.trim(), HELP_WIDTH, " ".repeat(12 + c.name.length), "  promotor "));
@@ -57,10 +58,11 @@ function findCommand(name: string): Command {
   return command;
 }
 
-/** Pulls the global --warehouse option out of argv, wherever it stands. */
-export function splitGlobalOptions(argv: string[]): { warehouse: string | undefined; rest: string[] } {
+/** Pulls the global --warehouse and --engine options out of argv, wherever they stand. */
+export function splitGlobalOptions(argv: string[]): { warehouse: string | undefined; engine?: string; rest: string[] } {
   const rest: string[] = [];
   let warehouse: string | undefined;
+  let engine: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--warehouse") {
@@ -68,14 +70,23 @@ export function splitGlobalOptions(argv: string[]): { warehouse: string | undefi
       if (warehouse === undefined) throw new PromotorError("--warehouse needs a path", { hint: "promotor --warehouse warehouse/promotor.duckdb build" });
     } else if (arg.startsWith("--warehouse=")) {
       warehouse = arg.slice("--warehouse=".length);
+    } else if (arg === "--engine") {
+      engine = argv[++i];
+      if (engine === undefined) throw new PromotorError("--engine needs a name", { hint: "promotor --engine duckdb|trino <command>" });
+    } else if (arg.startsWith("--engine=")) {
+      engine = arg.slice("--engine=".length);
     } else rest.push(arg);
   }
-  return { warehouse, rest };
+  return engine === undefined ? { warehouse, rest } : { warehouse, engine, rest };
 }
+
+/** Commands that run on the Trino engine in this version. The others refuse it rather than
+ * quietly use the DuckDB file while promotor.yaml or --engine says Trino. */
+const TRINO_COMMANDS = new Set(["trino", "token"]);
 
 export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "stderr"> = process): Promise<number> {
   try {
-    const { warehouse, rest } = splitGlobalOptions(argv);
+    const { warehouse, engine, rest } = splitGlobalOptions(argv);
     const [name, ...args] = rest;
     const asksHelp = (a: string): boolean => a === "--help" || a === "-h";
     if (name === "help" && args[0] !== undefined) {
@@ -91,6 +102,13 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
     if (args.some(asksHelp)) {
       io.stdout.write(commandUsage(command) + "\n");
       return 0;
+    }
+    const settings = resolveEngine(projectRoot, engine);
+    if (settings.engine === "trino" && !TRINO_COMMANDS.has(command.name)) {
+      throw new PromotorError(`promotor ${command.name} does not run on the Trino engine yet (engine from ${engine !== undefined ? "--engine" : process.env["PROMOTOR_ENGINE"] ? "PROMOTOR_ENGINE" : "promotor.yaml"}); on Trino this version has: ${[...TRINO_COMMANDS].join(", ")}`, {
+        hint: "run it on DuckDB (--engine duckdb, or remove engine: trino from promotor.yaml); docs/trino.md says what the Trino engine covers so far",
+        exitCode: 3,
+      });
     }
     const ctx: CommandContext = { warehouse: resolveWarehouse(warehouse), root: projectRoot, ...io };
     return await command.run(args, ctx);

@@ -99,6 +99,12 @@ const entries: readonly LazyCommand[] = [
     load: async () => (await import("./commands/pages.ts")).pagesCommand,
   },
   {
+    name: "trino",
+    summary: "a local single-node Trino 476 with an Iceberg catalog, for the Trino engine (development, tests, CI)",
+    usage: "trino start [--port 8080] [--heap 3G] [--timeout 120] | trino stop | trino status",
+    load: async () => (await import("./commands/trino.ts")).trinoCommand,
+  },
+  {
     name: "bench",
     summary: "benchmarks: ingest, dbt build, incremental build, dashboard queries vs hand SQL, the dashboards' Evidence build",
     usage: "bench [--responses N...] [--format csv|parquet] [--repeat 10] [--runs 3] [--increment 100k|0] [--no-queries] [--no-pages] [--no-customers] [--no-contacts] [--dir DIR] [--update-docs]",

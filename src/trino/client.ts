@@ -1,0 +1,139 @@
+/** Queries on Trino through presto-client (the client Cube's Trino driver and Evidence's Trino
+ * connector use too), with a hard time limit and errors for people: an unreachable server, wrong
+ * credentials, a missing catalog or schema and a query timeout each say the host, the cause and
+ * the fix within seconds. */
+import { createRequire } from "node:module";
+import { PromotorError } from "../lib/errors.ts";
+import { describeTrino, type TrinoSettings } from "../engine/settings.ts";
+
+interface PrestoColumn {
+  name: string;
+  type: string;
+}
+interface PrestoError {
+  message?: string;
+  code?: number | string;
+  errorName?: string;
+  errorType?: string;
+  error?: PrestoError | { code?: string; message?: string };
+}
+interface PrestoClient {
+  execute(opts: {
+    query: string;
+    catalog?: string;
+    schema?: string;
+    timeout?: number;
+    data?: (error: unknown, rows: unknown[][], columns: PrestoColumn[]) => void;
+    columns?: (error: unknown, columns: PrestoColumn[]) => void;
+    success: (error: unknown) => void;
+    error: (error: PrestoError) => void;
+  }): void;
+}
+type PrestoClientClass = new (options: Record<string, unknown>) => PrestoClient;
+
+// A CommonJS package without types: loaded through require, typed at this boundary.
+const { Client } = createRequire(import.meta.url)("presto-client") as { Client: PrestoClientClass };
+
+export interface TrinoQueryOptions {
+  /** Seconds, default the settings' query timeout. */
+  timeoutSeconds?: number;
+  /** Run without the default schema (for CREATE SCHEMA before it exists). */
+  withoutSchema?: boolean;
+}
+
+export type TrinoRow = Record<string, unknown>;
+
+/** How often the client polls a running query: presto-client's default 800 ms (Cube's 2 s and
+ * more) makes every small statement of a build cost most of a second. */
+const CHECK_INTERVAL_MS = 50;
+
+export function trinoClient(t: TrinoSettings, options: TrinoQueryOptions = {}): PrestoClient {
+  return new Client({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    catalog: t.catalog,
+    ...(options.withoutSchema ? {} : { schema: t.schema }),
+    source: "promotor",
+    engine: "trino",
+    checkInterval: CHECK_INTERVAL_MS,
+    timeout: options.timeoutSeconds ?? t.queryTimeoutSeconds,
+    ...(t.password !== undefined ? { basic_auth: { user: t.user, password: t.password } } : {}),
+    ...(t.tls ? { ssl: { rejectUnauthorized: true } } : {}),
+  });
+}
+
+/** The cause and fix of a failed Trino call, for people. */
+export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, timeoutSeconds: number): PromotorError {
+  const where = describeTrino(t);
+  const inner = (error.error ?? {}) as { code?: string; message?: string };
+  const text = `${error.message ?? ""} ${inner.message ?? ""}`.trim();
+  const code = inner.code ?? (typeof error.code === "string" ? error.code : undefined);
+  if (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENOTFOUND" || code === "ECONNRESET" || code === "EAI_AGAIN") {
+    return new PromotorError(`Trino at ${where} is unreachable (${code})`, {
+      hint: t.host === "127.0.0.1" || t.host === "localhost" ? "start the local server: promotor trino start (or set trino.host and trino.port in promotor.yaml)" : `check trino.host and trino.port in promotor.yaml and that ${t.host}:${t.port} is reachable from here`,
+    });
+  }
+  if (/query timed out/.test(text)) {
+    return new PromotorError(`Trino at ${where} did not answer within ${timeoutSeconds} s: ${sql.replace(/\s+/g, " ").slice(0, 120)}`, {
+      hint: "raise trino.query_timeout in promotor.yaml for a large build, or see the query in Trino's web UI (its queue, a blocked worker)",
+    });
+  }
+  if (error.code === 401 || /401|Unauthorized|Authentication failed|Access Denied: Invalid credentials/i.test(text)) {
+    return new PromotorError(`Trino at ${where} refused the credentials of user ${t.user}`, {
+      hint: "check trino.user in promotor.yaml and PROMOTOR_TRINO_PASSWORD (a password needs TLS: PROMOTOR_TRINO_TLS=1)",
+    });
+  }
+  if (/Catalog '?[^']*'? (not found|does not exist)/i.test(text) || error.errorName === "CATALOG_NOT_FOUND") {
+    return new PromotorError(`Trino at ${where} has no catalog "${t.catalog}": ${text}`, {
+      hint: "set trino.catalog in promotor.yaml to an Iceberg catalog the server has (SHOW CATALOGS), or ask its administrators for one (docs/trino.md)",
+    });
+  }
+  if (/Schema '?[^']*'? (not found|does not exist)/i.test(text) || error.errorName === "SCHEMA_NOT_FOUND") {
+    return new PromotorError(`Trino at ${where} has no schema "${t.catalog}.${t.schema}": ${text}`, {
+      hint: `create it (CREATE SCHEMA ${t.catalog}.${t.schema}), which promotor ingest does where the user may, or set trino.schema in promotor.yaml`,
+    });
+  }
+  if (/Access Denied/i.test(text)) {
+    return new PromotorError(`Trino at ${where} denied user ${t.user}: ${text}`, { hint: "docs/trino.md lists the privileges Promotor needs on its schema" });
+  }
+  return new PromotorError(`Trino at ${where} failed: ${text || JSON.stringify(error)}${error.errorName ? ` (${error.errorName})` : ""}\n  query: ${sql.replace(/\s+/g, " ").slice(0, 200)}`, {
+    hint: "the message above is Trino's own; fix the statement or the data it names",
+  });
+}
+
+/** Runs one statement and returns its rows as objects keyed by column name. */
+export function trinoQuery(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<TrinoRow[]> {
+  const timeoutSeconds = options.timeoutSeconds ?? t.queryTimeoutSeconds;
+  const client = trinoClient(t, options);
+  return new Promise((resolve, reject) => {
+    const rows: TrinoRow[] = [];
+    let names: string[] = [];
+    client.execute({
+      query: sql,
+      timeout: timeoutSeconds,
+      columns: (_e, columns) => (names = columns.map((c) => c.name)),
+      data: (_e, data, columns) => {
+        if (columns) names = columns.map((c) => c.name);
+        for (const values of data) rows.push(Object.fromEntries(names.map((n, i) => [n, values[i]])));
+      },
+      success: () => resolve(rows),
+      error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
+    });
+  });
+}
+
+/** Whether the configured catalog and schema exist for this user: one query, which fails with
+ * the cause (unreachable, credentials, catalog, schema, timeout) when they don't. */
+export async function checkTrino(t: TrinoSettings, timeoutSeconds = 10): Promise<{ tables: number }> {
+  const [row] = await trinoQuery(
+    t,
+    `SELECT (SELECT count(*) FROM ${t.catalog}.information_schema.schemata WHERE schema_name = '${t.schema}') AS schemas,
+            (SELECT count(*) FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${t.schema}') AS tables`,
+    { timeoutSeconds, withoutSchema: true },
+  );
+  if (Number(row?.["schemas"] ?? 0) === 0) {
+    throw trinoError(t, { message: `Schema '${t.schema}' does not exist in catalog '${t.catalog}'`, errorName: "SCHEMA_NOT_FOUND" }, `SHOW SCHEMAS FROM ${t.catalog}`, timeoutSeconds);
+  }
+  return { tables: Number(row?.["tables"] ?? 0) };
+}

@@ -80,9 +80,10 @@ export function splitGlobalOptions(argv: string[]): { warehouse: string | undefi
   return engine === undefined ? { warehouse, rest } : { warehouse, engine, rest };
 }
 
-/** Commands that run on the Trino engine in this version. The others refuse it rather than
- * quietly use the DuckDB file while promotor.yaml or --engine says Trino. */
-const TRINO_COMMANDS = new Set(["trino", "token"]);
+/** Commands that need no warehouse, the same on either engine. The others run on Trino through
+ * src/engine/trino-commands.ts, or refuse it rather than quietly use the DuckDB file while
+ * promotor.yaml or --engine says Trino. */
+const ENGINE_FREE_COMMANDS = new Set(["trino", "token"]);
 
 export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "stderr"> = process): Promise<number> {
   try {
@@ -104,11 +105,18 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
       return 0;
     }
     const settings = resolveEngine(projectRoot, engine);
-    if (settings.engine === "trino" && !TRINO_COMMANDS.has(command.name)) {
-      throw new PromotorError(`promotor ${command.name} does not run on the Trino engine yet (engine from ${engine !== undefined ? "--engine" : process.env["PROMOTOR_ENGINE"] ? "PROMOTOR_ENGINE" : "promotor.yaml"}); on Trino this version has: ${[...TRINO_COMMANDS].join(", ")}`, {
-        hint: "run it on DuckDB (--engine duckdb, or remove engine: trino from promotor.yaml); docs/trino.md says what the Trino engine covers so far",
-        exitCode: 3,
-      });
+    if (settings.engine === "trino" && !ENGINE_FREE_COMMANDS.has(command.name)) {
+      const { TRINO_COMMANDS, journalPath } = await import("../engine/trino-commands.ts");
+      const onTrino = TRINO_COMMANDS[command.name];
+      if (!onTrino) {
+        throw new PromotorError(`promotor ${command.name} does not run on the Trino engine yet (engine from ${engine !== undefined ? "--engine" : process.env["PROMOTOR_ENGINE"] ? "PROMOTOR_ENGINE" : "promotor.yaml"}); on Trino this version has: ${[...Object.keys(TRINO_COMMANDS), ...ENGINE_FREE_COMMANDS].join(", ")}`, {
+          hint: "run it on DuckDB (--engine duckdb, or remove engine: trino from promotor.yaml); docs/trino.md says what the Trino engine covers so far",
+          exitCode: 3,
+        });
+      }
+      // The journal: raw data as DuckDB validated it, before it is published to Trino.
+      const journal = warehouse !== undefined || process.env["PROMOTOR_WAREHOUSE"] ? resolveWarehouse(warehouse) : journalPath(projectRoot);
+      return await onTrino(args, { warehouse: journal, root: projectRoot, ...io }, settings.trino);
     }
     const ctx: CommandContext = { warehouse: resolveWarehouse(warehouse), root: projectRoot, ...io };
     return await command.run(args, ctx);

@@ -35,13 +35,25 @@ function parseEngine(value: unknown, from: string): EngineName {
   throw new PromotorError(`${from}: unknown engine "${String(value)}"`, { hint: `one of: ${ENGINES.join(", ")} (duckdb is the default)` });
 }
 
+/** Environment variables that override promotor.yaml's trino section (for CI, containers and
+ * tests): the same names the dbt profile reads (transforms/profiles.yml). */
+export const TRINO_ENV: Readonly<Record<"host" | "port" | "catalog" | "schema" | "user", string>> = {
+  host: "PROMOTOR_TRINO_HOST",
+  port: "PROMOTOR_TRINO_PORT",
+  catalog: "PROMOTOR_TRINO_CATALOG",
+  schema: "PROMOTOR_TRINO_SCHEMA",
+  user: "PROMOTOR_TRINO_USER",
+};
+
 function trinoSection(raw: unknown, env: NodeJS.ProcessEnv): TrinoSettings {
   if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) {
     throw new PromotorError(`${SETTINGS_FILE}: trino must be a section (host, port, catalog, schema, user)`, { file: SETTINGS_FILE, hint: "trino:\n    host: 127.0.0.1\n    port: 8080" });
   }
-  const section = (raw ?? {}) as Record<string, unknown>;
+  const fromFile = (raw ?? {}) as Record<string, unknown>;
+  const section: Record<string, unknown> = { ...fromFile };
+  for (const [key, name] of Object.entries(TRINO_ENV)) if (env[name]) section[key] = env[name];
   const known = new Set(["host", "port", "catalog", "schema", "user", "query_timeout"]);
-  for (const key of Object.keys(section)) {
+  for (const key of Object.keys(fromFile)) {
     if (key === "password") {
       throw new PromotorError(`${SETTINGS_FILE}: trino.password is not read from the file`, { file: SETTINGS_FILE, hint: "remove it and set PROMOTOR_TRINO_PASSWORD in the environment (a password does not belong in git)" });
     }

@@ -159,6 +159,10 @@ export function writeTrinoConfig(paths: LocalTrinoPaths, options: LocalTrinoOpti
       "fs.native-local.enabled=true",
       `local.location=${paths.warehouse}`,
       "iceberg.file-format=PARQUET",
+      // Ingest commits Parquet files that DuckDB validated and wrote into a table in one
+      // Iceberg snapshot (ALTER TABLE ... EXECUTE add_files): rows that were never parsed by
+      // Trino, exactly as DuckDB typed them.
+      "iceberg.add-files-procedure.enabled=true",
     ],
   };
   for (const [name, lines] of Object.entries(files)) writeFileSync(join(paths.etc, name), lines.join("\n") + "\n");

@@ -61,8 +61,8 @@ describe("--engine on the command line", () => {
 
   it("a command that does not run on Trino refuses it (exit 3) instead of using the DuckDB file", async () => {
     const c = capture();
-    expect(await main(["--engine", "trino", "build"], c.io)).toBe(3);
-    expect(c.err()).toMatch(/promotor build does not run on the Trino engine yet \(engine from --engine\)[\s\S]*fix: run it on DuckDB/);
+    expect(await main(["--engine", "trino", "serve"], c.io)).toBe(3);
+    expect(c.err()).toMatch(/promotor serve does not run on the Trino engine yet \(engine from --engine\)[\s\S]*fix: run it on DuckDB/);
     const e = capture();
     expect(await main(["status", "--engine", "oracle"], e.io)).toBe(2);
     expect(e.err()).toContain('unknown engine "oracle"');

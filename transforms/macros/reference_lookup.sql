@@ -42,7 +42,7 @@
     out from the reference data (same values as the LEFT JOIN on the three booleans it replaces). -#}
 {% macro relationship_profile_lookup(attribute) -%}
     {%- if execute -%}
-        {%- set rows = run_query("select satisfaction_strong, trust_strong, love_strong, " ~ attribute ~ " from " ~ ref('stg_reference__relationship_profiles') ~ " where satisfaction_strong is not null and trust_strong is not null and love_strong is not null order by all") -%}
+        {%- set rows = run_query("select satisfaction_strong, trust_strong, love_strong, " ~ attribute ~ " from " ~ ref('stg_reference__relationship_profiles') ~ " where satisfaction_strong is not null and trust_strong is not null and love_strong is not null order by 1, 2, 3") -%}
         {%- if rows | length == 0 -%}
             cast(null as varchar)
         {%- else -%}

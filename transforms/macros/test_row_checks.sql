@@ -39,19 +39,19 @@
     {%- set rows_expr = rows_reconcile.get('rows', 'count(*)') -%}
     {%- set staged = "(select " ~ rows_reconcile['expected'] ~ " as rows_expected from " ~ get_where_subquery(rows_reconcile['staged']) ~ ") as staged_rows" -%}
 {%- endif -%}
-{%- if scan == 'single' and (row_checks or rows_reconcile is not none) -%}
+{%- if row_checks_scan(scan) == 'single' and (row_checks or rows_reconcile is not none) -%}
     {%- set names = [] -%}{%- set counts = [] -%}{%- set details = [] -%}{%- set aggregates = [] -%}
     {%- if rows_reconcile is not none -%}
         {%- do aggregates.append(rows_expr ~ " as rows_in_model") -%}
         {%- do names.append("'rows_reconcile'") -%}
         {%- do counts.append("cast(rows_in_model is distinct from rows_expected as bigint)") -%}
-        {%- do details.append("format('{} in the model, {} expected', rows_in_model, rows_expected)") -%}
+        {%- do details.append("cast(rows_in_model as varchar) || ' in the model, ' || cast(rows_expected as varchar) || ' expected'") -%}
     {%- endif -%}
     {%- for name, failing in row_checks -%}
         {%- do aggregates.append("count_if(" ~ failing ~ ") as check_" ~ loop.index) -%}
         {%- do names.append("'" ~ name ~ "'") -%}
         {%- do counts.append("check_" ~ loop.index) -%}
-        {%- do details.append("null::varchar") -%}
+        {%- do details.append("cast(null as varchar)") -%}
     {%- endfor -%}
     {%- do branches.append(
         "select unnest([" ~ names | join(', ') ~ "]) as failed_check, unnest([" ~ counts | join(', ') ~ "]) as failing_rows, unnest([" ~ details | join(', ') ~ "]) as detail"
@@ -60,15 +60,15 @@
 {%- else -%}
     {%- if rows_reconcile is not none -%}
         {%- do branches.append(
-            "select 'rows_reconcile' as failed_check, cast(rows_in_model is distinct from rows_expected as bigint) as failing_rows, format('{} in the model, {} expected', rows_in_model, rows_expected) as detail"
+            "select 'rows_reconcile' as failed_check, cast(rows_in_model is distinct from rows_expected as bigint) as failing_rows, cast(rows_in_model as varchar) || ' in the model, ' || cast(rows_expected as varchar) || ' expected' as detail"
             ~ " from (select " ~ rows_expr ~ " as rows_in_model from " ~ model ~ ") as model_rows, " ~ staged) -%}
     {%- endif -%}
     {%- for name, failing in row_checks -%}
-        {%- do branches.append("select '" ~ name ~ "' as failed_check, count(*) as failing_rows, null::varchar as detail from " ~ model ~ " where " ~ failing) -%}
+        {%- do branches.append("select '" ~ name ~ "' as failed_check, count(*) as failing_rows, cast(null as varchar) as detail from " ~ model ~ " where " ~ failing) -%}
     {%- endfor -%}
 {%- endif -%}
 {%- for column in unique -%}
-    {%- do branches.append("select 'unique(" ~ column ~ ")' as failed_check, count(*) as failing_rows, null::varchar as detail from (select " ~ column ~ " from " ~ model ~ " where " ~ column ~ " is not null group by " ~ column ~ " having count(*) > 1)") -%}
+    {%- do branches.append("select 'unique(" ~ column ~ ")' as failed_check, count(*) as failing_rows, cast(null as varchar) as detail from (select " ~ column ~ " from " ~ model ~ " where " ~ column ~ " is not null group by " ~ column ~ " having count(*) > 1)") -%}
 {%- endfor -%}
 {#- unique, after a build that tested ingestions up to N grouping only the values of rows with a
     newer `ingestion column` (macros/test_unique_across_ingestions.sql: a new duplicate needs a
@@ -76,7 +76,7 @@
 {%- set tested = tested_through_ingestion() -%}
 {%- for column, ingestion_column in unique_across_ingestions.items() -%}
     {%- set newer = (" and " ~ column ~ " in (select " ~ column ~ " from " ~ model ~ " where " ~ ingestion_column ~ " > " ~ tested ~ ")") if tested > 0 else "" -%}
-    {%- do branches.append("select 'unique(" ~ column ~ ")' as failed_check, count(*) as failing_rows, null::varchar as detail from (select " ~ column ~ " from " ~ model ~ " where " ~ column ~ " is not null" ~ newer ~ " group by " ~ column ~ " having count(*) > 1)") -%}
+    {%- do branches.append("select 'unique(" ~ column ~ ")' as failed_check, count(*) as failing_rows, cast(null as varchar) as detail from (select " ~ column ~ " from " ~ model ~ " where " ~ column ~ " is not null" ~ newer ~ " group by " ~ column ~ " having count(*) > 1)") -%}
 {%- endfor -%}
 select failed_check, failing_rows, detail
 from (

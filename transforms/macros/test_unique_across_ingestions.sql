@@ -30,12 +30,12 @@ sources as (
 
 found_in as (
     -- Oldest ingestion first, so the message is the same on every run and machine.
-    select unique_field, string_agg('#' || ingestion_id || ' ' || source_file, ', ' order by ingestion_id) as found_in
+    select unique_field, {{ ordered_string_agg("'#' || cast(ingestion_id as varchar) || ' ' || source_file", "', '", 'ingestion_id') }} as found_in
     from sources
     group by 1
 )
 
 select duplicated.unique_field, duplicated.n_records, found_in.found_in
 from duplicated
-left join found_in using (unique_field)
+left join found_in on found_in.unique_field = duplicated.unique_field
 {% endtest %}

@@ -20,7 +20,7 @@ select 'dim_customer_ledger rows' as what, l.n as expected, r.n as actual from l
 union all
 select 'fct_customer_answers rows', e.n, a.n from expected_answers e, answer_rows a where e.n <> a.n
 union all
-select 'ingestion ' || ingestion_id || ' rows_read', rows_read, rows_loaded + rows_quarantined + rows_duplicate + rows_replayed from ingestions
+select 'ingestion ' || cast(ingestion_id as varchar) || ' rows_read', rows_read, rows_loaded + rows_quarantined + rows_duplicate + rows_replayed from ingestions
 where rows_read <> rows_loaded + rows_quarantined + rows_duplicate + rows_replayed
 union all
-select 'ingestion ' || ingestion_id || ' rows_loaded', rows_loaded, loaded_rows from ingestions where rows_loaded <> loaded_rows
+select 'ingestion ' || cast(ingestion_id as varchar) || ' rows_loaded', rows_loaded, loaded_rows from ingestions where rows_loaded <> loaded_rows

@@ -13,7 +13,8 @@ with responses as (
 strengths as (
     select
         *,
-        (krs_satisfaction + krs_trust + krs_love) / 3.0 as krs_score,
+        {#- A double divisor: Trino divides an integer by the decimal literal 3.0 to one decimal (7.3 for 22 / 3), DuckDB to a double (the engine parity test, tests/trino). #}
+        (krs_satisfaction + krs_trust + krs_love) / 3e0 as krs_score,
         krs_satisfaction >= {{ var('krs_strong_min') }} as satisfaction_strong,
         krs_trust >= {{ var('krs_strong_min') }} as trust_strong,
         krs_love >= {{ var('krs_strong_min') }} as love_strong

@@ -32,8 +32,11 @@ new_texts as (
 words as (
     select distinct language, recommend_reason, word
     from (
-        select language, recommend_reason, unnest(string_split_regex(lower(recommend_reason), '[^[:alpha:]]+')) as word
+        {#- Words: runs of the letters a-z of the lower-cased text (RE2's [:alpha:] is ASCII too,
+            and Java's regular expressions on Trino read [^a-z] the same way). #}
+        select language, recommend_reason, word
         from new_texts
+        cross join unnest({{ regexp_split('lower(recommend_reason)', "'[^a-z]+'") }}) as split (word)
     )
 ),
 

@@ -99,8 +99,8 @@ select
     *,
     status <> 'closed' as is_open,
     status <> 'closed' and as_of > due_at as is_overdue,
-    case when status <> 'closed' then date_diff('second', created_at, as_of) / 3600.0 end as open_hours,
-    date_diff('second', created_at, first_action_at) / 3600.0 as hours_to_first_action,
-    date_diff('second', created_at, closed_at) / 3600.0 as hours_to_close,
+    case when status <> 'closed' then date_diff('second', created_at, as_of) / 3600e0 end as open_hours,
+    date_diff('second', created_at, first_action_at) / 3600e0 as hours_to_first_action,
+    date_diff('second', created_at, closed_at) / 3600e0 as hours_to_close,
     case when closed_at is not null then closed_at <= due_at end as closed_within_sla
 from cases

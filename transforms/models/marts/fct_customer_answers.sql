@@ -51,7 +51,7 @@ select
     (v.customer_since is null or v.customer_since <= a.answered_on) and (v.current_churned_at is null or v.current_churned_at > a.answered_on) as was_customer,
     a.answered_on + w.churn_window_days <= w.ledger_end as is_complete,
     coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
-    datediff('day', v.customer_since, a.answered_on) / 365.25 as tenure_years
+    datediff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years
 from answers as a
 {# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
     sorts, and spills, where a hash join would hold millions of versions in memory: at 10 million

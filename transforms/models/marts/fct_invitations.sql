@@ -59,7 +59,7 @@ open_cases as (
 ruled as (
     select
         i.*,
-        datediff('second', i.previous_sent_at, i.sent_at) / 86400.0 as days_since_previous,
+        datediff('second', i.previous_sent_at, i.sent_at) / 86400e0 as days_since_previous,
         {{ contact_gap_days('i.survey_type', 'i.touchpoint') }} as gap_days,
         case
             when i.previous_sent_at is not null and datediff('second', i.previous_sent_at, i.sent_at) < 86400 * {{ contact_gap_days('i.survey_type', 'i.touchpoint') }} then 'min_days_between'

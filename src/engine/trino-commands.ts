@@ -1,0 +1,128 @@
+/** The commands on the Trino engine (issue 25). Raw-changing commands run on the DuckDB journal
+ * exactly as on the DuckDB engine (the same validation, quarantine, replay and counts), then
+ * publish what is new to Iceberg (src/trino/publish.ts); `build` publishes, then runs the same
+ * dbt project with dbt-trino. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { caseRulesEnv, readFollowUp } from "../cases/config.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { readValue, valueEnv } from "../customers/config.ts";
+import { startDbt } from "../dbt/run.ts";
+import { contactRulesEnv, readContactRules } from "../invitations/rules.ts";
+import { openWarehouse } from "../lib/duckdb.ts";
+import { PromotorError } from "../lib/errors.ts";
+import { formatDuration, table } from "../lib/format.ts";
+import { checkTrino } from "../trino/client.ts";
+import { localTrinoPaths } from "../trino/local.ts";
+import { publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
+import { describeTrino, type TrinoSettings } from "./settings.ts";
+
+/** The DuckDB file that journals raw data for Trino when --warehouse and PROMOTOR_WAREHOUSE
+ * name none: beside the local server's files. */
+export const journalPath = (root: string): string => join(localTrinoPaths(root).home, "journal.duckdb");
+
+/** Where DuckDB writes Parquet for Trino to commit. The local server (loopback) reads its own
+ * data directory; a remote Trino needs a location both machines see (not built yet: docs/trino.md). */
+export function stagingArea(root: string, t: TrinoSettings): StagingArea {
+  if (t.host === "127.0.0.1" || t.host === "localhost") return { dir: localTrinoPaths(root).warehouse, uri: "local:///" };
+  throw new PromotorError(`publishing raw data to a remote Trino (${describeTrino(t)}) needs a staging location both machines see, which this version does not have`, {
+    hint: "use the local server (promotor trino start) for now; docs/trino.md describes the remote setup",
+    exitCode: 3,
+  });
+}
+
+/** The environment dbt-trino's profile reads (transforms/profiles.yml, output trino). */
+export function trinoDbtEnv(t: TrinoSettings): Record<string, string> {
+  return {
+    PROMOTOR_TRINO_HOST: t.host,
+    PROMOTOR_TRINO_PORT: String(t.port),
+    PROMOTOR_TRINO_USER: t.user,
+    PROMOTOR_TRINO_CATALOG: t.catalog,
+    PROMOTOR_TRINO_SCHEMA: t.schema,
+    PROMOTOR_TRINO_TLS: t.tls ? "1" : "0",
+    ...(t.password !== undefined ? { PROMOTOR_TRINO_PASSWORD: t.password } : {}),
+  };
+}
+
+export async function publishJournal(journal: string, t: TrinoSettings, ctx: Pick<CommandContext, "root" | "stderr">): Promise<PublishResult | null> {
+  if (!existsSync(journal)) return null;
+  const db = await openWarehouse(journal);
+  try {
+    const started = performance.now();
+    const result = await publishRaw(db.connection, t, stagingArea(ctx.root, t));
+    const appended = Object.entries(result.appended).filter(([, n]) => n > 0);
+    ctx.stderr.write(
+      `published to ${t.catalog}.${rawSchema(t)} on ${t.host}:${t.port} through ingestion #${result.throughIngestion}` +
+        `${appended.length > 0 ? `: ${appended.map(([table, n]) => `${n.toLocaleString("en-US")} ${table}`).join(", ")}` : ": nothing new"}` +
+        `${result.orphansDeleted > 0 ? `; removed ${result.orphansDeleted.toLocaleString("en-US")} rows of an earlier publish that did not finish` : ""} (${formatDuration(performance.now() - started)})\n`,
+    );
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/** A raw-changing command: the DuckDB command on the journal, then the publish (also after a
+ * failure: what the command committed is published, what it did not is not there). */
+function onJournal(load: () => Promise<Command>) {
+  return async (args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> => {
+    await checkTrino(t).catch(async (error: unknown) => {
+      // The schema is created by the first publish; anything else (unreachable, credentials,
+      // catalog) stops here, before the journal changes.
+      if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
+    });
+    const command = await load();
+    const code = await command.run(args, ctx);
+    await publishJournal(ctx.warehouse, t, ctx);
+    return code;
+  };
+}
+
+async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> {
+  const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, exclude: { type: "string" }, verbose: { type: "boolean" } } });
+  await checkTrino(t).catch((error: unknown) => {
+    if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
+  });
+  const published = await publishJournal(ctx.warehouse, t, ctx);
+  if (!published) throw new PromotorError(`nothing to build on Trino: no journal at ${ctx.warehouse}`, { hint: "promotor --engine trino ingest <exports> first" });
+  const dbtArgs = ["build", "--target", "trino"];
+  if (values["full-refresh"]) dbtArgs.push("--full-refresh");
+  if (values.select) dbtArgs.push("--select", values.select);
+  if (values.exclude) dbtArgs.push("--exclude", values.exclude);
+  ctx.stderr.write(`dbt build on ${describeTrino(t)}\n`);
+  const dbt = startDbt({ warehouse: ctx.warehouse });
+  try {
+    const result = await dbt.run(dbtArgs, {
+      // A partial build tests what it built: not a test that also reads a model left out.
+      env: { ...trinoDbtEnv(t), ...(values.select ? { DBT_INDIRECT_SELECTION: "cautious" } : {}), PROMOTOR_TESTED_THROUGH_INGESTION: "0", ...caseRulesEnv(readFollowUp(ctx.root)), ...valueEnv(readValue(ctx.root)), ...contactRulesEnv(readContactRules(ctx.root)) },
+      onLine: (line) => {
+        if (values.verbose) return void ctx.stderr.write(`${line}\n`);
+        if (/ of \d+ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
+      },
+    });
+    const rows = (["seed", "model", "test"] as const).map((kind) => {
+      const nodes = result.nodes.filter((n) => n.resourceType === kind);
+      const ok = nodes.filter((n) => n.status === "success" || n.status === "pass").length;
+      const failed = nodes.filter((n) => n.status === "error" || n.status === "fail").length;
+      return [kind + "s", nodes.length, ok, failed, nodes.length - ok - failed];
+    });
+    ctx.stdout.write(table(["dbt", "total", "ok", "failed", "warn/skip"], rows) + "\n");
+    ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
+    if (result.exitCode !== 0) {
+      const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
+      throw new PromotorError(`dbt build on Trino failed:\n${failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") || result.output.split("\n").slice(-25).join("\n")}`, {
+        hint: "fix the data or the model, then run promotor --engine trino build again (it continues from what Trino holds)",
+      });
+    }
+    return 0;
+  } finally {
+    dbt.cancel();
+  }
+}
+
+/** Commands on the Trino engine, by name. */
+export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext, t: TrinoSettings) => Promise<number>> = {
+  ingest: onJournal(async () => (await import("../cli/commands/ingest.ts")).ingestCommand),
+  build,
+};

@@ -124,5 +124,7 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
 /** Commands on the Trino engine, by name. */
 export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext, t: TrinoSettings) => Promise<number>> = {
   ingest: onJournal(async () => (await import("../cli/commands/ingest.ts")).ingestCommand),
+  // list and show read the journal, which holds what Trino holds; replay changes it and is published.
+  quarantine: onJournal(async () => (await import("../cli/commands/quarantine.ts")).quarantineCommand),
   build,
 };

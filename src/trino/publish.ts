@@ -164,18 +164,33 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
     }
     result.appended[table] = await addRows(duck, t, staging, table, columns, `"${ingestionColumn}" > ${published}`);
   }
+  // What each replaced table held when last published: unchanged tables are not rewritten.
+  const stateTable = `${t.catalog}.${rawSchema(t)}."_published"`;
+  await trinoQuery(t, `CREATE TABLE IF NOT EXISTS ${stateTable} (table_name varchar, fingerprint varchar)`, { withoutSchema: true });
+  const state = new Map((await trinoQuery(t, `SELECT table_name, fingerprint FROM ${stateTable}`, { withoutSchema: true })).map((r) => [String(r["table_name"]), String(r["fingerprint"])]));
   for (const table of REPLACED_TABLES) {
     if (!(await tableExists(duck, "raw", table))) continue;
     const columns = await columnsOf(duck, table);
+    const [print] = await queryRows(duck, `SELECT count(*) || ':' || coalesce(bit_xor(hash(${columns.map((c) => `"${c.name}"`).join(", ")})), 0) || ':' || ${sqlText(columns.map((c) => `${c.name} ${c.trino}`).join(","))} AS f FROM raw."${table}"`);
+    const fingerprint = String(print?.["f"] ?? "");
+    const qualified = `${t.catalog}.${rawSchema(t)}."${table}"`;
+    if (state.get(table) === fingerprint && (await trinoTableColumns(t, table)).size > 0) {
+      const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${qualified}`, { withoutSchema: true });
+      result.replaced[table] = Number(n?.["n"] ?? 0);
+      continue;
+    }
     // A fresh table holding the whole DuckDB table, then swapped in by one CREATE OR REPLACE.
     const next = `${table}__next`;
-    await trinoQuery(t, `DROP TABLE IF EXISTS ${t.catalog}.${rawSchema(t)}."${next}"`, { withoutSchema: true });
-    await ensureTable(t, next, columns, next);
     const qualifiedNext = `${t.catalog}.${rawSchema(t)}."${next}"`;
+    await trinoQuery(t, `DROP TABLE IF EXISTS ${qualifiedNext}`, { withoutSchema: true });
+    await ensureTable(t, next, columns, next);
     await addRows(duck, t, staging, table, columns, "true", next);
-    await trinoQuery(t, `CREATE OR REPLACE TABLE ${t.catalog}.${rawSchema(t)}."${table}" AS SELECT * FROM ${qualifiedNext}`, { withoutSchema: true });
+    await trinoQuery(t, `CREATE OR REPLACE TABLE ${qualified} AS SELECT * FROM ${qualifiedNext}`, { withoutSchema: true });
     await trinoQuery(t, `DROP TABLE ${qualifiedNext}`, { withoutSchema: true });
-    const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${t.catalog}.${rawSchema(t)}."${table}"`, { withoutSchema: true });
+    // Recorded after the swap: a publish that dies between the two rewrites the table again.
+    await trinoQuery(t, `DELETE FROM ${stateTable} WHERE table_name = ${sqlText(table)}`, { withoutSchema: true });
+    await trinoQuery(t, `INSERT INTO ${stateTable} VALUES (${sqlText(table)}, ${sqlText(fingerprint)})`, { withoutSchema: true });
+    const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${qualified}`, { withoutSchema: true });
     result.replaced[table] = Number(n?.["n"] ?? 0);
   }
   const [latest] = await queryRows(duck, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions");

@@ -237,6 +237,15 @@ describe("promotor trino start|status|stop", () => {
       }
     });
 
+    it("quarantine list says the same on both engines", async () => {
+      const onDuckdb = await promotor(["--warehouse", duckdbWarehouse, "quarantine", "list", "--rows"]);
+      const onTrinoRun = await promotor(["--engine", "trino", "--warehouse", journal, "quarantine", "list", "--rows"], onTrino);
+      expect(onTrinoRun.code).toBe(0);
+      const body = (out: string): string => out.replace(/\/[^\s]*\.duckdb/g, "<warehouse>").replace(/\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?/g, "<time>");
+      expect(body(onTrinoRun.out)).toBe(body(onDuckdb.out));
+      expect(onTrinoRun.out).toContain("recommend_score 11 is outside the 0–10 scale");
+    });
+
     it("ingesting the same files again publishes nothing new (idempotent on both engines)", async () => {
       const before = await trinoCount("responses");
       const run = await promotor(["--engine", "trino", "--warehouse", journal, "ingest", sample], onTrino, 300_000);

@@ -111,6 +111,14 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
     ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
+      // The server went away mid-build: one message with the cause, not one per node.
+      const lost = failures.filter((f) => /Connection refused|NewConnectionError|Max retries exceeded|RemoteDisconnected|Connection aborted/.test(f.message ?? ""));
+      if (lost.length > 0) {
+        const done = result.nodes.filter((n) => n.resourceType === "model" && n.status === "success").length;
+        throw new PromotorError(`Trino at ${describeTrino(t)} stopped answering during the build (${done} models were built, ${lost.length} nodes could not reach it)`, {
+          hint: "start it again (promotor trino start, or ask its administrators), then run promotor --engine trino build again: it rebuilds what was not committed",
+        });
+      }
       throw new PromotorError(`dbt build on Trino failed:\n${failures.map((f) => `  ${f.uniqueId}: ${f.message ?? f.status}`).join("\n") || result.output.split("\n").slice(-25).join("\n")}`, {
         hint: "fix the data or the model, then run promotor --engine trino build again (it continues from what Trino holds)",
       });

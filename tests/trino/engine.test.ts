@@ -2,6 +2,7 @@
  * by Maven coordinates once (into the cache), starts it on the Temurin 25 JDK, bound to the
  * loopback address only, with an Iceberg catalog on local disk; queries, faults and stop.
  * Nothing here skips: where Trino cannot start, the start fails with its reason. */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -253,6 +254,35 @@ describe("promotor trino start|status|stop", () => {
       expect(run.err).toMatch(/published to iceberg\.promotor_raw on 127\.0\.0\.1:18480 through ingestion #3: nothing new/);
       expect(await trinoCount("responses")).toBe(before);
     });
+
+    it("a Trino restart in the middle of a build fails it within seconds with the cause, and the next build completes it", async () => {
+      const build = spawn(process.execPath, [cli, "--engine", "trino", "--warehouse", journal, "build", "--select", selection], { env: { ...env, ...onTrino }, cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      const exited = new Promise<number | null>((resolve) => build.on("close", resolve));
+      build.stdout.on("data", (c: Buffer) => (output += c.toString()));
+      build.stderr.on("data", (c: Buffer) => (output += c.toString()));
+      // Stop the server once dbt has built a model (mid-build).
+      for (let i = 0; i < 600 && !/ OK created /.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toMatch(/ OK created /);
+      const stopped = performance.now();
+      expect((await promotor(["trino", "stop"])).code).toBe(0);
+      const code = await exited;
+      expect((performance.now() - stopped) / 1000).toBeLessThan(30);
+      expect(code).toBe(2);
+      expect(output).toMatch(/Trino at http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\) stopped answering during the build \(\d+ models were built, \d+ nodes could not reach it\)\n {2}fix: start it again/);
+      const restart = await promotor(["trino", "start", "--port", String(PORT), "--heap", "2G", "--timeout", "180"], {}, 300_000);
+      expect(restart.code, restart.out + restart.err).toBe(0);
+      const again = await promotor(["--engine", "trino", "--warehouse", journal, "build", "--select", selection], onTrino, 600_000);
+      expect(again.code, again.out + again.err).toBe(0);
+      const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
+      try {
+        const result = await compareRelation(db.connection, local, "marts.fct_nps_responses", "iceberg.promotor_marts.fct_nps_responses", ["response_id"]);
+        expect(describeDifferences([result])).toBe("");
+        expect(result.rows).toBeGreaterThan(6000);
+      } finally {
+        db.close();
+      }
+    }, 15 * 60_000);
 
     it("rows left by a publish that failed half-way are removed by the next one", async () => {
       const before = await trinoCount("responses");

@@ -36,6 +36,9 @@ export interface StagingArea {
 
 export const rawSchema = (t: TrinoSettings): string => `${t.schema}_raw`;
 
+/** The row of <schema>_raw._published that names the journal the schema belongs to. */
+const JOURNAL_KEY = "(journal)";
+
 interface ColumnType {
   name: string;
   /** What DuckDB writes (a cast where Iceberg has no such type). */
@@ -148,7 +151,22 @@ export interface PublishResult {
 export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, staging: StagingArea): Promise<PublishResult> {
   await trinoQuery(t, `CREATE SCHEMA IF NOT EXISTS ${t.catalog}.${rawSchema(t)}`, { withoutSchema: true });
   if (!(await tableExists(duck, "raw", "ingestions"))) return { appended: {}, replaced: {}, orphansDeleted: 0, throughIngestion: 0 };
-  const published = (await trinoTableColumns(t, "ingestions")).size > 0
+  // One journal per Trino schema: ingestion ids are the journal's, so two journals publishing
+  // into one schema would mix their rows. The journal's id travels with what it publishes.
+  await duck.run("CREATE TABLE IF NOT EXISTS raw.journal AS SELECT CAST(uuid() AS VARCHAR) AS journal_id, CAST(now() AS TIMESTAMP) AS created_at");
+  const journalId = String((await queryRows(duck, "SELECT journal_id FROM raw.journal LIMIT 1"))[0]?.["journal_id"]);
+  const stateTable = `${t.catalog}.${rawSchema(t)}."_published"`;
+  await trinoQuery(t, `CREATE TABLE IF NOT EXISTS ${stateTable} (table_name varchar, fingerprint varchar)`, { withoutSchema: true });
+  const state = new Map((await trinoQuery(t, `SELECT table_name, fingerprint FROM ${stateTable}`, { withoutSchema: true })).map((r) => [String(r["table_name"]), String(r["fingerprint"])]));
+  const hasIngestions = (await trinoTableColumns(t, "ingestions")).size > 0;
+  const owner = state.get(JOURNAL_KEY);
+  if (owner !== undefined ? owner !== journalId : hasIngestions) {
+    throw new PromotorError(`${t.catalog}.${rawSchema(t)} on ${t.host}:${t.port} holds data published from another journal${owner ? ` (${owner})` : ""}, not from this one (${journalId})`, {
+      hint: "publish each journal into its own schema (trino.schema in promotor.yaml, or PROMOTOR_TRINO_SCHEMA), or drop that schema's tables to start it over from this journal",
+    });
+  }
+  if (owner === undefined) await trinoQuery(t, `INSERT INTO ${stateTable} VALUES (${sqlText(JOURNAL_KEY)}, ${sqlText(journalId)})`, { withoutSchema: true });
+  const published = hasIngestions
     ? Number((await trinoQuery(t, `SELECT coalesce(max(ingestion_id), 0) AS n FROM ${t.catalog}.${rawSchema(t)}.ingestions`, { withoutSchema: true }))[0]?.["n"] ?? 0)
     : 0;
   const result: PublishResult = { appended: {}, replaced: {}, orphansDeleted: 0, throughIngestion: published };
@@ -165,9 +183,6 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
     result.appended[table] = await addRows(duck, t, staging, table, columns, `"${ingestionColumn}" > ${published}`);
   }
   // What each replaced table held when last published: unchanged tables are not rewritten.
-  const stateTable = `${t.catalog}.${rawSchema(t)}."_published"`;
-  await trinoQuery(t, `CREATE TABLE IF NOT EXISTS ${stateTable} (table_name varchar, fingerprint varchar)`, { withoutSchema: true });
-  const state = new Map((await trinoQuery(t, `SELECT table_name, fingerprint FROM ${stateTable}`, { withoutSchema: true })).map((r) => [String(r["table_name"]), String(r["fingerprint"])]));
   for (const table of REPLACED_TABLES) {
     if (!(await tableExists(duck, "raw", table))) continue;
     const columns = await columnsOf(duck, table);

@@ -11,7 +11,7 @@ import { runChild } from "../../src/lib/child.ts";
 import { projectRoot } from "../../src/lib/paths.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
 import { checkTrino, trinoQuery } from "../../src/trino/client.ts";
-import { compareRelation, describeDifferences } from "../../src/engine/parity.ts";
+import { compareRelation, describeDifferences, type RelationParity } from "../../src/engine/parity.ts";
 import { openWarehouse, queryRows } from "../../src/lib/duckdb.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -211,7 +211,7 @@ describe("promotor trino start|status|stop", () => {
     it("every row of every mart that runs on Trino equals DuckDB's", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
-        const results = [];
+        const results: RelationParity[] = [];
         for (const [relation, key] of RELATIONS) {
           const [schema, table] = relation.split(".");
           results.push(await compareRelation(db.connection, local, relation, `iceberg.promotor_${schema}.${table}`, key, { ignore: LOAD_TIMES }));
@@ -292,6 +292,95 @@ describe("promotor trino start|status|stop", () => {
       expect(run.code).toBe(0);
       expect(run.err).toContain("removed 1 rows of an earlier publish that did not finish");
       expect(await trinoCount("responses")).toBe(before);
+    });
+  });
+
+  describe("200,000 generated answers with the awkward cases, on both engines (issue 25, point 4)", () => {
+    const scratch = tempDir("promotor-parity-large-");
+    const duckdbWarehouse = join(scratch, "duckdb.duckdb");
+    const journal = join(scratch, "journal.duckdb");
+    const generated = join(scratch, "generated");
+    const awkward = join(scratch, "awkward.csv");
+    // A schema of its own: a Trino schema belongs to one journal.
+    const large = { PROMOTOR_TRINO_PORT: String(PORT), PROMOTOR_TRINO_SCHEMA: "promotor_large" };
+    const settings: TrinoSettings = { ...local, schema: "promotor_large" };
+    const RELATIONS: readonly [string, string[]][] = [
+      ["marts.fct_nps_responses", ["response_id"]],
+      ["marts.fct_touchpoint_responses", ["response_id"]],
+      ["marts.fct_driver_ratings", ["response_id", "driver"]],
+      ["marts.fct_krs_responses", ["response_id"]],
+      ["marts.fct_csat_ces", ["response_id"]],
+      ["marts.fct_verbatims", ["response_id"]],
+      ["marts.dim_touchpoints", ["touchpoint"]],
+      ["marts.fct_ingestion_quality", ["ingestion_id"]],
+      ["intermediate.int_verbatim_themes", ["language", "recommend_reason"]],
+      ["staging.stg_survey__quarantine", ["ingestion_id", "source_row"]],
+    ];
+    const selection = RELATIONS.map(([r]) => `+${r.split(".")[1]}`).join(" ");
+
+    beforeAll(async () => {
+      // 200,000 answers with 1,000 bad rows of every kind (bad scores and timestamps, missing
+      // ids, conflicting and exact duplicates: docs/generate.md) ...
+      const gen = await promotor(["generate", "--responses", "200000", "--out", generated, "--bad-rows", "0.005", "--quiet"]);
+      if (gen.code !== 0) throw new Error(gen.out + gen.err);
+      // ... and a second export of every hundredth answer again under another id, with another
+      // score: half at a touchpoint the journey map does not know, half at the very same time
+      // as the customer's first answer (a tie in time).
+      const scratchDb = await openWarehouse(join(scratch, "scratch.duckdb"));
+      try {
+        await scratchDb.connection.run(`COPY (
+          SELECT 'A' || response_id AS response_id, customer_id, answered_at,
+            CASE WHEN (n / 100) % 2 = 0 THEN 'touchpoint' ELSE survey_type END AS survey_type,
+            CASE WHEN (n / 100) % 2 = 0 THEN 'chatbot' ELSE touchpoint END AS touchpoint,
+            channel, language, segment, business_unit, account_manager,
+            (CAST(recommend_score AS INTEGER) + 3) % 11 AS recommend_score, recommend_reason,
+            driver_process, driver_product_price, driver_reputation_image, driver_emotional_engagement,
+            krs_satisfaction, krs_trust, krs_love, csat, ces
+          FROM (SELECT *, row_number() OVER () AS n FROM read_csv('${join(generated, "responses.csv")}', all_varchar = true)
+                WHERE response_id IS NOT NULL AND try_cast(recommend_score AS INTEGER) BETWEEN 0 AND 10)
+          WHERE n % 100 = 0) TO '${awkward}' (HEADER)`);
+      } finally {
+        scratchDb.close();
+      }
+      for (const [args, extra] of [
+        [["--warehouse", duckdbWarehouse, "ingest", generated, awkward], {}],
+        [["--warehouse", duckdbWarehouse, "build"], {}],
+        [["--engine", "trino", "--warehouse", journal, "ingest", generated, awkward], large],
+        [["--engine", "trino", "--warehouse", journal, "build", "--select", selection], large],
+      ] as const) {
+        const run = await promotor([...args], { ...extra }, 900_000);
+        if (run.code !== 0) throw new Error(`promotor ${args.join(" ")} failed (exit ${run.code}):\n${(run.out + run.err).slice(-4000)}`);
+      }
+    }, 25 * 60_000);
+
+    it("every row of every mart that runs on Trino equals DuckDB's, awkward cases included", async () => {
+      const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
+      try {
+        const results: RelationParity[] = [];
+        for (const [relation, key] of RELATIONS) {
+          const [schema, table] = relation.split(".");
+          results.push(await compareRelation(db.connection, settings, relation, `iceberg.promotor_large_${schema}.${table}`, key, { ignore: ["ingested_at", "quarantined_at"] }));
+        }
+        expect(describeDifferences(results)).toBe("");
+        const rows = (name: string): number => results.find((r) => r.relation === name)?.rows ?? 0;
+        // What was compared: every loaded answer, the unknown touchpoint among them, the quarantine.
+        expect(rows("marts.fct_nps_responses")).toBeGreaterThan(200_000);
+        expect(rows("marts.fct_driver_ratings")).toBeGreaterThan(400_000);
+        expect(rows("staging.stg_survey__quarantine")).toBeGreaterThan(800);
+        const [chatbot] = await queryRows(db.connection, "SELECT count(*) AS n FROM marts.fct_nps_responses WHERE touchpoint = 'chatbot'");
+        expect(Number(chatbot?.["n"])).toBeGreaterThan(900);
+      } finally {
+        db.close();
+      }
+    });
+
+    it("a second journal cannot publish into a schema that holds another journal's data", async () => {
+      const other = join(scratch, "other-journal.duckdb");
+      const run = await promotor(["--engine", "trino", "--warehouse", other, "ingest", join(projectRoot, "tests", "fixtures", "hand-counted.csv")], large);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/iceberg\.promotor_large_raw on 127\.0\.0\.1:18480 holds data published from another journal \([0-9a-f-]{36}\), not from this one[\s\S]*fix: publish each journal into its own schema/);
+      const [n] = await trinoQuery(settings, "SELECT count(*) AS n FROM iceberg.promotor_large_raw.ingestions", { withoutSchema: true });
+      expect(Number(n?.["n"])).toBe(2);
     });
   });
 

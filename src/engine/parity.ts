@@ -35,28 +35,13 @@ function kindOf(type: string): Kind {
   return "text";
 }
 
-/** The column as both engines print it the same way. */
-function duckdbExpression(column: string, kind: Kind): string {
+/** The column as both engines print it the same way: timestamps to the microsecond as text,
+ * numbers as doubles, integers as BIGINT. */
+function expression(engine: "duckdb" | "trino", column: string, kind: Kind): string {
   const c = `"${column}"`;
   switch (kind) {
     case "timestamp":
-      return `strftime(${c}, '%Y-%m-%d %H:%M:%S.%f')`;
-    case "date":
-      return `cast(${c} as varchar)`;
-    case "number":
-      return `cast(${c} as double)`;
-    case "integer":
-      return `cast(${c} as bigint)`;
-    default:
-      return c;
-  }
-}
-
-function trinoExpression(column: string, kind: Kind): string {
-  const c = `"${column}"`;
-  switch (kind) {
-    case "timestamp":
-      return `cast(cast(${c} as timestamp(6)) as varchar)`;
+      return engine === "duckdb" ? `strftime(${c}, '%Y-%m-%d %H:%M:%S.%f')` : `cast(cast(${c} as timestamp(6)) as varchar)`;
     case "date":
       return `cast(${c} as varchar)`;
     case "number":
@@ -101,8 +86,8 @@ export async function compareRelation(
   if (columns.length === 0) throw new Error(`${duckdbName} does not exist in the DuckDB warehouse`);
   const differences: Difference[] = [];
   const keyOf = (row: Record<string, unknown>): string => key.map((k) => text(row[k])).join(" | ");
-  const duckRows = await queryRows(duck, `SELECT ${columns.map((c) => `${duckdbExpression(c.name, c.kind)} AS "${c.name}"`).join(", ")} FROM ${duckdbName}`);
-  const trinoRows = await trinoQuery(t, `SELECT ${columns.map((c) => `${trinoExpression(c.name, c.kind)} AS "${c.name}"`).join(", ")} FROM ${trinoName}`, { withoutSchema: true });
+  const duckRows = await queryRows(duck, `SELECT ${columns.map((c) => `${expression("duckdb", c.name, c.kind)} AS "${c.name}"`).join(", ")} FROM ${duckdbName}`);
+  const trinoRows = await trinoQuery(t, `SELECT ${columns.map((c) => `${expression("trino", c.name, c.kind)} AS "${c.name}"`).join(", ")} FROM ${trinoName}`, { withoutSchema: true });
   const byKey = (rows: Record<string, unknown>[], engine: string): Map<string, Record<string, unknown>> => {
     const map = new Map<string, Record<string, unknown>>();
     for (const row of rows) {

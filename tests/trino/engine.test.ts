@@ -13,6 +13,7 @@ import { PromotorError } from "../../src/lib/errors.ts";
 import { checkTrino, trinoQuery } from "../../src/trino/client.ts";
 import { compareRelation, describeDifferences, type RelationParity } from "../../src/engine/parity.ts";
 import { openWarehouse, queryRows } from "../../src/lib/duckdb.ts";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const cli = join(projectRoot, "bin", "promotor.mjs");
@@ -24,6 +25,50 @@ const local: TrinoSettings = { ...TRINO_DEFAULTS, port: PORT, password: undefine
 
 const promotor = (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) =>
   runChild(process.execPath, [cli, ...args], { timeoutMs, env: { ...env, ...extra }, cwd: projectRoot });
+
+/** The marts that run on Trino so far, with their keys (docs/trino.md lists the others). */
+const RELATIONS: readonly [string, string[]][] = [
+  ["marts.fct_nps_responses", ["response_id"]],
+  ["marts.fct_touchpoint_responses", ["response_id"]],
+  ["marts.fct_driver_ratings", ["response_id", "driver"]],
+  ["marts.fct_krs_responses", ["response_id"]],
+  ["marts.fct_csat_ces", ["response_id"]],
+  ["marts.fct_verbatims", ["response_id"]],
+  ["marts.dim_touchpoints", ["touchpoint"]],
+  ["marts.dim_drivers", ["driver"]],
+  ["marts.dim_relationship_profiles", ["relationship_profile"]],
+  ["marts.fct_ingestion_quality", ["ingestion_id"]],
+  ["intermediate.int_verbatim_themes", ["language", "recommend_reason"]],
+  ["staging.stg_survey__quarantine", ["ingestion_id", "source_row"]],
+];
+/** When a file was loaded differs between two loads of it, and says nothing of the data. */
+const LOAD_TIMES = ["ingested_at", "quarantined_at", "imported_at"];
+const selection = RELATIONS.map(([r]) => `+${r.split(".")[1]}`).join(" ");
+
+/** The same exports ingested and built on DuckDB (a warehouse) and on Trino (a journal and the
+ * schema `trinoEnv` names). */
+async function bothEngines(duckdbWarehouse: string, journal: string, exports: readonly string[], trinoEnv: NodeJS.ProcessEnv): Promise<void> {
+  const steps: [string[], NodeJS.ProcessEnv][] = [
+    [["--warehouse", duckdbWarehouse, "ingest", ...exports], {}],
+    [["--warehouse", duckdbWarehouse, "build"], {}],
+    [["--engine", "trino", "--warehouse", journal, "ingest", ...exports], trinoEnv],
+    [["--engine", "trino", "--warehouse", journal, "build", "--select", selection], trinoEnv],
+  ];
+  for (const [args, extra] of steps) {
+    const run = await promotor(args, extra, 900_000);
+    if (run.code !== 0) throw new Error(`promotor ${args.join(" ")} failed (exit ${run.code}):\n${(run.out + run.err).slice(-4000)}`);
+  }
+}
+
+/** Every relation of RELATIONS compared between the DuckDB file and the Trino schema. */
+async function compareAll(duck: DuckDBConnection, t: TrinoSettings): Promise<RelationParity[]> {
+  const results: RelationParity[] = [];
+  for (const [relation, key] of RELATIONS) {
+    const [schema, table] = relation.split(".");
+    results.push(await compareRelation(duck, t, relation, `${t.catalog}.${t.schema}_${schema}.${table}`, key, { ignore: LOAD_TIMES }));
+  }
+  return results;
+}
 
 /** Listening sockets on a port, from /proc/net/tcp and tcp6 (state 0A = LISTEN): their local
  * addresses in hex, as the kernel writes them. */
@@ -158,36 +203,10 @@ describe("promotor trino start|status|stop", () => {
     const journal = join(scratch, "journal.duckdb");
     const sample = join(projectRoot, "seeds", "sample");
     const onTrino = { PROMOTOR_TRINO_PORT: String(PORT) };
-    /** The marts that run on Trino so far, with their keys (docs/trino.md lists the others). */
-    const RELATIONS: readonly [string, string[]][] = [
-      ["marts.fct_nps_responses", ["response_id"]],
-      ["marts.fct_touchpoint_responses", ["response_id"]],
-      ["marts.fct_driver_ratings", ["response_id", "driver"]],
-      ["marts.fct_krs_responses", ["response_id"]],
-      ["marts.fct_csat_ces", ["response_id"]],
-      ["marts.fct_verbatims", ["response_id"]],
-      ["marts.dim_touchpoints", ["touchpoint"]],
-      ["marts.dim_drivers", ["driver"]],
-      ["marts.dim_relationship_profiles", ["relationship_profile"]],
-      ["marts.fct_ingestion_quality", ["ingestion_id"]],
-      ["intermediate.int_verbatim_themes", ["language", "recommend_reason"]],
-      ["staging.stg_survey__quarantine", ["ingestion_id", "source_row"]],
-    ];
-    /** When a file was loaded differs between two loads of it, and says nothing of the data. */
-    const LOAD_TIMES = ["ingested_at", "quarantined_at", "imported_at"];
-    const selection = RELATIONS.map(([r]) => `+${r.split(".")[1]}`).join(" ");
     const trinoCount = async (table: string): Promise<number> => Number((await trinoQuery(local, `SELECT count(*) AS n FROM iceberg.promotor_raw.${table}`, { withoutSchema: true }))[0]?.["n"]);
 
     beforeAll(async () => {
-      for (const [args, extra] of [
-        [["--warehouse", duckdbWarehouse, "ingest", sample], {}],
-        [["--warehouse", duckdbWarehouse, "build"], {}],
-        [["--engine", "trino", "--warehouse", journal, "ingest", sample], onTrino],
-        [["--engine", "trino", "--warehouse", journal, "build", "--select", selection], onTrino],
-      ] as const) {
-        const run = await promotor([...args], { ...extra }, 600_000);
-        if (run.code !== 0) throw new Error(`promotor ${args.join(" ")} failed (exit ${run.code}):\n${(run.out + run.err).slice(-4000)}`);
-      }
+      await bothEngines(duckdbWarehouse, journal, [sample], onTrino);
     }, 20 * 60_000);
 
     it("raw data on Iceberg holds every loaded row, and each file's count reconciles there", async () => {
@@ -211,11 +230,7 @@ describe("promotor trino start|status|stop", () => {
     it("every row of every mart that runs on Trino equals DuckDB's", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
-        const results: RelationParity[] = [];
-        for (const [relation, key] of RELATIONS) {
-          const [schema, table] = relation.split(".");
-          results.push(await compareRelation(db.connection, local, relation, `iceberg.promotor_${schema}.${table}`, key, { ignore: LOAD_TIMES }));
-        }
+        const results = await compareAll(db.connection, local);
         expect(describeDifferences(results)).toBe("");
         // Compared something: the sample's answers, all of them.
         expect(results.find((r) => r.relation === "marts.fct_nps_responses")?.rows).toBeGreaterThan(6000);
@@ -304,19 +319,6 @@ describe("promotor trino start|status|stop", () => {
     // A schema of its own: a Trino schema belongs to one journal.
     const large = { PROMOTOR_TRINO_PORT: String(PORT), PROMOTOR_TRINO_SCHEMA: "promotor_large" };
     const settings: TrinoSettings = { ...local, schema: "promotor_large" };
-    const RELATIONS: readonly [string, string[]][] = [
-      ["marts.fct_nps_responses", ["response_id"]],
-      ["marts.fct_touchpoint_responses", ["response_id"]],
-      ["marts.fct_driver_ratings", ["response_id", "driver"]],
-      ["marts.fct_krs_responses", ["response_id"]],
-      ["marts.fct_csat_ces", ["response_id"]],
-      ["marts.fct_verbatims", ["response_id"]],
-      ["marts.dim_touchpoints", ["touchpoint"]],
-      ["marts.fct_ingestion_quality", ["ingestion_id"]],
-      ["intermediate.int_verbatim_themes", ["language", "recommend_reason"]],
-      ["staging.stg_survey__quarantine", ["ingestion_id", "source_row"]],
-    ];
-    const selection = RELATIONS.map(([r]) => `+${r.split(".")[1]}`).join(" ");
 
     beforeAll(async () => {
       // 200,000 answers with 1,000 bad rows of every kind (bad scores and timestamps, missing
@@ -342,25 +344,13 @@ describe("promotor trino start|status|stop", () => {
       } finally {
         scratchDb.close();
       }
-      for (const [args, extra] of [
-        [["--warehouse", duckdbWarehouse, "ingest", generated, awkward], {}],
-        [["--warehouse", duckdbWarehouse, "build"], {}],
-        [["--engine", "trino", "--warehouse", journal, "ingest", generated, awkward], large],
-        [["--engine", "trino", "--warehouse", journal, "build", "--select", selection], large],
-      ] as const) {
-        const run = await promotor([...args], { ...extra }, 900_000);
-        if (run.code !== 0) throw new Error(`promotor ${args.join(" ")} failed (exit ${run.code}):\n${(run.out + run.err).slice(-4000)}`);
-      }
+      await bothEngines(duckdbWarehouse, journal, [generated, awkward], large);
     }, 25 * 60_000);
 
     it("every row of every mart that runs on Trino equals DuckDB's, awkward cases included", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
-        const results: RelationParity[] = [];
-        for (const [relation, key] of RELATIONS) {
-          const [schema, table] = relation.split(".");
-          results.push(await compareRelation(db.connection, settings, relation, `iceberg.promotor_large_${schema}.${table}`, key, { ignore: ["ingested_at", "quarantined_at"] }));
-        }
+        const results = await compareAll(db.connection, settings);
         expect(describeDifferences(results)).toBe("");
         const rows = (name: string): number => results.find((r) => r.relation === name)?.rows ?? 0;
         // What was compared: every loaded answer, the unknown touchpoint among them, the quarantine.

@@ -15,7 +15,7 @@ import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
 import { checkTrino } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
-import { publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
+import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
 
 /** The DuckDB file that journals raw data for Trino when --warehouse and PROMOTOR_WAREHOUSE
@@ -72,6 +72,18 @@ function onJournal(load: () => Promise<Command>) {
       // catalog) stops here, before the journal changes.
       if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
     });
+    // Before the journal changes: a journal whose schema holds another journal's data would
+    // take rows it can never publish there.
+    let journalId: string | null = null;
+    if (existsSync(ctx.warehouse)) {
+      const db = await openWarehouse(ctx.warehouse, { readOnly: true });
+      try {
+        journalId = await journalIdOf(db.connection);
+      } finally {
+        db.close();
+      }
+    }
+    await assertSchemaBelongsTo(t, journalId);
     const command = await load();
     const code = await command.run(args, ctx);
     await publishJournal(ctx.warehouse, t, ctx);

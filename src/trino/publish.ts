@@ -147,6 +147,29 @@ export interface PublishResult {
   throughIngestion: number;
 }
 
+/** The journal id of a journal file, or null for one that has published nothing yet. */
+export async function journalIdOf(duck: DuckDBConnection): Promise<string | null> {
+  if (!(await tableExists(duck, "raw", "journal"))) return null;
+  const [row] = await queryRows(duck, "SELECT journal_id FROM raw.journal LIMIT 1");
+  return row ? String(row["journal_id"]) : null;
+}
+
+/** Refuses a journal (null: one that has published nothing yet) whose schema on Trino holds
+ * another journal's data. Returns the schema's owner and whether it holds ingestions. */
+export async function assertSchemaBelongsTo(t: TrinoSettings, journalId: string | null): Promise<{ owner: string | undefined; hasIngestions: boolean }> {
+  const hasIngestions = (await trinoTableColumns(t, "ingestions")).size > 0;
+  const hasState = (await trinoTableColumns(t, "_published")).size > 0;
+  const owner = hasState
+    ? ((await trinoQuery(t, `SELECT fingerprint FROM ${t.catalog}.${rawSchema(t)}."_published" WHERE table_name = ${sqlText(JOURNAL_KEY)}`, { withoutSchema: true }))[0]?.["fingerprint"] as string | undefined)
+    : undefined;
+  if (owner !== undefined ? owner !== journalId : hasIngestions) {
+    throw new PromotorError(`${t.catalog}.${rawSchema(t)} on ${t.host}:${t.port} holds data published from another journal${owner ? ` (${owner})` : ""}, not from this one${journalId ? ` (${journalId})` : ""}`, {
+      hint: "publish each journal into its own schema (trino.schema in promotor.yaml, or PROMOTOR_TRINO_SCHEMA), or drop that schema's tables to start it over from this journal",
+    });
+  }
+  return { owner, hasIngestions };
+}
+
 /** Publishes the journal's raw tables to Trino: what is new since the last publish. */
 export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, staging: StagingArea): Promise<PublishResult> {
   await trinoQuery(t, `CREATE SCHEMA IF NOT EXISTS ${t.catalog}.${rawSchema(t)}`, { withoutSchema: true });
@@ -155,16 +178,10 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
   // into one schema would mix their rows. The journal's id travels with what it publishes.
   await duck.run("CREATE TABLE IF NOT EXISTS raw.journal AS SELECT CAST(uuid() AS VARCHAR) AS journal_id, CAST(now() AS TIMESTAMP) AS created_at");
   const journalId = String((await queryRows(duck, "SELECT journal_id FROM raw.journal LIMIT 1"))[0]?.["journal_id"]);
+  const { owner, hasIngestions } = await assertSchemaBelongsTo(t, journalId);
   const stateTable = `${t.catalog}.${rawSchema(t)}."_published"`;
   await trinoQuery(t, `CREATE TABLE IF NOT EXISTS ${stateTable} (table_name varchar, fingerprint varchar)`, { withoutSchema: true });
   const state = new Map((await trinoQuery(t, `SELECT table_name, fingerprint FROM ${stateTable}`, { withoutSchema: true })).map((r) => [String(r["table_name"]), String(r["fingerprint"])]));
-  const hasIngestions = (await trinoTableColumns(t, "ingestions")).size > 0;
-  const owner = state.get(JOURNAL_KEY);
-  if (owner !== undefined ? owner !== journalId : hasIngestions) {
-    throw new PromotorError(`${t.catalog}.${rawSchema(t)} on ${t.host}:${t.port} holds data published from another journal${owner ? ` (${owner})` : ""}, not from this one (${journalId})`, {
-      hint: "publish each journal into its own schema (trino.schema in promotor.yaml, or PROMOTOR_TRINO_SCHEMA), or drop that schema's tables to start it over from this journal",
-    });
-  }
   if (owner === undefined) await trinoQuery(t, `INSERT INTO ${stateTable} VALUES (${sqlText(JOURNAL_KEY)}, ${sqlText(journalId)})`, { withoutSchema: true });
   const published = hasIngestions
     ? Number((await trinoQuery(t, `SELECT coalesce(max(ingestion_id), 0) AS n FROM ${t.catalog}.${rawSchema(t)}.ingestions`, { withoutSchema: true }))[0]?.["n"] ?? 0)

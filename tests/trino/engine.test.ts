@@ -368,7 +368,9 @@ describe("promotor trino start|status|stop", () => {
       const other = join(scratch, "other-journal.duckdb");
       const run = await promotor(["--engine", "trino", "--warehouse", other, "ingest", join(projectRoot, "tests", "fixtures", "hand-counted.csv")], large);
       expect(run.code).toBe(2);
-      expect(run.err).toMatch(/iceberg\.promotor_large_raw on 127\.0\.0\.1:18480 holds data published from another journal \([0-9a-f-]{36}\), not from this one[\s\S]*fix: publish each journal into its own schema/);
+      expect(run.err).toMatch(/iceberg\.promotor_large_raw on 127\.0\.0\.1:18480 holds data published from another journal \([0-9a-f-]{36}\), not from this one\n[\s\S]*fix: publish each journal into its own schema/);
+      // Refused before the journal changed: it holds nothing it could not publish.
+      expect(existsSync(other)).toBe(false);
       const [n] = await trinoQuery(settings, "SELECT count(*) AS n FROM iceberg.promotor_large_raw.ingestions", { withoutSchema: true });
       expect(Number(n?.["n"])).toBe(2);
     });

@@ -13,7 +13,7 @@ import { contactRulesEnv, readContactRules } from "../invitations/rules.ts";
 import { openWarehouse } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
-import { checkTrino } from "../trino/client.ts";
+import { checkTrino, trinoQuery } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
 import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
@@ -141,10 +141,39 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
   }
 }
 
+/** What Trino holds: the raw tables and their rows, the latest ingestion published, the
+ * journal it comes from, and the schemas the build made. */
+async function status(args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> {
+  if (args.length > 0) throw new PromotorError(`status takes no arguments, got "${args.join(" ")}"`, { hint: "promotor --engine trino status", exitCode: 2 });
+  await checkTrino(t).catch((error: unknown) => {
+    if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
+  });
+  const raw = rawSchema(t);
+  const rows: [string, string][] = [["engine", `trino: ${describeTrino(t)}`]];
+  const present = new Set((await trinoQuery(t, `SELECT table_name FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${raw}'`, { withoutSchema: true })).map((r) => String(r["table_name"])));
+  if (!present.has("ingestions")) {
+    rows.push(["raw data", `none in ${t.catalog}.${raw} yet (promotor --engine trino ingest <exports>)`]);
+  } else {
+    const [i] = await trinoQuery(t, `SELECT count(*) AS n, max(ingestion_id) AS latest, max(ingested_at) AS at FROM ${t.catalog}.${raw}.ingestions`, { withoutSchema: true });
+    rows.push(["ingestions", `${Number(i?.["n"] ?? 0).toLocaleString("en-US")}; latest #${String(i?.["latest"] ?? "–")} at ${String(i?.["at"] ?? "–").slice(0, 19)} UTC`]);
+    for (const table of ["responses", "quarantine", "customers", "invitations", "case_events"]) {
+      if (!present.has(table)) continue;
+      const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${t.catalog}.${raw}."${table}"`, { withoutSchema: true });
+      rows.push([`raw.${table}`, `${Number(n?.["n"] ?? 0).toLocaleString("en-US")} rows`]);
+    }
+  }
+  const [marts] = await trinoQuery(t, `SELECT count(*) AS n FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${t.schema}_marts'`, { withoutSchema: true });
+  rows.push(["marts", Number(marts?.["n"] ?? 0) > 0 ? `${String(marts?.["n"])} in ${t.catalog}.${t.schema}_marts` : "none yet (promotor --engine trino build)"]);
+  rows.push(["journal", existsSync(ctx.warehouse) ? ctx.warehouse : `${ctx.warehouse} (not made yet)`]);
+  ctx.stdout.write(table(["", ""], rows, { align: ["left", "left"] }) + "\n");
+  return 0;
+}
+
 /** Commands on the Trino engine, by name. */
 export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext, t: TrinoSettings) => Promise<number>> = {
   ingest: onJournal(async () => (await import("../cli/commands/ingest.ts")).ingestCommand),
   // list and show read the journal, which holds what Trino holds; replay changes it and is published.
   quarantine: onJournal(async () => (await import("../cli/commands/quarantine.ts")).quarantineCommand),
   build,
+  status,
 };

@@ -240,6 +240,21 @@ describe("promotor trino start|status|stop", () => {
       }
     });
 
+    it("status on Trino says what Trino holds: the ingestions, the raw rows, the marts", async () => {
+      const run = await promotor(["--engine", "trino", "--warehouse", journal, "status"], onTrino);
+      expect(run.code, run.err).toBe(0);
+      const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
+      try {
+        const [n] = await queryRows(db.connection, "SELECT count(*) AS n FROM raw.responses");
+        expect(run.out).toMatch(new RegExp(`raw\\.responses\\s+${Number(n?.["n"]).toLocaleString("en-US")} rows`));
+      } finally {
+        db.close();
+      }
+      expect(run.out).toMatch(/engine\s+trino: http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\)/);
+      expect(run.out).toMatch(/ingestions\s+3; latest #3 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(run.out).toMatch(/marts\s+\d+ in iceberg\.promotor_marts/);
+    });
+
     it("the comparison finds a difference: one changed value is named with its table, key and both values", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {

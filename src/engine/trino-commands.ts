@@ -67,11 +67,9 @@ export async function publishJournal(journal: string, t: TrinoSettings, ctx: Pic
  * failure: what the command committed is published, what it did not is not there). */
 function onJournal(load: () => Promise<Command>) {
   return async (args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> => {
-    await checkTrino(t).catch(async (error: unknown) => {
-      // The schema is created by the first publish; anything else (unreachable, credentials,
-      // catalog) stops here, before the journal changes.
-      if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
-    });
+    // The schema is created by the first publish; anything else (unreachable, credentials,
+    // catalog) stops here, before the journal changes.
+    await checkTrino(t, { schemaMayBeMissing: true });
     // Before the journal changes: a journal whose schema holds another journal's data would
     // take rows it can never publish there.
     let journalId: string | null = null;
@@ -93,9 +91,7 @@ function onJournal(load: () => Promise<Command>) {
 
 async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> {
   const { values } = parseArgs({ args, options: { "full-refresh": { type: "boolean" }, select: { type: "string" }, exclude: { type: "string" }, verbose: { type: "boolean" } } });
-  await checkTrino(t).catch((error: unknown) => {
-    if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
-  });
+  await checkTrino(t, { schemaMayBeMissing: true });
   const published = await publishJournal(ctx.warehouse, t, ctx);
   if (!published) throw new PromotorError(`nothing to build on Trino: no journal at ${ctx.warehouse}`, { hint: "promotor --engine trino ingest <exports> first" });
   const dbtArgs = ["build", "--target", "trino"];
@@ -145,9 +141,7 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
  * journal it comes from, and the schemas the build made. */
 async function status(args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> {
   if (args.length > 0) throw new PromotorError(`status takes no arguments, got "${args.join(" ")}"`, { hint: "promotor --engine trino status", exitCode: 2 });
-  await checkTrino(t).catch((error: unknown) => {
-    if (!(error instanceof PromotorError && /has no schema/.test(error.message))) throw error;
-  });
+  await checkTrino(t, { schemaMayBeMissing: true });
   const raw = rawSchema(t);
   const rows: [string, string][] = [["engine", `trino: ${describeTrino(t)}`]];
   const present = new Set((await trinoQuery(t, `SELECT table_name FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${raw}'`, { withoutSchema: true })).map((r) => String(r["table_name"])));

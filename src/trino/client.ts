@@ -124,16 +124,19 @@ export function trinoQuery(t: TrinoSettings, sql: string, options: TrinoQueryOpt
 }
 
 /** Whether the configured catalog and schema exist for this user: one query, which fails with
- * the cause (unreachable, credentials, catalog, schema, timeout) when they don't. */
-export async function checkTrino(t: TrinoSettings, timeoutSeconds = 10): Promise<{ tables: number }> {
+ * the cause (unreachable, credentials, catalog, schema, timeout) when they don't. With
+ * `schemaMayBeMissing` (a first publish creates it) a missing schema is no failure. */
+export async function checkTrino(t: TrinoSettings, options: { timeoutSeconds?: number; schemaMayBeMissing?: boolean } = {}): Promise<{ schemaExists: boolean; tables: number }> {
+  const timeoutSeconds = options.timeoutSeconds ?? 10;
   const [row] = await trinoQuery(
     t,
     `SELECT (SELECT count(*) FROM ${t.catalog}.information_schema.schemata WHERE schema_name = '${t.schema}') AS schemas,
             (SELECT count(*) FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${t.schema}') AS tables`,
     { timeoutSeconds, withoutSchema: true },
   );
-  if (Number(row?.["schemas"] ?? 0) === 0) {
+  const schemaExists = Number(row?.["schemas"] ?? 0) > 0;
+  if (!schemaExists && !options.schemaMayBeMissing) {
     throw trinoError(t, { message: `Schema '${t.schema}' does not exist in catalog '${t.catalog}'`, errorName: "SCHEMA_NOT_FOUND" }, `SHOW SCHEMAS FROM ${t.catalog}`, timeoutSeconds);
   }
-  return { tables: Number(row?.["tables"] ?? 0) };
+  return { schemaExists, tables: Number(row?.["tables"] ?? 0) };
 }

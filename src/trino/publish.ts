@@ -139,8 +139,6 @@ async function addRows(duck: DuckDBConnection, t: TrinoSettings, staging: Stagin
 export interface PublishResult {
   /** Rows appended per table. */
   appended: Record<string, number>;
-  /** Rows of the replaced tables now on Trino. */
-  replaced: Record<string, number>;
   /** Rows of an earlier, failed publish that were deleted first. */
   orphansDeleted: number;
   /** The latest ingestion now on Trino. */
@@ -173,11 +171,11 @@ export async function assertSchemaBelongsTo(t: TrinoSettings, journalId: string 
 /** Publishes the journal's raw tables to Trino: what is new since the last publish. */
 export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, staging: StagingArea): Promise<PublishResult> {
   await trinoQuery(t, `CREATE SCHEMA IF NOT EXISTS ${t.catalog}.${rawSchema(t)}`, { withoutSchema: true });
-  if (!(await tableExists(duck, "raw", "ingestions"))) return { appended: {}, replaced: {}, orphansDeleted: 0, throughIngestion: 0 };
+  if (!(await tableExists(duck, "raw", "ingestions"))) return { appended: {}, orphansDeleted: 0, throughIngestion: 0 };
   // One journal per Trino schema: ingestion ids are the journal's, so two journals publishing
   // into one schema would mix their rows. The journal's id travels with what it publishes.
   await duck.run("CREATE TABLE IF NOT EXISTS raw.journal AS SELECT CAST(uuid() AS VARCHAR) AS journal_id, CAST(now() AS TIMESTAMP) AS created_at");
-  const journalId = String((await queryRows(duck, "SELECT journal_id FROM raw.journal LIMIT 1"))[0]?.["journal_id"]);
+  const journalId = (await journalIdOf(duck))!;
   const { owner, hasIngestions } = await assertSchemaBelongsTo(t, journalId);
   const stateTable = `${t.catalog}.${rawSchema(t)}."_published"`;
   await trinoQuery(t, `CREATE TABLE IF NOT EXISTS ${stateTable} (table_name varchar, fingerprint varchar)`, { withoutSchema: true });
@@ -186,7 +184,7 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
   const published = hasIngestions
     ? Number((await trinoQuery(t, `SELECT coalesce(max(ingestion_id), 0) AS n FROM ${t.catalog}.${rawSchema(t)}.ingestions`, { withoutSchema: true }))[0]?.["n"] ?? 0)
     : 0;
-  const result: PublishResult = { appended: {}, replaced: {}, orphansDeleted: 0, throughIngestion: published };
+  const result: PublishResult = { appended: {}, orphansDeleted: 0, throughIngestion: published };
   for (const { table, ingestionColumn } of APPENDED_TABLES) {
     if (!(await tableExists(duck, "raw", table))) continue;
     const columns = await columnsOf(duck, table);
@@ -206,11 +204,7 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
     const [print] = await queryRows(duck, `SELECT count(*) || ':' || coalesce(bit_xor(hash(${columns.map((c) => `"${c.name}"`).join(", ")})), 0) || ':' || ${sqlText(columns.map((c) => `${c.name} ${c.trino}`).join(","))} AS f FROM raw."${table}"`);
     const fingerprint = String(print?.["f"] ?? "");
     const qualified = `${t.catalog}.${rawSchema(t)}."${table}"`;
-    if (state.get(table) === fingerprint && (await trinoTableColumns(t, table)).size > 0) {
-      const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${qualified}`, { withoutSchema: true });
-      result.replaced[table] = Number(n?.["n"] ?? 0);
-      continue;
-    }
+    if (state.get(table) === fingerprint && (await trinoTableColumns(t, table)).size > 0) continue;
     // A fresh table holding the whole DuckDB table, then swapped in by one CREATE OR REPLACE.
     const next = `${table}__next`;
     const qualifiedNext = `${t.catalog}.${rawSchema(t)}."${next}"`;
@@ -222,8 +216,6 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
     // Recorded after the swap: a publish that dies between the two rewrites the table again.
     await trinoQuery(t, `DELETE FROM ${stateTable} WHERE table_name = ${sqlText(table)}`, { withoutSchema: true });
     await trinoQuery(t, `INSERT INTO ${stateTable} VALUES (${sqlText(table)}, ${sqlText(fingerprint)})`, { withoutSchema: true });
-    const [n] = await trinoQuery(t, `SELECT count(*) AS n FROM ${qualified}`, { withoutSchema: true });
-    result.replaced[table] = Number(n?.["n"] ?? 0);
   }
   const [latest] = await queryRows(duck, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions");
   result.throughIngestion = Number(latest?.["n"] ?? 0);

@@ -5,11 +5,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { caseRulesEnv, readFollowUp } from "../cases/config.ts";
 import type { Command, CommandContext } from "../cli/command.ts";
-import { readValue, valueEnv } from "../customers/config.ts";
+import { dbtProgress, dbtSummary, projectRulesEnv } from "../cli/commands/build.ts";
 import { startDbt } from "../dbt/run.ts";
-import { contactRulesEnv, readContactRules } from "../invitations/rules.ts";
 import { openWarehouse } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
@@ -103,20 +101,10 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
   try {
     const result = await dbt.run(dbtArgs, {
       // A partial build tests what it built: not a test that also reads a model left out.
-      env: { ...trinoDbtEnv(t), ...(values.select ? { DBT_INDIRECT_SELECTION: "cautious" } : {}), PROMOTOR_TESTED_THROUGH_INGESTION: "0", ...caseRulesEnv(readFollowUp(ctx.root)), ...valueEnv(readValue(ctx.root)), ...contactRulesEnv(readContactRules(ctx.root)) },
-      onLine: (line) => {
-        if (values.verbose) return void ctx.stderr.write(`${line}\n`);
-        if (/ of \d+ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
-      },
+      env: { ...trinoDbtEnv(t), ...(values.select ? { DBT_INDIRECT_SELECTION: "cautious" } : {}), PROMOTOR_TESTED_THROUGH_INGESTION: "0", ...projectRulesEnv(ctx.root) },
+      onLine: dbtProgress(values.verbose === true, ctx.stderr),
     });
-    const rows = (["seed", "model", "test"] as const).map((kind) => {
-      const nodes = result.nodes.filter((n) => n.resourceType === kind);
-      const ok = nodes.filter((n) => n.status === "success" || n.status === "pass").length;
-      const failed = nodes.filter((n) => n.status === "error" || n.status === "fail").length;
-      return [kind + "s", nodes.length, ok, failed, nodes.length - ok - failed];
-    });
-    ctx.stdout.write(table(["dbt", "total", "ok", "failed", "warn/skip"], rows) + "\n");
-    ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
+    ctx.stdout.write(dbtSummary(result));
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
       // The server went away mid-build: one message with the cause, not one per node.

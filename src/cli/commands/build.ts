@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { finishAttempt, startAttempt } from "../../dbt/attempts.ts";
-import { dbtWorkDirs, startDbt, type DbtNodeResult } from "../../dbt/run.ts";
+import { dbtWorkDirs, startDbt, type DbtNodeResult, type DbtRunResult } from "../../dbt/run.ts";
 import { CODE_UNCHANGED_SELECTOR, CODE_UNCHANGED_WITHOUT_FOLLOW_UP_SELECTOR, forgetReferenceData, projectFingerprint, recordBuild, REFERENCE_DATA_SELECTOR, referenceDataCurrent, testScopeOn, touchpointsNewToViews, type TestScope } from "../../dbt/test-state.ts";
 import { caseRulesEnv, readFollowUp } from "../../cases/config.ts";
 import { readValue, valueEnv } from "../../customers/config.ts";
@@ -25,9 +25,7 @@ export const buildCommand: Command = {
     // dbt's Python process imports dbt (the slowest part of a small build) while this process
     // prepares the warehouse and the test scope; it opens the warehouse only when it runs.
     // The follow-up rules of promotor.yaml, checked before dbt starts (a mistake names its key).
-    const followUp = readFollowUp(ctx.root);
-    const value = readValue(ctx.root);
-    const contactRules = readContactRules(ctx.root);
+    const rulesEnv = projectRulesEnv(ctx.root);
     const dbt = startDbt({ warehouse: ctx.warehouse });
     // Row-level tests look only at ingestions that earlier builds of this same code did not test.
     const fingerprint = projectFingerprint();
@@ -93,14 +91,8 @@ export const buildCommand: Command = {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, onSignal);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...caseRulesEnv(followUp), ...valueEnv(value), ...contactRulesEnv(contactRules) },
-        onLine: (line) => {
-          // --verbose: everything dbt prints, as it prints it (START lines included).
-          if (values.verbose) return void ctx.stderr.write(`${line}\n`);
-          // Progress: dbt's "1 of 42 OK created sql table model ..." lines.
-          if (/ of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
-          if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) ctx.stderr.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
-        },
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...rulesEnv },
+        onLine: dbtProgress(values.verbose === true, ctx.stderr),
       });
     } catch (error) {
       if (attemptId > 0) await finishAttempt(ctx.warehouse, attemptId, "failed", error instanceof Error ? error.message : String(error)).catch(() => undefined);
@@ -116,16 +108,7 @@ export const buildCommand: Command = {
         exitCode: interruptedBy === "SIGINT" ? 130 : 143,
       });
     }
-    const kinds = ["seed", "model", "test"] as const;
-    const rows = kinds.map((kind) => {
-      const nodes = result.nodes.filter((n) => n.resourceType === kind);
-      const ok = nodes.filter((n) => n.status === "success" || n.status === "pass").length;
-      const failed = nodes.filter((n) => n.status === "error" || n.status === "fail").length;
-      const other = nodes.length - ok - failed;
-      return [kind + "s", nodes.length, ok, failed, other];
-    });
-    ctx.stdout.write(table(["dbt", "total", "ok", "failed", "warn/skip"], rows) + "\n");
-    ctx.stdout.write(`dbt build took ${formatDuration(result.elapsedMs)}\n`);
+    ctx.stdout.write(dbtSummary(result));
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
       const detail = failures.length > 0 ? await failureReport(ctx.warehouse, failures) : result.output.split("\n").slice(-25).join("\n");
@@ -141,6 +124,33 @@ export const buildCommand: Command = {
     return 0;
   },
 };
+
+/** The follow-up, value and contact rules of promotor.yaml as the environment dbt reads them,
+ * checked before dbt starts (a mistake names its key). */
+export function projectRulesEnv(root: string): Record<string, string> {
+  return { ...caseRulesEnv(readFollowUp(root)), ...valueEnv(readValue(root)), ...contactRulesEnv(readContactRules(root)) };
+}
+
+/** dbt's output as a build shows it: with `verbose` every line as dbt prints it (START lines
+ * included), else its "1 of 42 OK created sql table model ..." lines that say how a node ended. */
+export function dbtProgress(verbose: boolean, out: NodeJS.WritableStream): (line: string) => void {
+  return (line) => {
+    if (verbose) return void out.write(`${line}\n`);
+    if (/ of \d+ (START|OK|PASS|ERROR|FAIL|WARN|SKIP)/.test(line) === false) return;
+    if (/ (OK|PASS|ERROR|FAIL|WARN) /.test(line)) out.write(`  ${line.replace(/^\S+\s+/, "").trim()}\n`);
+  };
+}
+
+/** Seeds, models and tests: how many ran, passed, failed, and how long dbt took. */
+export function dbtSummary(result: Pick<DbtRunResult, "nodes" | "elapsedMs">): string {
+  const rows = (["seed", "model", "test"] as const).map((kind) => {
+    const nodes = result.nodes.filter((n) => n.resourceType === kind);
+    const ok = nodes.filter((n) => n.status === "success" || n.status === "pass").length;
+    const failed = nodes.filter((n) => n.status === "error" || n.status === "fail").length;
+    return [kind + "s", nodes.length, ok, failed, nodes.length - ok - failed];
+  });
+  return `${table(["dbt", "total", "ok", "failed", "warn/skip"], rows)}\ndbt build took ${formatDuration(result.elapsedMs)}\n`;
+}
 
 /** Each failed dbt node with its message and rows, by node id: dbt's threads finish them in
  * any order, and the message should read the same on every run. */

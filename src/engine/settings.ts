@@ -107,5 +107,11 @@ export function resolveEngine(root: string, flag: string | undefined, env: NodeJ
   return { engine, trino: trinoSection(settings["trino"], env) };
 }
 
+/** promotor.yaml's trino section with its environment overrides, whatever the engine (the
+ * local server's port, for instance). */
+export function readTrinoSettings(root: string, env: NodeJS.ProcessEnv = process.env): TrinoSettings {
+  return trinoSection(readSettingsFile(root)["trino"], env);
+}
+
 /** Where a Trino is, for messages: http(s)://host:port, catalog.schema. */
 export const describeTrino = (t: TrinoSettings): string => `${t.tls ? "https" : "http"}://${t.host}:${t.port} (${t.catalog}.${t.schema}, user ${t.user})`;

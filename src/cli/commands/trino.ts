@@ -1,4 +1,4 @@
-import { resolveEngine, describeTrino, type TrinoSettings } from "../../engine/settings.ts";
+import { describeTrino, readTrinoSettings, resolveEngine, type TrinoSettings } from "../../engine/settings.ts";
 import { PromotorError, errorMessage } from "../../lib/errors.ts";
 import { table } from "../../lib/format.ts";
 import { checkTrino, trinoQuery } from "../../trino/client.ts";
@@ -22,9 +22,7 @@ function options(args: string[], allowed: readonly string[]): Map<string, string
 /** The local server's settings: promotor.yaml's trino section (whatever the engine), with the
  * local server's host. */
 function localSettings(root: string, port?: number): TrinoSettings {
-  const settings = resolveEngine(root, "trino");
-  if (settings.engine !== "trino") throw new Error("unreachable");
-  return { ...settings.trino, host: "127.0.0.1", ...(port !== undefined ? { port } : {}) };
+  return { ...readTrinoSettings(root), host: "127.0.0.1", ...(port !== undefined ? { port } : {}) };
 }
 
 export const trinoCommand: Command = {

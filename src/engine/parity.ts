@@ -22,12 +22,14 @@ export interface RelationParity {
   differences: Difference[];
 }
 
-type Kind = "text" | "integer" | "number" | "boolean" | "date" | "timestamp";
+type Kind = "text" | "integer" | "wide" | "number" | "boolean" | "date" | "timestamp";
 
 function kindOf(type: string): Kind {
   const t = type.toLowerCase();
   if (/^(varchar|char|text|json)/.test(t)) return "text";
-  if (/^(tinyint|smallint|integer|int|bigint|hugeint)$/.test(t)) return "integer";
+  // Order keys: HUGEINT on DuckDB, decimal(38, 0) on Trino (macros/dialect.sql, answer_key).
+  if (/^(hugeint|uhugeint|ubigint)$/.test(t)) return "wide";
+  if (/^(tinyint|smallint|integer|int|bigint|uinteger|usmallint|utinyint)$/.test(t)) return "integer";
   if (/^(double|real|float|decimal)/.test(t)) return "number";
   if (t === "boolean") return "boolean";
   if (t === "date") return "date";
@@ -48,6 +50,8 @@ function expression(engine: "duckdb" | "trino", column: string, kind: Kind): str
       return `cast(${c} as double)`;
     case "integer":
       return `cast(${c} as bigint)`;
+    case "wide":
+      return `cast(${c} as varchar)`;
     default:
       return c;
   }

@@ -13,6 +13,7 @@ import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
 import { checkTrino, trinoQuery } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
+import { mirrorCases } from "../trino/mirror.ts";
 import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
 
@@ -49,10 +50,13 @@ export async function publishJournal(journal: string, t: TrinoSettings, ctx: Pic
   try {
     const started = performance.now();
     const result = await publishRaw(db.connection, t, stagingArea(ctx.root, t));
-    const appended = Object.entries(result.appended).filter(([, n]) => n > 0);
+    const changes = [
+      ...Object.entries(result.appended).filter(([, n]) => n > 0).map(([table, n]) => `${n.toLocaleString("en-US")} ${table}`),
+      ...result.replaced.map((table) => `${table} rewritten`),
+    ];
     ctx.stderr.write(
       `published to ${t.catalog}.${rawSchema(t)} on ${t.host}:${t.port} through ingestion #${result.throughIngestion}` +
-        `${appended.length > 0 ? `: ${appended.map(([table, n]) => `${n.toLocaleString("en-US")} ${table}`).join(", ")}` : ": nothing new"}` +
+        `${changes.length > 0 ? `: ${changes.join(", ")}` : ": nothing new"}` +
         `${result.orphansDeleted > 0 ? `; removed ${result.orphansDeleted.toLocaleString("en-US")} rows of an earlier publish that did not finish` : ""} (${formatDuration(performance.now() - started)})\n`,
     );
     return result;
@@ -63,7 +67,7 @@ export async function publishJournal(journal: string, t: TrinoSettings, ctx: Pic
 
 /** A raw-changing command: the DuckDB command on the journal, then the publish (also after a
  * failure: what the command committed is published, what it did not is not there). */
-function onJournal(load: () => Promise<Command>) {
+function onJournal(load: () => Promise<Command>, prepare?: (journal: string, t: TrinoSettings) => Promise<void>) {
   return async (args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> => {
     // The schema is created by the first publish; anything else (unreachable, credentials,
     // catalog) stops here, before the journal changes.
@@ -80,6 +84,7 @@ function onJournal(load: () => Promise<Command>) {
       }
     }
     await assertSchemaBelongsTo(t, journalId);
+    if (prepare) await prepare(ctx.warehouse, t);
     const command = await load();
     const code = await command.run(args, ctx);
     await publishJournal(ctx.warehouse, t, ctx);
@@ -156,6 +161,19 @@ export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext
   ingest: onJournal(async () => (await import("../cli/commands/ingest.ts")).ingestCommand),
   // list and show read the journal, which holds what Trino holds; replay changes it and is published.
   quarantine: onJournal(async () => (await import("../cli/commands/quarantine.ts")).quarantineCommand),
+  // Every change is checked against the case's state as Trino built it: copied into the journal
+  // first (src/trino/mirror.ts); what the command records is published like any raw change.
+  cases: onJournal(async () => (await import("../cli/commands/cases.ts")).casesCommand, copyCases),
   build,
   status,
 };
+
+async function copyCases(journal: string, t: TrinoSettings): Promise<void> {
+  if (!existsSync(journal)) return;
+  const db = await openWarehouse(journal);
+  try {
+    await mirrorCases(db.connection, t);
+  } finally {
+    db.close();
+  }
+}

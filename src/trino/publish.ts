@@ -44,6 +44,8 @@ interface ColumnType {
   /** What DuckDB writes (a cast where Iceberg has no such type). */
   select: string;
   trino: string;
+  /** Computed by DuckDB while publishing (DERIVED_COLUMNS), not stored in the journal. */
+  derived?: boolean;
 }
 
 /** DuckDB's column types as Iceberg has them: Iceberg has no 8- or 16-bit integers and no JSON. */
@@ -85,14 +87,23 @@ export function icebergType(duckdbType: string, column: string, table: string): 
   }
 }
 
+/** Columns that DuckDB computes for Trino while publishing, by table. `_answer_order` is
+ * DuckDB's hash of the response id: the order of answers given at the same time in every
+ * "latest answer" (macros/customer_aggregates.sql, answer_key). Trino has no such function, and
+ * both engines must break those ties alike; unsigned 64-bit, so a decimal on Iceberg. */
+const DERIVED_COLUMNS: Record<string, readonly ColumnType[]> = {
+  responses: [{ name: "_answer_order", select: `CAST(hash("response_id") AS DECIMAL(20, 0)) AS "_answer_order"`, trino: "decimal(20, 0)", derived: true }],
+};
+
 async function columnsOf(duck: DuckDBConnection, table: string): Promise<ColumnType[]> {
   const rows = await queryRows(duck, "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position", [table]);
-  return rows.map((r) => {
+  const stored = rows.map((r) => {
     const name = String(r["column_name"]);
     const type = icebergType(String(r["data_type"]), name, table);
     const quoted = `"${name}"`;
     return { name, select: type.cast ? `CAST(${quoted} AS ${type.cast}) AS ${quoted}` : quoted, trino: type.trino };
   });
+  return [...stored, ...(DERIVED_COLUMNS[table] ?? [])];
 }
 
 const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -111,6 +122,13 @@ async function ensureTable(t: TrinoSettings, table: string, columns: readonly Co
     return;
   }
   for (const c of columns) {
+    // Rows published before a derived column existed cannot get its values from Trino.
+    if (!existing.has(c.name) && c.derived) {
+      throw new PromotorError(`${qualified} was published by an earlier Promotor without the column ${c.name}, which Trino cannot compute for the rows it holds`, {
+        hint: `drop the schema (DROP SCHEMA ${t.catalog}.${rawSchema(t)} CASCADE) and the marts' schemas, then run promotor --engine trino build: it publishes the journal again`,
+        exitCode: 1,
+      });
+    }
     if (!existing.has(c.name)) await trinoQuery(t, `ALTER TABLE ${qualified} ADD COLUMN "${c.name}" ${c.trino}`, { withoutSchema: true });
   }
 }
@@ -143,6 +161,8 @@ export interface PublishResult {
   orphansDeleted: number;
   /** The latest ingestion now on Trino. */
   throughIngestion: number;
+  /** Bookkeeping tables rewritten because they changed (case events, quarantine, ...). */
+  replaced: string[];
 }
 
 /** The journal id of a journal file, or null for one that has published nothing yet. */
@@ -171,7 +191,7 @@ export async function assertSchemaBelongsTo(t: TrinoSettings, journalId: string 
 /** Publishes the journal's raw tables to Trino: what is new since the last publish. */
 export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, staging: StagingArea): Promise<PublishResult> {
   await trinoQuery(t, `CREATE SCHEMA IF NOT EXISTS ${t.catalog}.${rawSchema(t)}`, { withoutSchema: true });
-  if (!(await tableExists(duck, "raw", "ingestions"))) return { appended: {}, orphansDeleted: 0, throughIngestion: 0 };
+  if (!(await tableExists(duck, "raw", "ingestions"))) return { appended: {}, orphansDeleted: 0, throughIngestion: 0, replaced: [] };
   // One journal per Trino schema: ingestion ids are the journal's, so two journals publishing
   // into one schema would mix their rows. The journal's id travels with what it publishes.
   await duck.run("CREATE TABLE IF NOT EXISTS raw.journal AS SELECT CAST(uuid() AS VARCHAR) AS journal_id, CAST(now() AS TIMESTAMP) AS created_at");
@@ -184,7 +204,7 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
   const published = hasIngestions
     ? Number((await trinoQuery(t, `SELECT coalesce(max(ingestion_id), 0) AS n FROM ${t.catalog}.${rawSchema(t)}.ingestions`, { withoutSchema: true }))[0]?.["n"] ?? 0)
     : 0;
-  const result: PublishResult = { appended: {}, orphansDeleted: 0, throughIngestion: published };
+  const result: PublishResult = { appended: {}, orphansDeleted: 0, throughIngestion: published, replaced: [] };
   for (const { table, ingestionColumn } of APPENDED_TABLES) {
     if (!(await tableExists(duck, "raw", table))) continue;
     const columns = await columnsOf(duck, table);
@@ -216,6 +236,7 @@ export async function publishRaw(duck: DuckDBConnection, t: TrinoSettings, stagi
     // Recorded after the swap: a publish that dies between the two rewrites the table again.
     await trinoQuery(t, `DELETE FROM ${stateTable} WHERE table_name = ${sqlText(table)}`, { withoutSchema: true });
     await trinoQuery(t, `INSERT INTO ${stateTable} VALUES (${sqlText(table)}, ${sqlText(fingerprint)})`, { withoutSchema: true });
+    result.replaced.push(table);
   }
   const [latest] = await queryRows(duck, "SELECT coalesce(max(ingestion_id), 0) AS n FROM raw.ingestions");
   result.throughIngestion = Number(latest?.["n"] ?? 0);

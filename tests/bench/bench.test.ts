@@ -81,7 +81,8 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     // The dashboards' build is timed only where DuckDB-WASM's extension is at hand (a minute or more).
     // The contacts figure needs a 20-million-invitation warehouse; its path is tested small below.
     code = await main(["bench", "--responses", "2000", "--increment", "500", "--repeat", "2", "--runs", "2", "--no-pages", "--no-contacts", "--dir", dir], { stdout: out.stream, stderr: err.stream });
-  });
+    // About 100 s alone; beside the Trino tests' server on two cores it took over 300 s.
+  }, 900_000);
 
   it("exits 0 and prints the machine, the three tables and the figures file", () => {
     expect(code, err.text()).toBe(0);

@@ -12,6 +12,7 @@ import { projectRoot } from "../../src/lib/paths.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
 import { checkTrino, trinoQuery } from "../../src/trino/client.ts";
 import { compareRelation, describeDifferences, type RelationParity } from "../../src/engine/parity.ts";
+import { ALL_RELATIONS } from "../../src/engine/relations.ts";
 import { openWarehouse, queryRows } from "../../src/lib/duckdb.ts";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -26,44 +27,28 @@ const local: TrinoSettings = { ...TRINO_DEFAULTS, port: PORT, password: undefine
 const promotor = (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) =>
   runChild(process.execPath, [cli, ...args], { timeoutMs, env: { ...env, ...extra }, cwd: projectRoot });
 
-/** The marts that run on Trino so far, with their keys (docs/trino.md lists the others). */
-const RELATIONS: readonly [string, string[]][] = [
-  ["marts.fct_nps_responses", ["response_id"]],
-  ["marts.fct_touchpoint_responses", ["response_id"]],
-  ["marts.fct_driver_ratings", ["response_id", "driver"]],
-  ["marts.fct_krs_responses", ["response_id"]],
-  ["marts.fct_csat_ces", ["response_id"]],
-  ["marts.fct_verbatims", ["response_id"]],
-  ["marts.dim_touchpoints", ["touchpoint"]],
-  ["marts.dim_drivers", ["driver"]],
-  ["marts.dim_relationship_profiles", ["relationship_profile"]],
-  ["marts.fct_ingestion_quality", ["ingestion_id"]],
-  ["intermediate.int_verbatim_themes", ["language", "recommend_reason"]],
-  ["staging.stg_survey__quarantine", ["ingestion_id", "source_row"]],
-];
-/** When a file was loaded differs between two loads of it, and says nothing of the data. */
-const LOAD_TIMES = ["ingested_at", "quarantined_at", "imported_at"];
-const selection = RELATIONS.map(([r]) => `+${r.split(".")[1]}`).join(" ");
+/** When a file was loaded or a case event recorded differs between two loads of it, and says
+ * nothing of the data. */
+const LOAD_TIMES = ["ingested_at", "quarantined_at", "imported_at", "events_through"];
 
-/** The same exports ingested and built on DuckDB (a warehouse) and on Trino (a journal and the
- * schema `trinoEnv` names). */
-async function bothEngines(duckdbWarehouse: string, journal: string, exports: readonly string[], trinoEnv: NodeJS.ProcessEnv): Promise<void> {
-  const steps: [string[], NodeJS.ProcessEnv][] = [
-    [["--warehouse", duckdbWarehouse, "ingest", ...exports], {}],
-    [["--warehouse", duckdbWarehouse, "build"], {}],
-    [["--engine", "trino", "--warehouse", journal, "ingest", ...exports], trinoEnv],
-    [["--engine", "trino", "--warehouse", journal, "build", "--select", selection], trinoEnv],
+/** The same commands on DuckDB (a warehouse) and on Trino (a journal and the schema `trinoEnv`
+ * names): each dataset ingested, built, case events imported, built again. */
+async function bothEngines(duckdbWarehouse: string, journal: string, steps: readonly string[][], trinoEnv: NodeJS.ProcessEnv): Promise<void> {
+  const runs: [string[], NodeJS.ProcessEnv][] = [
+    ...steps.map((step): [string[], NodeJS.ProcessEnv] => [["--warehouse", duckdbWarehouse, ...step], {}]),
+    ...steps.map((step): [string[], NodeJS.ProcessEnv] => [["--engine", "trino", "--warehouse", journal, ...step], trinoEnv]),
   ];
-  for (const [args, extra] of steps) {
+  for (const [args, extra] of runs) {
     const run = await promotor(args, extra, 900_000);
     if (run.code !== 0) throw new Error(`promotor ${args.join(" ")} failed (exit ${run.code}):\n${(run.out + run.err).slice(-4000)}`);
   }
 }
 
-/** Every relation of RELATIONS compared between the DuckDB file and the Trino schema. */
+/** Every relation of the project (src/engine/relations.ts) compared between the DuckDB file and
+ * the Trino schema. */
 async function compareAll(duck: DuckDBConnection, t: TrinoSettings): Promise<RelationParity[]> {
   const results: RelationParity[] = [];
-  for (const [relation, key] of RELATIONS) {
+  for (const [relation, key] of ALL_RELATIONS) {
     const [schema, table] = relation.split(".");
     results.push(await compareRelation(duck, t, relation, `${t.catalog}.${t.schema}_${schema}.${table}`, key, { ignore: LOAD_TIMES }));
   }
@@ -205,9 +190,21 @@ describe("promotor trino start|status|stop", () => {
     const onTrino = { PROMOTOR_TRINO_PORT: String(PORT) };
     const trinoCount = async (table: string): Promise<number> => Number((await trinoQuery(local, `SELECT count(*) AS n FROM iceberg.promotor_raw.${table}`, { withoutSchema: true }))[0]?.["n"]);
 
+    // What npm start does: the survey exports, the customer ledger, the invitations, a build,
+    // the follow-up's case events (checked against the cases as each engine built them), a build.
+    const seeds = join(projectRoot, "seeds");
+    const steps = [
+      ["ingest", sample],
+      ["ingest", "--dataset", "customers", join(seeds, "crm")],
+      ["ingest", "--dataset", "invitations", join(seeds, "invitations")],
+      ["build"],
+      ["cases", "import", join(seeds, "follow-up", "case-events.csv")],
+      ["build"],
+    ];
+
     beforeAll(async () => {
-      await bothEngines(duckdbWarehouse, journal, [sample], onTrino);
-    }, 20 * 60_000);
+      await bothEngines(duckdbWarehouse, journal, steps, onTrino);
+    }, 25 * 60_000);
 
     it("raw data on Iceberg holds every loaded row, and each file's count reconciles there", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
@@ -219,15 +216,33 @@ describe("promotor trino start|status|stop", () => {
       } finally {
         db.close();
       }
-      const files = await trinoQuery(local, "SELECT source_file, rows_read, rows_loaded, rows_quarantined, rows_duplicate, (SELECT count(*) FROM iceberg.promotor_raw.responses r WHERE r._ingestion_id = i.ingestion_id) AS rows_there FROM iceberg.promotor_raw.ingestions i ORDER BY ingestion_id", { withoutSchema: true });
-      expect(files.length).toBe(3);
+      const files = await trinoQuery(
+        local,
+        `SELECT source_file, dataset, rows_read, rows_loaded, rows_quarantined, rows_duplicate,
+           CASE dataset WHEN 'responses' THEN (SELECT count(*) FROM iceberg.promotor_raw.responses r WHERE r._ingestion_id = i.ingestion_id)
+             WHEN 'customers' THEN (SELECT count(*) FROM iceberg.promotor_raw.customers r WHERE r._ingestion_id = i.ingestion_id)
+             WHEN 'invitations' THEN (SELECT count(*) FROM iceberg.promotor_raw.invitations r WHERE r._ingestion_id = i.ingestion_id) END AS rows_there
+         FROM iceberg.promotor_raw.ingestions i ORDER BY ingestion_id`,
+        { withoutSchema: true },
+      );
+      // 3 survey exports, 4 ledger exports, 1 distribution history.
+      expect(files.map((f) => f["dataset"])).toEqual(["responses", "responses", "responses", "customers", "customers", "customers", "customers", "invitations"]);
       for (const f of files) {
         expect(Number(f["rows_read"]), String(f["source_file"])).toBe(Number(f["rows_loaded"]) + Number(f["rows_quarantined"]) + Number(f["rows_duplicate"]));
         expect(Number(f["rows_there"]), String(f["source_file"])).toBe(Number(f["rows_loaded"]));
       }
+      // The case events, as the import recorded them.
+      const db2 = await openWarehouse(duckdbWarehouse, { readOnly: true });
+      try {
+        const [events] = await queryRows(db2.connection, "SELECT count(*) AS n FROM raw.case_events");
+        expect(Number(events?.["n"])).toBeGreaterThan(3000);
+        expect(await trinoCount("case_events")).toBe(Number(events?.["n"]));
+      } finally {
+        db2.close();
+      }
     });
 
-    it("every row of every mart that runs on Trino equals DuckDB's", async () => {
+    it("every row of every relation of the project equals DuckDB's: answers, customers, invitations, cases", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
         const results = await compareAll(db.connection, local);
@@ -251,7 +266,7 @@ describe("promotor trino start|status|stop", () => {
         db.close();
       }
       expect(run.out).toMatch(/engine\s+trino: http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\)/);
-      expect(run.out).toMatch(/ingestions\s+3; latest #3 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(run.out).toMatch(/ingestions\s+8; latest #8 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       expect(run.out).toMatch(/marts\s+\d+ in iceberg\.promotor_marts/);
     });
 
@@ -281,12 +296,12 @@ describe("promotor trino start|status|stop", () => {
       const before = await trinoCount("responses");
       const run = await promotor(["--engine", "trino", "--warehouse", journal, "ingest", sample], onTrino, 300_000);
       expect(run.code).toBe(0);
-      expect(run.err).toMatch(/published to iceberg\.promotor_raw on 127\.0\.0\.1:18480 through ingestion #3: nothing new/);
+      expect(run.err).toMatch(/published to iceberg\.promotor_raw on 127\.0\.0\.1:18480 through ingestion #8: nothing new/);
       expect(await trinoCount("responses")).toBe(before);
     });
 
     it("a Trino restart in the middle of a build fails it within seconds with the cause, and the next build completes it", async () => {
-      const build = spawn(process.execPath, [cli, "--engine", "trino", "--warehouse", journal, "build", "--select", selection], { env: { ...env, ...onTrino }, cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+      const build = spawn(process.execPath, [cli, "--engine", "trino", "--warehouse", journal, "build"], { env: { ...env, ...onTrino }, cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       const exited = new Promise<number | null>((resolve) => build.on("close", resolve));
       build.stdout.on("data", (c: Buffer) => (output += c.toString()));
@@ -302,7 +317,7 @@ describe("promotor trino start|status|stop", () => {
       expect(output).toMatch(/Trino at http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\) stopped answering during the build \(\d+ models were built, \d+ nodes could not reach it\)\n {2}fix: start it again/);
       const restart = await promotor(["trino", "start", "--port", String(PORT), "--heap", "2G", "--timeout", "180"], {}, 300_000);
       expect(restart.code, restart.out + restart.err).toBe(0);
-      const again = await promotor(["--engine", "trino", "--warehouse", journal, "build", "--select", selection], onTrino, 600_000);
+      const again = await promotor(["--engine", "trino", "--warehouse", journal, "build"], onTrino, 600_000);
       expect(again.code, again.out + again.err).toBe(0);
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
@@ -359,10 +374,10 @@ describe("promotor trino start|status|stop", () => {
       } finally {
         scratchDb.close();
       }
-      await bothEngines(duckdbWarehouse, journal, [generated, awkward], large);
+      await bothEngines(duckdbWarehouse, journal, [["ingest", generated, awkward], ["build"]], large);
     }, 25 * 60_000);
 
-    it("every row of every mart that runs on Trino equals DuckDB's, awkward cases included", async () => {
+    it("every row of every relation of the project equals DuckDB's, awkward cases included", async () => {
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
         const results = await compareAll(db.connection, settings);

@@ -6,5 +6,5 @@
 
 {#- 'C-' and the first 16 hex digits of the MD5 of the answer that opened the case. -#}
 {% macro case_id_of(response_id) -%}
-    'C-' || upper(substr(md5({{ response_id }}), 1, 16))
+    'C-' || upper(substr({{ md5_hex(response_id) }}, 1, 16))
 {%- endmacro %}

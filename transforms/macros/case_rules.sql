@@ -70,9 +70,9 @@
     {%- if env_var('PROMOTOR_CASE_BUSINESS_HOURS', 'false') == 'true' -%}
         {%- set s = '(' ~ epoch_seconds(created) ~ ' - 345600)' -%}
         {%- set b = '(floor(' ~ s ~ ' / 604800) * 120 + least((' ~ s ~ ' - floor(' ~ s ~ ' / 604800) * 604800) / 3600e0, 120) + ' ~ hours ~ ')' -%}
-        (timestamp '1970-01-05 00:00:00' + to_seconds(cast(round(floor({{ b }} / 120) * 604800 + ({{ b }} - floor({{ b }} / 120) * 120) * 3600) as bigint)))
+        {{ add_seconds("timestamp '1970-01-05 00:00:00'", 'cast(round(floor(' ~ b ~ ' / 120) * 604800 + (' ~ b ~ ' - floor(' ~ b ~ ' / 120) * 120) * 3600) as bigint)') }}
     {%- else -%}
-        ({{ created }} + to_seconds(cast({{ hours }} * 3600 as bigint)))
+        {{ add_seconds(created, 'cast(' ~ hours ~ ' * 3600 as bigint)') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -3,7 +3,7 @@
 {% macro customer_aggregates(latest) -%}
     customer_id,
     {%- for column in latest %}
-    arg_max({{ column }}, {{ latest_answer_key() }}) as {{ column }},
+    {{ latest_non_null(column, latest_answer_key()) }} as {{ column }},
     {%- endfor %}
     min(answered_at) as first_answered_at,
     max(answered_at) as last_answered_at,
@@ -17,5 +17,5 @@
     microseconds in the upper 64 bits: a (answered_at, response_id) struct key took twice the
     time and ran a 10-million-response build out of memory (tests/warehouse/dim-customers.test.ts). -#}
 {% macro latest_answer_key() -%}
-    (epoch_us(answered_at)::hugeint * 18446744073709551616 + hash(response_id)::hugeint)
+    {{ answer_key('answered_at', 'answer_order') }}
 {%- endmacro %}

@@ -17,7 +17,7 @@
 
 {#- acquired_via holds one of the referral values (contained, lower case). -#}
 {% macro is_referral(column) -%}
-    ({% for v in referral_values() %}contains({{ column }}, '{{ v }}'){{ " or " if not loop.last }}{% endfor %})
+    ({% for v in referral_values() %}strpos({{ column }}, '{{ v }}') > 0{{ " or " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 {#- The currency amounts are in, as pages name it (promotor.yaml value.currency). -#}

@@ -27,6 +27,7 @@ select
     cast(krs_love as integer) as krs_love,
     cast(csat as integer) as csat,
     cast(ces as integer) as ces,
+    {{ answer_order_column() }} as answer_order,
     _ingestion_id as ingestion_id,
     _source_file as source_file,
     _source_row as source_row

@@ -7,7 +7,7 @@
 
     Incremental (delete+insert per customer): a build recomputes the customers with a case
     closed since the last build, and those of them with new triggering answers. -#}
-{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}") }}
+{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert', tags=['follow_up'], pre_hook="{{ delete_changed_case_rules() }}", post_hook="{{ case_chain_cleanup(this) }}") }}
 {#- Without a closed case there is no chain to follow: the model then reads no answer at all
     (`triggers` is empty, and so is everything built on it). -#}
 {%- set any_closed = true %}
@@ -15,7 +15,9 @@
     {%- set any_closed = run_query("select count(*) from " ~ ref('stg_follow_up__case_events') ~ " where status = 'closed'").columns[0].values()[0] > 0 %}
 {%- endif %}
 
-with recursive
+{#- What the chain is followed through: closed cases, the customers to rebuild, their triggers,
+    each closed case's successor and each customer's first case. -#}
+{%- set inputs %}
 closed as (
     select response_id, any_value(customer_id) as customer_id, min(event_at) as closed_at, max(recorded_at) as recorded_at
     from {{ ref('stg_follow_up__case_events') }}
@@ -40,48 +42,43 @@ affected as (
     {%- endif %}
 ),
 
-triggers as materialized (
+triggers as {{ materialized_cte() }} (
     select * from {{ ref('int_case_triggers') }}
     where customer_id in (select customer_id from affected){% if not any_closed %} and false{% endif %}
 ),
 
 {#- For each closed case of these customers, the case that opens next (a join and group: DuckDB
     runs no ASOF join inside a recursive CTE). -#}
-successors as materialized (
-    select x.response_id, arg_min(n.response_id, n.trigger_key) as next_response_id, min(n.trigger_key) as next_key
+successors as {{ materialized_cte() }} (
+    select x.response_id, {{ first_non_null('n.response_id', 'n.trigger_key') }} as next_response_id, min(n.trigger_key) as next_key
     from closed as x
     inner join triggers as own on own.response_id = x.response_id
     inner join triggers as n
         on n.customer_id = own.customer_id
-        and n.trigger_key > (cast(epoch_us(x.closed_at) as hugeint) << 64) + cast(18446744073709551615 as hugeint)
+        and n.trigger_key > {{ answer_key('x.closed_at') }}
     group by x.response_id
 ),
 
 firsts as (
-    select customer_id, arg_min(response_id, trigger_key) as response_id, min(trigger_key) as opening_key
+    select customer_id, {{ first_non_null('response_id', 'trigger_key') }} as response_id, min(trigger_key) as opening_key
     from triggers
     group by customer_id
-),
+)
+{%- endset %}
 
-chain(customer_id, response_id, opening_key) as (
-    select customer_id, response_id, opening_key from firsts
-    union all
-    select c.customer_id, s.next_response_id, s.next_key
-    from chain as c
-    inner join successors as s on s.response_id = c.response_id
-),
+with {{ inputs }},
 
 {#- Every affected customer keeps rows here, also one whose chain is a single case (an earlier
     answer that arrived late can make it so): delete+insert then replaces all of theirs. -#}
-openings as materialized (
-    select * from chain
+openings as {{ materialized_cte() }} (
+    {{ case_chain_openings(inputs, this) }}
 ),
 
 {#- Each trigger of these customers belongs to the latest case opened at or before it. -#}
 assigned as (
     select o.response_id as opening_response_id, t.answered_at
     from (select * from triggers where customer_id in (select customer_id from openings)) as t
-    asof inner join openings as o on o.customer_id = t.customer_id and t.trigger_key >= o.opening_key
+    {{ asof_join('openings', 'o', [('t.customer_id', 'customer_id')], 't.trigger_key', '>=', 'opening_key') }}
 ),
 
 attached as (

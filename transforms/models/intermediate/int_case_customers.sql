@@ -20,10 +20,10 @@ with grouped as (
     select
         customer_id,
         min(trigger_key) as opening_key,
-        arg_min(response_id, trigger_key) as opening_response_id,
+        {{ first_non_null('response_id', 'trigger_key') }} as opening_response_id,
         {#- The key orders by answer time first, so the first answer's time is the earliest. -#}
         min(answered_at) as created_at,
-        arg_min(case_rule, trigger_key) as case_rule,
+        {{ first_non_null('case_rule', 'trigger_key') }} as case_rule,
         count(*) as triggering_answers,
         max(answered_at) as last_triggered_at
     from {{ ref('int_case_triggers') }}

@@ -41,16 +41,12 @@ open_invitations as (
 by_rule as (
     select i.invitation_id, a.response_id, a.answered_at
     from open_answers as a
-    asof join open_invitations as i
-        on i.customer_id = a.customer_id
-        and i.survey_type = a.survey_type
-        and i.touchpoint_key = a.touchpoint_key
-        and a.answered_at >= i.sent_at
-    where a.answered_at < i.sent_at + interval {{ window_days }} day
+    {{ asof_join('open_invitations', 'i', [('a.customer_id', 'customer_id'), ('a.survey_type', 'survey_type'), ('a.touchpoint_key', 'touchpoint_key')], 'a.answered_at', '>=', 'sent_at') }}
+    where a.answered_at < i.sent_at + interval '{{ window_days }}' day
 )
 
 select invitation_id, response_id, answered_at, link from named
 union all
-select invitation_id, arg_min(response_id, (answered_at, response_id)), min(answered_at), 'rule'
+select invitation_id, min_by(response_id, (answered_at, response_id)), min(answered_at), 'rule'
 from by_rule
 group by invitation_id

@@ -5,7 +5,7 @@
     latest answer (dim_customers): the row-level security of the answers applies. -#}
 {{ config(materialized='table', tags=['customer_value']) }}
 
-with ledger as (select ledger_end, ledger_end - 365 as year_start from {{ ref('int_ledger_end') }}),
+with ledger as (select ledger_end, {{ add_days('ledger_end', -365) }} as year_start from {{ ref('int_ledger_end') }}),
 
 current_versions as (
     select * from {{ ref('int_customer_versions') }} where is_current
@@ -23,7 +23,11 @@ latest_answers as (
         the other instead of side by side in DuckDB's memory. -#}
     select
         customer_id,
-        arg_max({'category': case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end, 'business_unit': business_unit, 'account_manager': account_manager}, (answered_at, response_id)) as latest,
+        max_by({{ named_row([
+            ('category', "case when is_promoter = 1 then 'promoter' when is_passive = 1 then 'passive' else 'detractor' end", 'varchar'),
+            ('business_unit', 'business_unit', 'varchar'),
+            ('account_manager', 'account_manager', 'varchar'),
+        ]) }}, (answered_at, response_id)) as latest,
         max(answered_at) as latest_answered_at
     from {{ ref('fct_customer_answers') }}
     group by customer_id

@@ -15,15 +15,15 @@
 
 select
     {{ customer_aggregates(latest) }}
-from {{ ref('fct_nps_responses') }}
+from {{ ref('stg_survey__responses') }}
 where customer_id is not null
 group by customer_id
 
 {% else %}
 
 with new_rows as (
-    select customer_id, response_id, {{ latest | join(', ') }}, answered_at, ingestion_id
-    from {{ ref('fct_nps_responses') }}
+    select customer_id, response_id, {{ latest | join(', ') }}, answered_at, answer_order, ingestion_id
+    from {{ ref('stg_survey__responses') }}
     where customer_id is not null
         and ingestion_id > (select coalesce(max(last_ingestion_id), 0) from {{ this }})
 ),
@@ -81,7 +81,7 @@ combined as (
 recomputed as (
     select
         {{ customer_aggregates(latest) }}
-    from {{ ref('fct_nps_responses') }}
+    from {{ ref('stg_survey__responses') }}
     where customer_id in (select customer_id from older_answers)
     group by customer_id
 )

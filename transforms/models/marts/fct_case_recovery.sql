@@ -22,10 +22,10 @@ answers as (
 nexts as (
     select
         c.case_id,
-        arg_min(a.response_id, a.answer_key) as next_response_id,
+        {{ first_non_null('a.response_id', 'a.answer_key') }} as next_response_id,
         min(a.answered_at) as next_answered_at,
-        arg_min(a.recommend_score, a.answer_key) as next_recommend_score,
-        arg_min(a.nps_category, a.answer_key) as next_nps_category
+        {{ first_non_null('a.recommend_score', 'a.answer_key') }} as next_recommend_score,
+        {{ first_non_null('a.nps_category', 'a.answer_key') }} as next_nps_category
     from cases as c
     inner join answers as a on a.customer_id = c.customer_id and a.answer_key > c.opening_key
     group by c.case_id

@@ -14,26 +14,38 @@ events as (
     select * from {{ ref('stg_follow_up__case_events') }}
 ),
 
+{#- A change dated before one recorded earlier for the same case (by another command or import):
+    two people edited the case concurrently. The one with the later event time wins; both stay
+    events. Rows of one import share a recording time and never count: the latest event time of
+    the recordings strictly before each recording (one row per recording, so a ROWS frame). -#}
+recordings as (
+    select case_id, recorded_at, max(event_at) as latest_event_at
+    from events
+    group by case_id, recorded_at
+),
+
+recorded_before as (
+    select case_id, recorded_at,
+        max(latest_event_at) over (partition by case_id order by recorded_at rows between unbounded preceding and 1 preceding) as latest_event_before
+    from recordings
+),
+
 ordered_events as (
     select
-        *,
-        {#- A change dated before one recorded earlier for the same case (by another command or
-            import): two people edited the case concurrently. The one with the later event time
-            wins; both stay events. Rows of one import share a recording time and never count. -#}
-        coalesce(event_at < max(event_at) over (
-            partition by case_id order by recorded_at range between unbounded preceding and interval 1 microsecond preceding
-        ), false) as out_of_order
-    from events
+        e.*,
+        coalesce(e.event_at < b.latest_event_before, false) as out_of_order
+    from events as e
+    inner join recorded_before as b on b.case_id = e.case_id and b.recorded_at = e.recorded_at
 ),
 
 state as (
     select
         case_id,
-        arg_max(status, (event_at, recorded_at, event_id)) filter (where status is not null) as status,
-        arg_max(owner, (event_at, recorded_at, event_id)) filter (where owner is not null) as owner,
-        arg_max(root_cause, (event_at, recorded_at, event_id)) filter (where root_cause is not null) as root_cause,
-        arg_max(outcome, (event_at, recorded_at, event_id)) filter (where outcome is not null) as outcome,
-        arg_max(note, (event_at, recorded_at, event_id)) filter (where note is not null) as last_note,
+        max_by(status, (event_at, recorded_at, event_id)) filter (where status is not null) as status,
+        max_by(owner, (event_at, recorded_at, event_id)) filter (where owner is not null) as owner,
+        max_by(root_cause, (event_at, recorded_at, event_id)) filter (where root_cause is not null) as root_cause,
+        max_by(outcome, (event_at, recorded_at, event_id)) filter (where outcome is not null) as outcome,
+        max_by(note, (event_at, recorded_at, event_id)) filter (where note is not null) as last_note,
         min(event_at) as first_action_at,
         min(event_at) filter (where status = 'closed') as closed_at,
         max(event_at) as last_event_at,

@@ -45,20 +45,18 @@ select
     v.version as customer_version,
     -- What the latest export knows: a churn date later than the answer's version.
     v.current_churned_at as churned_at,
-    a.answered_on + w.churn_window_days as window_ends_on,
+    {{ add_days('a.answered_on', 'w.churn_window_days') }} as window_ends_on,
     w.ledger_end,
     w.discount_rate,
     (v.customer_since is null or v.customer_since <= a.answered_on) and (v.current_churned_at is null or v.current_churned_at > a.answered_on) as was_customer,
-    a.answered_on + w.churn_window_days <= w.ledger_end as is_complete,
-    coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= a.answered_on + w.churn_window_days, false) as churned_in_window,
-    datediff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years
+    {{ add_days('a.answered_on', 'w.churn_window_days') }} <= w.ledger_end as is_complete,
+    coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= {{ add_days('a.answered_on', 'w.churn_window_days') }}, false) as churned_in_window,
+    date_diff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years
 from answers as a
 {# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
     sorts, and spills, where a hash join would hold millions of versions in memory: at 10 million
     answers and 6.7 million versions the hash join (0.7 s against 1.9 s) left the case models
     beside it without memory (docs/benchmarks.md, round 12). Answers of customers not in the
     ledger drop out. #}
-asof join versions as v
-    on v.customer_id = a.customer_id
-    and a.answered_on >= v.valid_from
+{{ asof_join('versions', 'v', [('a.customer_id', 'customer_id')], 'a.answered_on', '>=', 'valid_from') }}
 cross join window_end as w

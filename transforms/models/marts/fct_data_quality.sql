@@ -35,8 +35,8 @@ unmapped as (
 closest as (
     select
         unmapped.touchpoint,
-        arg_min(known.touchpoint, (-jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint), known.journey_order)) as suggestion,
-        max(jaro_winkler_similarity(unmapped.touchpoint, known.touchpoint)) as similarity
+        min_by(known.touchpoint, (-{{ jaro_winkler('unmapped.touchpoint', 'known.touchpoint') }}, known.journey_order)) as suggestion,
+        max({{ jaro_winkler('unmapped.touchpoint', 'known.touchpoint') }}) as similarity
     from unmapped
     cross join (select touchpoint, journey_order from touchpoints where is_in_journey_map) as known
     group by unmapped.touchpoint
@@ -46,11 +46,11 @@ select
     'touchpoint_not_in_journey_map' as check_name,
     unmapped.touchpoint as subject,
     unmapped.responses as rows,
-    format('not in your journey map: {}, {} rows', unmapped.touchpoint, unmapped.responses) as message,
+    {{ fill("not in your journey map: {}, {} rows", ['unmapped.touchpoint', 'unmapped.responses']) }} as message,
     case
         when closest.similarity >= 0.9
-            then format('did you mean {}? add {} to seeds/reference/touchpoints.csv (its own journey step), then run promotor build; and correct the spelling in the survey tool for future exports', closest.suggestion, unmapped.touchpoint)
-        else format('add {} to seeds/reference/touchpoints.csv (or fix its spelling in the export), then run promotor build', unmapped.touchpoint)
+            then {{ fill("did you mean {}? add {} to seeds/reference/touchpoints.csv (its own journey step), then run promotor build; and correct the spelling in the survey tool for future exports", ['closest.suggestion', 'unmapped.touchpoint']) }}
+        else {{ fill("add {} to seeds/reference/touchpoints.csv (or fix its spelling in the export), then run promotor build", ['unmapped.touchpoint']) }}
     end as fix,
     case when closest.similarity >= 0.9 then closest.suggestion end as suggestion
 from unmapped
@@ -62,8 +62,8 @@ select
     'quarantined_rows',
     source_file,
     rows_quarantined,
-    format('{} rows of {} are in quarantine', rows_quarantined, source_file),
-    format('promotor quarantine list --file {}; after fixing the mapping or reference data: promotor quarantine replay', source_file),
+    {{ fill("{} rows of {} are in quarantine", ['rows_quarantined', 'source_file']) }},
+    {{ fill("promotor quarantine list --file {}; after fixing the mapping or reference data: promotor quarantine replay", ['source_file']) }},
     null
 from per_file
 where rows_quarantined > 0
@@ -74,7 +74,7 @@ select
     'generated_response_ids',
     source_file,
     response_ids_generated,
-    format('{} has no response id column: {} ids were generated from the answers', source_file, response_ids_generated),
+    {{ fill("{} has no response id column: {} ids were generated from the answers", ['source_file', 'response_ids_generated']) }},
     'nothing, unless the survey tool can export its own response id: map it as response_id',
     null
 from per_file

@@ -14,9 +14,9 @@ with invitations as (
     select
         i.*,
         lag(sent_at) over (partition by customer_id order by sent_at, invitation_id) as previous_sent_at,
-        count(*) over (partition by customer_id order by sent_at range between interval 365 day preceding and current row) as invitations_365,
-        count(*) over (partition by customer_id, survey_type order by sent_at range between interval 365 day preceding and current row) as kind_invitations_365,
-        count(*) over (partition by customer_id, survey_type, touchpoint order by sent_at range between interval 365 day preceding and current row) as touchpoint_invitations_365
+        count(*) over (partition by customer_id order by sent_at range between interval '365' day preceding and current row) as invitations_365,
+        count(*) over (partition by customer_id, survey_type order by sent_at range between interval '365' day preceding and current row) as kind_invitations_365,
+        count(*) over (partition by customer_id, survey_type, touchpoint order by sent_at range between interval '365' day preceding and current row) as touchpoint_invitations_365
     from {{ ref('stg_survey__invitations') }} as i
 ),
 
@@ -25,7 +25,7 @@ answers as (
         response_id, answered_at, recommend_score,
         case when recommend_score >= {{ var('promoter_min') }} then 'promoter' when recommend_score >= {{ var('passive_min') }} then 'passive' else 'detractor' end as nps_category,
         {#- Straight-lining: five or more grid items (drivers and KRS) answered, all alike. -#}
-        (select count(x) from (values (driver_process), (driver_product_price), (driver_reputation_image), (driver_emotional_engagement), (krs_satisfaction), (krs_trust), (krs_love)) t(x)) >= 5
+        ({% for c in ['driver_process', 'driver_product_price', 'driver_reputation_image', 'driver_emotional_engagement', 'krs_satisfaction', 'krs_trust', 'krs_love'] %}(case when {{ c }} is not null then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %}) >= 5
             and least(coalesce(driver_process, 99), coalesce(driver_product_price, 99), coalesce(driver_reputation_image, 99), coalesce(driver_emotional_engagement, 99), coalesce(krs_satisfaction, 99), coalesce(krs_trust, 99), coalesce(krs_love, 99))
               = greatest(coalesce(driver_process, -1), coalesce(driver_product_price, -1), coalesce(driver_reputation_image, -1), coalesce(driver_emotional_engagement, -1), coalesce(krs_satisfaction, -1), coalesce(krs_trust, -1), coalesce(krs_love, -1))
             as is_straight_lined,
@@ -39,9 +39,8 @@ quiet_{{ loop.index }} as (
     {#- The customer's latest answer at {{ tp }} before the invitation. -#}
     select i.invitation_id, q.answered_at as quiet_answer_at
     from invitations as i
-    asof join (select customer_id, answered_at from {{ ref('stg_survey__responses') }} where touchpoint = '{{ tp }}' and customer_id is not null) as q
-        on q.customer_id = i.customer_id and i.sent_at > q.answered_at
-    where i.sent_at < q.answered_at + interval {{ quiet_days }} day
+    {{ asof_join("(select customer_id, answered_at from " ~ ref('stg_survey__responses') ~ " where touchpoint = '" ~ tp ~ "' and customer_id is not null)", 'q', [('i.customer_id', 'customer_id')], 'i.sent_at', '>', 'answered_at') }}
+    where i.sent_at < q.answered_at + interval '{{ quiet_days }}' day
 ),
 {%- endfor %}
 
@@ -50,8 +49,7 @@ open_cases as (
     {#- The customer's latest case opened before the invitation, when still open then. -#}
     select i.invitation_id, c.case_id
     from invitations as i
-    asof join (select customer_id, case_id, created_at, closed_at from {{ ref('fct_cases') }}) as c
-        on c.customer_id = i.customer_id and i.sent_at >= c.created_at
+    {{ asof_join("(select customer_id, case_id, created_at, closed_at from " ~ ref('fct_cases') ~ ")", 'c', [('i.customer_id', 'customer_id')], 'i.sent_at', '>=', 'created_at') }}
     where c.closed_at is null or c.closed_at > i.sent_at
 ),
 {%- endif %}
@@ -59,10 +57,10 @@ open_cases as (
 ruled as (
     select
         i.*,
-        datediff('second', i.previous_sent_at, i.sent_at) / 86400e0 as days_since_previous,
+        date_diff('second', i.previous_sent_at, i.sent_at) / 86400e0 as days_since_previous,
         {{ contact_gap_days('i.survey_type', 'i.touchpoint') }} as gap_days,
         case
-            when i.previous_sent_at is not null and datediff('second', i.previous_sent_at, i.sent_at) < 86400 * {{ contact_gap_days('i.survey_type', 'i.touchpoint') }} then 'min_days_between'
+            when i.previous_sent_at is not null and date_diff('second', i.previous_sent_at, i.sent_at) < 86400 * {{ contact_gap_days('i.survey_type', 'i.touchpoint') }} then 'min_days_between'
             {%- for tp, rule in r['touchpoints'].items() if rule.get('max_per_365_days') is not none %}
             when i.survey_type = 'touchpoint' and i.touchpoint = '{{ tp }}' and i.touchpoint_invitations_365 > {{ rule['max_per_365_days'] }} then 'max_per_365_days'
             {%- endfor %}

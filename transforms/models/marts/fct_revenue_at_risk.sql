@@ -5,22 +5,23 @@
 {{ config(materialized='table', tags=['customer_value']) }}
 
 with export_dates as (
-    select list(distinct as_of) as dates from {{ ref('stg_crm__customers') }}
+    select array_agg(distinct as_of) as dates from {{ ref('stg_crm__customers') }}
 ),
 
 versions_at as (
     {#- Each version at the export dates it covers (valid_from <= date < valid_to): a list filter
         per version, linear, where a range join of dates and versions sorts both (3 s at 10M). #}
     select
-        unnest(list_filter((select dates from export_dates), d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as as_of,
-        v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
+        x.as_of, v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
     from {{ ref('int_customer_versions') }} as v
+    cross join export_dates as e
+    cross join unnest(filter(e.dates, d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as x(as_of)
 ),
 
 customers_then as (
     {#- The customers the ledger then had, and the end of the export's day as a moment (time,
         response id) that sorts after every answer of that day. #}
-    select *, {'at': cast(as_of as timestamp) + interval 1 day, 'response_id': ''} as as_of_end
+    select *, {{ named_row([('at', "cast(as_of as timestamp) + interval '1' day", 'timestamp(6)'), ('response_id', "''", 'varchar')]) }} as as_of_end
     from versions_at
     where (customer_since is null or customer_since <= as_of)
         and (churned_at is null or churned_at > as_of)
@@ -33,7 +34,7 @@ answers as (
         millions of answers first. After dim_customer_ledger, so that the big value models take
         DuckDB's memory one at a time. #}
     -- depends_on: {{ ref('dim_customer_ledger') }}
-    select customer_id, {'at': answered_at, 'response_id': response_id} as moment,
+    select customer_id, {{ named_row([('at', 'answered_at', 'timestamp(6)'), ('response_id', 'response_id', 'varchar')]) }} as moment,
         is_promoter, is_passive, business_unit, account_manager, segment
     from {{ ref('fct_customer_answers') }}
 ),
@@ -44,8 +45,7 @@ latest_before as (
         case when a.is_promoter = 1 then 'promoter' when a.is_passive = 1 then 'passive' when a.customer_id is not null then 'detractor' end as nps_category,
         a.business_unit, a.account_manager, a.segment as answer_segment
     from customers_then as c
-    asof left join answers as a
-        on a.customer_id = c.customer_id and a.moment < c.as_of_end
+    {{ asof_join('answers', 'a', [('c.customer_id', 'customer_id')], 'c.as_of_end', '>', 'moment', kind='left') }}
 )
 
 select
@@ -57,4 +57,4 @@ select
     count(*) as customers,
     sum(annual_revenue) as annual_revenue
 from latest_before
-group by all
+group by 1, 2, 3, 4, 5

@@ -24,3 +24,25 @@
 {% macro value_currency() -%}
     {{ return(env_var('PROMOTOR_CURRENCY', 'EUR') | upper) }}
 {%- endmacro %}
+
+{#- Each customer version at each export date it covers (valid_from <= date < valid_to), with the
+    version's `columns`. DuckDB: a list filter per version in the select list, linear (0.3 s at
+    10 million answers; the same as a lateral `cross join unnest` took 4.5 s, and a range join
+    of dates and versions sorts both, 3 s). Trino unnests arrays in FROM only. -#}
+{% macro versions_at_export_dates(versions, customers, columns) -%}
+    {{ return(adapter.dispatch('versions_at_export_dates')(versions, customers, columns)) }}
+{%- endmacro %}
+{% macro default__versions_at_export_dates(versions, customers, columns) -%}
+    select
+        unnest(list_filter((select list(distinct as_of) from {{ customers }}), d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as as_of,
+        {% for c in columns %}v.{{ c }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ versions }} as v
+{%- endmacro %}
+{% macro trino__versions_at_export_dates(versions, customers, columns) -%}
+    select
+        x.as_of,
+        {% for c in columns %}v.{{ c }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ versions }} as v
+    cross join (select array_agg(distinct as_of) as dates from {{ customers }}) as e
+    cross join unnest(filter(e.dates, d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as x(as_of)
+{%- endmacro %}

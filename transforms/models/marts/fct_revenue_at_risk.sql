@@ -4,18 +4,8 @@
     (the dimensions of the row-level security). -#}
 {{ config(materialized='table', tags=['customer_value']) }}
 
-with export_dates as (
-    select array_agg(distinct as_of) as dates from {{ ref('stg_crm__customers') }}
-),
-
-versions_at as (
-    {#- Each version at the export dates it covers (valid_from <= date < valid_to): a list filter
-        per version, linear, where a range join of dates and versions sorts both (3 s at 10M). #}
-    select
-        x.as_of, v.customer_id, v.annual_revenue, v.segment, v.customer_since, v.churned_at
-    from {{ ref('int_customer_versions') }} as v
-    cross join export_dates as e
-    cross join unnest(filter(e.dates, d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as x(as_of)
+with versions_at as (
+    {{ versions_at_export_dates(ref('int_customer_versions'), ref('stg_crm__customers'), ['customer_id', 'annual_revenue', 'segment', 'customer_since', 'churned_at']) }}
 ),
 
 customers_then as (

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { TrinoSettings } from "../engine/settings.ts";
-import { queryRows } from "../lib/duckdb.ts";
 import { trinoQuery } from "./client.ts";
+import { trinoTableColumns } from "./publish.ts";
 
 interface Mirrored {
   /** The view the DuckDB code reads (layer.table, as in the DuckDB warehouse). */
@@ -52,10 +52,9 @@ export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings): 
     await journal.run("CREATE SCHEMA IF NOT EXISTS trino_mirror; CREATE SCHEMA IF NOT EXISTS marts; CREATE SCHEMA IF NOT EXISTS intermediate");
     for (const m of MIRRORED) {
       const [layer, name] = m.view.split(".") as [string, string];
-      const described = await trinoQuery(t, `SELECT column_name, data_type FROM ${t.catalog}.information_schema.columns WHERE table_schema = '${t.schema}_${layer}' AND table_name = '${name}' ORDER BY ordinal_position`, { withoutSchema: true });
-      const columns = described.filter((c) => m.columns === undefined || m.columns.includes(String(c["column_name"])));
-      const names = columns.map((c) => String(c["column_name"]));
-      const types = columns.map((c) => duckdbType(String(c["data_type"])));
+      const columns = [...(await trinoTableColumns(t, name, `${t.schema}_${layer}`))].filter(([n]) => m.columns === undefined || m.columns.includes(n));
+      const names = columns.map(([n]) => n);
+      const types = columns.map(([, type]) => duckdbType(type));
       // Every value travels as text: no number passes through a JavaScript double (order keys
       // have 38 digits).
       const where = m.where ? ` WHERE ${m.where.replaceAll("{marts}", schemaOf("marts"))}` : "";
@@ -72,10 +71,4 @@ export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings): 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** How many cases the journal's copy holds (for tests and status). */
-export async function mirroredCases(journal: DuckDBConnection): Promise<number> {
-  const [n] = await queryRows(journal, "SELECT count(*) AS n FROM trino_mirror.marts__fct_cases");
-  return Number(n?.["n"] ?? 0);
 }

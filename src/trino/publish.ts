@@ -108,8 +108,10 @@ async function columnsOf(duck: DuckDBConnection, table: string): Promise<ColumnT
 
 const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-async function trinoTableColumns(t: TrinoSettings, table: string): Promise<Map<string, string>> {
-  const rows = await trinoQuery(t, `SELECT column_name, data_type FROM ${t.catalog}.information_schema.columns WHERE table_schema = ${sqlText(rawSchema(t))} AND table_name = ${sqlText(table)}`, { withoutSchema: true });
+/** A Trino table's columns and their types, in table order (none when it does not exist); in
+ * the raw schema unless `schema` names another. */
+export async function trinoTableColumns(t: TrinoSettings, table: string, schema = rawSchema(t)): Promise<Map<string, string>> {
+  const rows = await trinoQuery(t, `SELECT column_name, data_type FROM ${t.catalog}.information_schema.columns WHERE table_schema = ${sqlText(schema)} AND table_name = ${sqlText(table)} ORDER BY ordinal_position`, { withoutSchema: true });
   return new Map(rows.map((r) => [String(r["column_name"]), String(r["data_type"])]));
 }
 

@@ -32,14 +32,23 @@ unmapped as (
 {#- The journey-map touchpoint an unmapped one is most probably a misspelling of (call_center ->
     call_centre), when one is close enough; of equally close ones the earliest in the journey
     (arg_max alone keeps whichever it meets first). -#}
-closest as (
+pairs as (
     select
         unmapped.touchpoint,
-        min_by(known.touchpoint, (-{{ jaro_winkler('unmapped.touchpoint', 'known.touchpoint') }}, known.journey_order)) as suggestion,
-        max({{ jaro_winkler('unmapped.touchpoint', 'known.touchpoint') }}) as similarity
+        known.touchpoint as known_touchpoint,
+        known.journey_order,
+        {{ jaro_winkler('unmapped.touchpoint', 'known.touchpoint') }} as similarity
     from unmapped
     cross join (select touchpoint, journey_order from touchpoints where is_in_journey_map) as known
-    group by unmapped.touchpoint
+),
+
+closest as (
+    select
+        touchpoint,
+        min_by(known_touchpoint, (-similarity, journey_order)) as suggestion,
+        max(similarity) as similarity
+    from pairs
+    group by touchpoint
 )
 
 select

@@ -8,6 +8,7 @@
     with them. -#}
 {{ config(materialized='table', tags=['survey_pressure', 'follow_up']) }}
 {%- set r = contact_rules() %}
+{%- set grid = ['driver_process', 'driver_product_price', 'driver_reputation_image', 'driver_emotional_engagement', 'krs_satisfaction', 'krs_trust', 'krs_love'] %}
 {%- set meaningless = ['n.v.t.', 'nvt', 'n.v.t', 'n/a', 'na', 'nee', 'geen', 'niets', 'geen opmerking', 'geen opmerkingen', 'no', 'none', 'nothing', 'nope', 'x', 'xx', 'xxx', '-', '--', '.', '..', '...', '?', 'ok', 'oké'] %}
 
 with invitations as (
@@ -25,9 +26,9 @@ answers as (
         response_id, answered_at, recommend_score,
         case when recommend_score >= {{ var('promoter_min') }} then 'promoter' when recommend_score >= {{ var('passive_min') }} then 'passive' else 'detractor' end as nps_category,
         {#- Straight-lining: five or more grid items (drivers and KRS) answered, all alike. -#}
-        ({% for c in ['driver_process', 'driver_product_price', 'driver_reputation_image', 'driver_emotional_engagement', 'krs_satisfaction', 'krs_trust', 'krs_love'] %}(case when {{ c }} is not null then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %}) >= 5
-            and least(coalesce(driver_process, 99), coalesce(driver_product_price, 99), coalesce(driver_reputation_image, 99), coalesce(driver_emotional_engagement, 99), coalesce(krs_satisfaction, 99), coalesce(krs_trust, 99), coalesce(krs_love, 99))
-              = greatest(coalesce(driver_process, -1), coalesce(driver_product_price, -1), coalesce(driver_reputation_image, -1), coalesce(driver_emotional_engagement, -1), coalesce(krs_satisfaction, -1), coalesce(krs_trust, -1), coalesce(krs_love, -1))
+        ({% for c in grid %}(case when {{ c }} is not null then 1 else 0 end){{ ' + ' if not loop.last }}{% endfor %}) >= 5
+            and least({% for c in grid %}coalesce({{ c }}, 99){{ ', ' if not loop.last }}{% endfor %})
+              = greatest({% for c in grid %}coalesce({{ c }}, -1){{ ', ' if not loop.last }}{% endfor %})
             as is_straight_lined,
         recommend_reason is null or length(trim(recommend_reason)) <= 1
             or lower(trim(recommend_reason)) in ({% for m in meaningless %}'{{ m }}'{{ ", " if not loop.last }}{% endfor %}) as is_empty_reason

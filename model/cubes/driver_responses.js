@@ -15,7 +15,7 @@ cube(`driver_responses`, {
       max(rating) FILTER (WHERE driver = 'emotional_engagement') AS emotional_engagement,
       max(recommend_score) AS recommend_score
     FROM marts.fct_driver_ratings
-    GROUP BY ALL`,
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
   description: `One row per response with its four driver ratings and recommend score (complete cases feed the driver regression).`,
   public: false,
 

@@ -39,6 +39,46 @@ export interface Tables {
   pipeline: { headers: string[]; rows: Cell[][] };
   queries: { headers: string[]; rows: Cell[][] };
   targets: { headers: string[]; rows: Cell[][] };
+  /** With --engine trino: each step and question on both engines. */
+  engines: { headers: string[]; rows: Cell[][] };
+  engineQueries: { headers: string[]; rows: Cell[][] };
+}
+
+const times = (a: number, b: number): string => `${(b / a).toFixed(1)} ×`;
+
+function engineRows(sizes: readonly SizeResult[]): Cell[][] {
+  return sizes.flatMap((s) => {
+    const t = s.trino;
+    if (!t) return [];
+    const rows: Cell[][] = [
+      [count(s.responses), "ingest (answers)", seconds(s.full.ingest.elapsedMs), seconds(t.ingest.elapsedMs), times(s.full.ingest.elapsedMs, t.ingest.elapsedMs)],
+    ];
+    if (s.full.ingestCustomers && t.ingestCustomers) rows.push([count(s.responses), "ingest (customer ledger)", seconds(s.full.ingestCustomers.elapsedMs), seconds(t.ingestCustomers.elapsedMs), times(s.full.ingestCustomers.elapsedMs, t.ingestCustomers.elapsedMs)]);
+    rows.push([count(s.responses), "build (whole project)", seconds(s.full.build.elapsedMs), seconds(t.build.elapsedMs), times(s.full.build.elapsedMs, t.build.elapsedMs)]);
+    if (s.incremental && t.incremental) {
+      rows.push([count(s.responses), `+${count(t.incremental.responses)} ingest`, seconds(s.incremental.ingest.elapsedMs), seconds(t.incremental.ingest.elapsedMs), times(s.incremental.ingest.elapsedMs, t.incremental.ingest.elapsedMs)]);
+      rows.push([count(s.responses), `+${count(t.incremental.responses)} build`, seconds(s.incremental.build.elapsedMs), seconds(t.incremental.build.elapsedMs), times(s.incremental.build.elapsedMs, t.incremental.build.elapsedMs)]);
+    }
+    return rows;
+  });
+}
+
+function engineQueryRows(sizes: readonly SizeResult[]): Cell[][] {
+  return sizes.flatMap((s) =>
+    (s.trino?.queries ?? []).map((q) => {
+      const d = s.queries.find((x) => x.id === q.id);
+      return [
+        count(s.responses),
+        d?.title ?? q.id,
+        d ? millis(d.semanticMs) : "–",
+        millis(q.rollupMs),
+        d ? millis(d.noRollupMs) : "–",
+        millis(q.noRollupMs),
+        millis(q.firstMs),
+        q.equal ? "yes" : "NO",
+      ];
+    }),
+  );
 }
 
 function pipelineRows(sizes: readonly SizeResult[]): Cell[][] {
@@ -183,6 +223,11 @@ export function benchTables(result: BenchResult): Tables {
       rows: queryRows(result.sizes),
     },
     targets: { headers: ["target", "measured", "verdict"], rows: targetRows(result) },
+    engines: { headers: ["responses", "step", "DuckDB", "Trino", "Trino / DuckDB"], rows: engineRows(result.sizes) },
+    engineQueries: {
+      headers: ["responses", "query", "DuckDB rollup", "Trino rollup", "DuckDB no rollup", "Trino no rollup", "Trino first", "same answer as DuckDB"],
+      rows: engineQueryRows(result.sizes),
+    },
   };
 }
 
@@ -212,6 +257,16 @@ export function textReport(result: BenchResult): string {
     ...(t.queries.rows.length > 0
       ? ["Queries (semantic layer vs hand-written DuckDB SQL over raw.responses, the floor; dashboard questions are served by rollups, analyst questions by the marts)", table(t.queries.headers, t.queries.rows, { align: ["right", "left", "left", "right", "right", "right", "right", "left"] }), ""]
       : []),
+    ...(t.engines.rows.length > 0
+      ? [
+          "DuckDB and Trino, the same files on this machine (Trino: local single node; times are whole promotor processes)",
+          table(t.engines.headers, t.engines.rows, { align: ["right", "left", "right", "right", "right"] }),
+          "",
+          "Questions on both engines (medians; the first Trino call compiles and builds or finds its rollup)",
+          table(t.engineQueries.headers, t.engineQueries.rows, { align: ["right", "left", "right", "right", "right", "right", "right", "left"] }),
+          "",
+        ]
+      : []),
     "Targets (issues 6, 10, 12, 13, 21 and 22)",
     table(t.targets.headers, t.targets.rows, { align: ["left", "left", "left"] }),
     "",
@@ -240,6 +295,9 @@ export function markdownReport(result: BenchResult): string {
     markdownTable(t.pipeline.headers, t.pipeline.rows, [false, ...Array(12).fill(true)]),
     "",
     ...(t.queries.rows.length > 0 ? [markdownTable(t.queries.headers, t.queries.rows, [false, false, false, true, true, true, true, false]), ""] : []),
+    ...(t.engines.rows.length > 0
+      ? [markdownTable(t.engines.headers, t.engines.rows, [false, false, true, true, true]), "", markdownTable(t.engineQueries.headers, t.engineQueries.rows, [false, false, true, true, true, true, true, false]), ""]
+      : []),
     markdownTable(t.targets.headers, t.targets.rows, [false, false, false]),
   ].join("\n");
 }

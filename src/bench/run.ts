@@ -1,5 +1,6 @@
 /** `promotor bench`: data sets per size, the pipeline, the incremental case and the dashboard
  * queries; returns figures that report.ts turns into tables. */
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_SEED, benchCustomers, ensureDataset, INCREMENT_SEED, type BenchFormat } from "./datasets.ts";
 import { describeMachine, type MachineDescription } from "./machine.ts";
@@ -9,6 +10,8 @@ import { median } from "./stats.ts";
 import { measurePagesBuild, type PagesBench } from "./pages.ts";
 import { measureContacts, type ContactsBench } from "./contacts.ts";
 import { measureQueries, type QueryMeasurement } from "./query-latency.ts";
+import { measureTrinoSize, type TrinoSizeFigures } from "./trino.ts";
+import type { TrinoSettings } from "../engine/settings.ts";
 
 export interface BenchOptions {
   root: string;
@@ -31,6 +34,8 @@ export interface BenchOptions {
   customers?: boolean;
   /** Time promotor contacts eligible over 1M customers and 20M invitations (default true). */
   contacts?: boolean;
+  /** Also run each size on this Trino (promotor --engine trino bench), beside DuckDB's figures. */
+  trino?: TrinoSettings;
   log: (line: string) => void;
 }
 
@@ -45,6 +50,8 @@ export interface SizeResult {
   plainRead: PlainReadFigures | null;
   /** Ingest time / plain read time. */
   ingestRatio: number | null;
+  /** The same data on Trino (with --engine trino). */
+  trino?: TrinoSizeFigures | null;
 }
 
 export interface XlsxFigures {
@@ -93,6 +100,7 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     const plains: PlainReadFigures[] = [];
     const increments: PipelineFigures[] = [];
     let queries: QueryMeasurement[] = [];
+    let trino: TrinoSizeFigures | null = null;
     for (let run = 0; run < options.runs; run++) {
       if (options.runs > 1) options.log(`  run ${run + 1} of ${options.runs}`);
       // The customer ledger of this data set, made once beside it (issue 23's figure).
@@ -108,6 +116,23 @@ export async function runBench(options: BenchOptions, command: string): Promise<
         options.log(`  dashboard queries (${options.repeat} runs each after a warm-up)`);
         queries = await measureQueries({ warehouse, repeat: options.repeat });
       }
+      // Trino, once, on the same files, before DuckDB's increment: its answers are compared with
+      // this warehouse's.
+      if (options.trino && run === options.runs - 1) {
+        trino = await measureTrinoSize({
+          root: options.root,
+          dir: options.dir,
+          trino: options.trino,
+          responses,
+          files: data.files,
+          ledgerFiles: options.customers === false ? [] : ledgerFiles(`${data.dir}-customers`),
+          moreFiles: more ? more.files : null,
+          increment: options.increment,
+          duckdbWarehouse: warehouse,
+          repeat: options.repeat,
+          log: options.log,
+        });
+      }
       if (more) {
         const figures = await incrementalLoad(options.root, warehouse, more.files);
         options.log(`  +${options.increment.toLocaleString("en-US")}: ingest ${(figures.ingest.elapsedMs / 1000).toFixed(1)} s, dbt build ${(figures.build.elapsedMs / 1000).toFixed(1)} s (without the follow-up models ${((figures.buildWithoutCases?.elapsedMs ?? 0) / 1000).toFixed(1)} s)`);
@@ -118,7 +143,7 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     const plain: PlainReadFigures | null = plains.length > 0 ? { elapsedMs: median(plains.map((p) => p.elapsedMs)), peakRssBytes: median(plains.map((p) => p.peakRssBytes)), rows: plains[0]!.rows } : null;
     const ingestRatio = plains.length > 0 ? median(fulls.map((f, i) => f.ingest.elapsedMs / plains[i]!.elapsedMs)) : null;
     const incremental: SizeResult["incremental"] = more ? { ...medianPipeline(increments), responses: options.increment } : null;
-    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries, plainRead: plain, ingestRatio });
+    sizes.push({ responses, inputFiles: data.files.length, inputBytes: data.bytes, full, incremental, queries, plainRead: plain, ingestRatio, ...(options.trino ? { trino } : {}) });
   }
   let xlsx: XlsxFigures | null = null;
   const xlsxRows = options.xlsxRows ?? Math.min(100_000, Math.max(0, ...options.sizes));
@@ -144,4 +169,9 @@ export async function runBench(options: BenchOptions, command: string): Promise<
     contacts = await measureContacts(options.root, options.dir, options.log);
   }
   return { date: new Date().toISOString(), command, machine, format: options.format, repeat: options.repeat, runs: options.runs, sizes, xlsx, pages, contacts };
+}
+
+/** The customer ledger files made beside a data set (src/bench/pipeline.ts), if any. */
+function ledgerFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /^customers-.*\.csv$/.test(f)).sort().map((f) => join(dir, f)) : [];
 }

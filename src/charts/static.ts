@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSemanticLayer } from "../semantic/index.ts";
+import type { TrinoSettings } from "../engine/settings.ts";
 import type { CubeQuery, SecurityContext } from "../semantic/types.ts";
 import { chartQueries, QUERY_OF, renderFromRows, type ChartKind, type Row, type Selection } from "./index.ts";
 import { esc } from "./svg.ts";
@@ -28,6 +29,8 @@ export const STANDARD_CHARTS: readonly { file: string; kind: ChartKind; title: s
 
 export interface StaticChartsOptions {
   warehouse: string;
+  /** Read Trino's marts instead of the DuckDB file. */
+  trino?: TrinoSettings;
   outDir: string;
   minSample: number;
   selection?: Selection;
@@ -42,7 +45,7 @@ const unescapeXml = (s: string): string =>
   s.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&amp;", "&");
 
 export async function renderStaticCharts(options: StaticChartsOptions): Promise<StaticChart[]> {
-  const layer = await createSemanticLayer({ warehouse: options.warehouse });
+  const layer = await createSemanticLayer({ warehouse: options.warehouse, ...(options.trino ? { trino: options.trino } : {}) });
   const sel = options.selection ?? {};
   try {
     const load = async (q: CubeQuery): Promise<Row[]> => (await layer.load(q, options.security)).data;

@@ -1,3 +1,4 @@
+import type { TrinoSettings } from "../engine/settings.ts";
 import type { Writable } from "node:stream";
 
 /** What every command gets: resolved global options and where to write. */
@@ -8,6 +9,9 @@ export interface CommandContext {
   root: string;
   stdout: Writable;
   stderr: Writable;
+  /** Set when the command runs on Trino (promotor --engine trino): the semantic layer reads it
+   * instead of the DuckDB file (src/engine/trino-commands.ts). */
+  trino?: TrinoSettings;
 }
 
 export interface Command {

@@ -83,7 +83,7 @@ export function splitGlobalOptions(argv: string[]): { warehouse: string | undefi
 /** Commands that need no warehouse, the same on either engine. The others run on Trino through
  * src/engine/trino-commands.ts, or refuse it rather than quietly use the DuckDB file while
  * promotor.yaml or --engine says Trino. */
-const ENGINE_FREE_COMMANDS = new Set(["trino", "token"]);
+const ENGINE_FREE_COMMANDS = new Set(["trino", "token", "generate"]);
 
 export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "stderr"> = process): Promise<number> {
   try {

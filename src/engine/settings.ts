@@ -20,6 +20,11 @@ export interface TrinoSettings {
   tls: boolean;
   /** Seconds a query may run before the client gives up (trino.query_timeout, default 300). */
   queryTimeoutSeconds: number;
+  /** Where the publish writes Parquet files for Trino to commit (trino.staging_dir, a folder
+   * this machine writes: a mount of object storage or a shared disk) and the same place as
+   * Trino's catalog reads it (trino.staging_uri: s3://…, hdfs://…, file://…). Needed for a
+   * Trino on another machine; the local server uses its own warehouse folder. */
+  staging?: { dir: string; uri: string };
 }
 
 export type EngineSettings = { engine: "duckdb" } | { engine: "trino"; trino: TrinoSettings };
@@ -37,12 +42,14 @@ function parseEngine(value: unknown, from: string): EngineName {
 
 /** Environment variables that override promotor.yaml's trino section (for CI, containers and
  * tests): the same names the dbt profile reads (transforms/profiles.yml). */
-export const TRINO_ENV: Readonly<Record<"host" | "port" | "catalog" | "schema" | "user", string>> = {
+export const TRINO_ENV: Readonly<Record<"host" | "port" | "catalog" | "schema" | "user" | "staging_dir" | "staging_uri", string>> = {
   host: "PROMOTOR_TRINO_HOST",
   port: "PROMOTOR_TRINO_PORT",
   catalog: "PROMOTOR_TRINO_CATALOG",
   schema: "PROMOTOR_TRINO_SCHEMA",
   user: "PROMOTOR_TRINO_USER",
+  staging_dir: "PROMOTOR_TRINO_STAGING_DIR",
+  staging_uri: "PROMOTOR_TRINO_STAGING_URI",
 };
 
 function trinoSection(raw: unknown, env: NodeJS.ProcessEnv): TrinoSettings {
@@ -52,7 +59,7 @@ function trinoSection(raw: unknown, env: NodeJS.ProcessEnv): TrinoSettings {
   const fromFile = (raw ?? {}) as Record<string, unknown>;
   const section: Record<string, unknown> = { ...fromFile };
   for (const [key, name] of Object.entries(TRINO_ENV)) if (env[name]) section[key] = env[name];
-  const known = new Set(["host", "port", "catalog", "schema", "user", "query_timeout"]);
+  const known = new Set(["host", "port", "catalog", "schema", "user", "query_timeout", "staging_dir", "staging_uri"]);
   for (const key of Object.keys(fromFile)) {
     if (key === "password") {
       throw new PromotorError(`${SETTINGS_FILE}: trino.password is not read from the file`, { file: SETTINGS_FILE, hint: "remove it and set PROMOTOR_TRINO_PASSWORD in the environment (a password does not belong in git)" });
@@ -81,7 +88,19 @@ function trinoSection(raw: unknown, env: NodeJS.ProcessEnv): TrinoSettings {
   if (tls !== "" && !["0", "1", "true", "false"].includes(tls)) {
     throw new PromotorError(`PROMOTOR_TRINO_TLS must be 1, 0, true or false, got "${env["PROMOTOR_TRINO_TLS"]}"`, { hint: "export PROMOTOR_TRINO_TLS=1 for https" });
   }
+  const stagingDir = section["staging_dir"] === undefined ? undefined : text("staging_dir", "/mnt/lake/promotor-staging");
+  const stagingUri = section["staging_uri"] === undefined ? undefined : text("staging_uri", "s3://lake/promotor-staging");
+  if ((stagingDir === undefined) !== (stagingUri === undefined)) {
+    throw new PromotorError(`${SETTINGS_FILE}: trino.staging_dir and trino.staging_uri go together`, {
+      file: SETTINGS_FILE,
+      hint: "staging_dir: the folder this machine writes (e.g. /mnt/lake/promotor-staging); staging_uri: the same folder as Trino's catalog reads it (e.g. s3://lake/promotor-staging)",
+    });
+  }
+  if (stagingUri !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//.test(stagingUri)) {
+    throw new PromotorError(`${SETTINGS_FILE}: trino.staging_uri "${stagingUri}" is not a URI`, { file: SETTINGS_FILE, hint: "a location Trino's file system reads: s3://bucket/prefix, gs://…, abfs://…, hdfs://…, file:///path, local:///path" });
+  }
   return {
+    ...(stagingDir !== undefined && stagingUri !== undefined ? { staging: { dir: stagingDir, uri: stagingUri } } : {}),
     host: text("host", TRINO_DEFAULTS.host),
     port: number("port", TRINO_DEFAULTS.port, 65535),
     catalog: identifier("catalog", TRINO_DEFAULTS.catalog),

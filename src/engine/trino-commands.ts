@@ -3,7 +3,7 @@
  * publish what is new to Iceberg (src/trino/publish.ts); `build` publishes, then runs the same
  * dbt project with dbt-trino. */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Command, CommandContext } from "../cli/command.ts";
 import { dbtProgress, dbtSummary, projectRulesEnv } from "../cli/commands/build.ts";
@@ -13,7 +13,8 @@ import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
 import { checkTrino, trinoQuery } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
-import { mirrorCases } from "../trino/mirror.ts";
+import { copyMartsForPages, mirrorCases } from "../trino/mirror.ts";
+import { dropStaleRollups, martsVersion } from "../semantic/trino.ts";
 import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
 
@@ -21,13 +22,17 @@ import { describeTrino, type TrinoSettings } from "./settings.ts";
  * name none: beside the local server's files. */
 export const journalPath = (root: string): string => join(localTrinoPaths(root).home, "journal.duckdb");
 
+/** The DuckDB copy of Trino's marts the pages read, beside the journal. */
+export const pagesCopyPath = (journal: string): string => journal.replace(/(\.duckdb)?$/, ".pages.duckdb");
+
 /** Where DuckDB writes Parquet for Trino to commit. The local server (loopback) reads its own
  * data directory; a remote Trino needs a location both machines see (not built yet: docs/trino.md). */
 export function stagingArea(root: string, t: TrinoSettings): StagingArea {
+  if (t.staging) return { dir: isAbsolute(t.staging.dir) ? t.staging.dir : join(root, t.staging.dir), uri: t.staging.uri };
   if (t.host === "127.0.0.1" || t.host === "localhost") return { dir: localTrinoPaths(root).warehouse, uri: "local:///" };
-  throw new PromotorError(`publishing raw data to a remote Trino (${describeTrino(t)}) needs a staging location both machines see, which this version does not have`, {
-    hint: "use the local server (promotor trino start) for now; docs/trino.md describes the remote setup",
-    exitCode: 3,
+  throw new PromotorError(`publishing raw data to a Trino on another machine (${describeTrino(t)}) needs a staging location both machines see`, {
+    hint: "set trino.staging_dir (a folder this machine writes: a mount of the lake's storage) and trino.staging_uri (the same folder as Trino reads it, e.g. s3://lake/promotor-staging) in promotor.yaml; docs/trino.md",
+    exitCode: 2,
   });
 }
 
@@ -110,6 +115,11 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
       onLine: dbtProgress(values.verbose === true, ctx.stderr),
     });
     ctx.stdout.write(dbtSummary(result));
+    if (result.exitCode === 0) {
+      // Rollups of the marts before this build are stale: the next query builds them again.
+      const dropped = await dropStaleRollups(t);
+      if (dropped > 0) ctx.stderr.write(`${dropped} rollup table${dropped === 1 ? "" : "s"} of an earlier build dropped from ${t.catalog}.${t.schema}_pre_aggregations\n`);
+    }
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");
       // The server went away mid-build: one message with the cause, not one per node.
@@ -166,7 +176,31 @@ export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext
   cases: onJournal(async () => (await import("../cli/commands/cases.ts")).casesCommand, copyCases),
   build,
   status,
+  // The semantic layer on Trino: Cube's Presto dialect, rollups in <schema>_pre_aggregations.
+  query: onLayer(async () => (await import("../cli/commands/query.ts")).queryCommand),
+  charts: onLayer(async () => (await import("../cli/commands/charts.ts")).chartsCommand),
+  // Cube's server with Cube's Trino driver (src/semantic/config.ts); no snapshot.
+  serve: onLayer(async () => (await import("../cli/commands/serve.ts")).serveCommand),
+  // Each size through DuckDB and through Trino, beside each other (src/bench/trino.ts).
+  bench: onLayer(async () => (await import("../cli/commands/bench.ts")).benchCommand),
+  // The pages' sources run on a DuckDB copy of Trino's marts (src/trino/mirror.ts says why).
+  pages: async (args, ctx, t) => {
+    const copy = pagesCopyPath(ctx.warehouse);
+    await copyMartsForPages(copy, t, await martsVersion(t), (line) => ctx.stderr.write(`${line}\n`));
+    return (await import("../cli/commands/pages.ts")).pagesCommand.run(args, { ...ctx, warehouse: copy });
+  },
+  // Reads the journal's raw data (what Trino holds) and the cases as Trino built them.
+  contacts: async (args, ctx, t) => {
+    await checkTrino(t);
+    await copyCases(ctx.warehouse, t);
+    return (await import("../cli/commands/contacts.ts")).contactsCommand.run(args, ctx);
+  },
 };
+
+/** A command that reads through the semantic layer, pointed at Trino. */
+function onLayer(load: () => Promise<Command>) {
+  return async (args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> => (await load()).run(args, { ...ctx, trino: t });
+}
 
 async function copyCases(journal: string, t: TrinoSettings): Promise<void> {
   if (!existsSync(journal)) return;

@@ -7,12 +7,21 @@
 import { Z_95 } from "./nps.ts";
 import { twoSidedPSql } from "./intervals.ts";
 import { col, percent, ratio, ref, whenSampleAtLeast } from "./sql.ts";
-import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
+import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet, type SqlDialect } from "./types.ts";
 
 const flag = (condition: string): string[] => [condition];
 
-/** Percentile of a column over a group (non-additive: no rollup serves it). */
-export const percentileSql = (column: string, p: number): string => `quantile_cont(${column}, ${p})`;
+/** Percentile of a column over a group, interpolated between the two nearest values (DuckDB's
+ * quantile_cont; non-additive: no rollup serves it). Trino has only approx_percentile, so there
+ * the same interpolation reads the sorted values: position 1 + p·(n − 1), n the non-null count. */
+export function percentileSql(column: string, p: number, dialect: SqlDialect = "duckdb"): string {
+  if (dialect === "duckdb") return `quantile_cont(${column}, ${p})`;
+  const n = `count(${column})`;
+  const position = `(1 + ${p} * (${n} - 1))`;
+  const sorted = `array_sort(array_agg(${column}) FILTER (WHERE ${column} IS NOT NULL))`;
+  const at = (rounding: "floor" | "ceil"): string => `(${sorted})[CAST(${rounding}(${position}) AS BIGINT)]`;
+  return `CASE WHEN ${n} = 0 THEN NULL ELSE ${at("floor")} + (${position} - floor(${position})) * (${at("ceil")} - ${at("floor")}) END`;
+}
 
 /** Wald 95 % bound of p1 − p2 in points; p = recovered / answered per group. */
 export function proportionDifferenceBoundSql(x1: string, n1: string, x2: string, n2: string, side: -1 | 1, z = Z_95): string {
@@ -24,7 +33,7 @@ export function proportionDifferenceBoundSql(x1: string, n1: string, x2: string,
 /** Pooled two-proportion z statistic of p1 − p2. */
 export function twoProportionZSql(x1: string, n1: string, x2: string, n2: string): string {
   const pooled = `CAST(${x1} + ${x2} AS DOUBLE) / NULLIF(${n1} + ${n2}, 0)`;
-  return `(${ratio(x1, n1)} - ${ratio(x2, n2)}) / NULLIF(SQRT(${pooled} * (1 - ${pooled}) * (1.0 / NULLIF(${n1}, 0) + 1.0 / NULLIF(${n2}, 0))), 0)`;
+  return `(${ratio(x1, n1)} - ${ratio(x2, n2)}) / NULLIF(SQRT(${pooled} * (1 - ${pooled}) * (1.0E0 / NULLIF(${n1}, 0) + 1.0E0 / NULLIF(${n2}, 0))), 0)`;
 }
 
 /** Suppression of a set: `_reported` twins, null below the minimum (by `count`, or by the smaller
@@ -47,8 +56,9 @@ function withCaseReported(set: MeasureSet, minimum: number, recovery: boolean): 
 }
 
 /** The case figures (cube follow_up_cases over marts.fct_cases). */
-export function caseMeasures(options: { minimumSample?: number } = {}): MeasureSet {
+export function caseMeasures(options: { minimumSample?: number; dialect?: SqlDialect } = {}): MeasureSet {
   const minimum = options.minimumSample ?? DEFAULT_MINIMUM_SAMPLE;
+  const percentile = (column: string, p: number): string => percentileSql(column, p, options.dialect);
   return withCaseReported(
     {
       count: { type: "count", title: "Cases", description: "Number of follow-up cases.", format: "number" },
@@ -72,10 +82,10 @@ export function caseMeasures(options: { minimumSample?: number } = {}): MeasureS
         description: "Average age of the open cases as of the data's end, in hours.",
       },
       oldest_open_hours: { type: "number", sql: `MAX(${col("open_hours")})`, title: "Oldest open case (hours)", description: "Age of the oldest open case as of the data's end, in hours." },
-      first_action_hours_median: { type: "number", sql: percentileSql(col("hours_to_first_action"), 0.5), title: "Time to first action, median (hours)", description: "Median hours from the answer to the first action on the case (cases acted on)." },
-      first_action_hours_p90: { type: "number", sql: percentileSql(col("hours_to_first_action"), 0.9), title: "Time to first action, 90th percentile (hours)", description: "90th percentile of the hours from the answer to the first action (cases acted on)." },
-      close_hours_median: { type: "number", sql: percentileSql(col("hours_to_close"), 0.5), title: "Time to close, median (hours)", description: "Median hours from the answer to closing the case (closed cases)." },
-      close_hours_p90: { type: "number", sql: percentileSql(col("hours_to_close"), 0.9), title: "Time to close, 90th percentile (hours)", description: "90th percentile of the hours from the answer to closing (closed cases)." },
+      first_action_hours_median: { type: "number", sql: percentile(col("hours_to_first_action"), 0.5), title: "Time to first action, median (hours)", description: "Median hours from the answer to the first action on the case (cases acted on)." },
+      first_action_hours_p90: { type: "number", sql: percentile(col("hours_to_first_action"), 0.9), title: "Time to first action, 90th percentile (hours)", description: "90th percentile of the hours from the answer to the first action (cases acted on)." },
+      close_hours_median: { type: "number", sql: percentile(col("hours_to_close"), 0.5), title: "Time to close, median (hours)", description: "Median hours from the answer to closing the case (closed cases)." },
+      close_hours_p90: { type: "number", sql: percentile(col("hours_to_close"), 0.9), title: "Time to close, 90th percentile (hours)", description: "90th percentile of the hours from the answer to closing (closed cases)." },
     },
     minimum,
     false,

@@ -27,15 +27,18 @@ export function fisherInterval(r: number | null, n: number, z = Z_95): Correlati
   return { r, n, low: Math.tanh(f - z * se), high: Math.tanh(f + z * se), z: stat, significant: Math.abs(stat) >= z };
 }
 
+/** atanh(x) = ½ ln((1 + x) / (1 − x)): Trino has no atanh, DuckDB reads both. */
+export const atanhSql = (x: string): string => `(0.5E0 * ln((1 + ${x}) / (1 - ${x})))`;
+
 /** SQL of the Fisher-z interval bound (side −1 low, +1 high) of correlation `r` over `n` pairs. */
 export function fisherBoundSql(r: string, n: string, side: -1 | 1, z = Z_95): string {
-  const f = `atanh(least(0.9999999, greatest(-0.9999999, ${r})))`;
+  const f = atanhSql(`least(0.9999999, greatest(-0.9999999, ${r}))`);
   return `CASE WHEN ${n} >= 4 THEN tanh(${f} ${side < 0 ? "-" : "+"} ${z} / sqrt(${n} - 3.0)) END`;
 }
 
 /** SQL: 1 when the correlation differs significantly from 0 (Fisher z), 0 when not, NULL for n < 4. */
 export function fisherSignificantSql(r: string, n: string, z = Z_95): string {
-  return `CASE WHEN ${n} < 4 OR ${r} IS NULL THEN NULL WHEN abs(atanh(least(0.9999999, greatest(-0.9999999, ${r})))) * sqrt(${n} - 3.0) >= ${z} THEN 1 ELSE 0 END`;
+  return `CASE WHEN ${n} < 4 OR ${r} IS NULL THEN NULL WHEN abs(${atanhSql(`least(0.9999999, greatest(-0.9999999, ${r}))`)}) * sqrt(${n} - 3.0) >= ${z} THEN 1 ELSE 0 END`;
 }
 
 /** R² of the regression of y on the predictors in `subset`, from the correlation matrix of the

@@ -5,7 +5,7 @@ import { measureModuleSource } from "./emit.ts";
 import { krsMeasures } from "./krs.ts";
 import { npsMeasures } from "./nps.ts";
 import { cesMeasures, csatMeasures } from "./satisfaction.ts";
-import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet } from "./types.ts";
+import { DEFAULT_MINIMUM_SAMPLE, type MeasureSet, type SqlDialect } from "./types.ts";
 import { driverModelMeasures } from "./driver-model.ts";
 import { driverEvidenceMeasures, npsIntervalMeasures, withReportedMembers } from "./reported.ts";
 import { caseMeasures, caseRecoveryMeasures } from "./cases.ts";
@@ -25,7 +25,7 @@ export { responseDimensions, type DimensionSet, type DimensionDefinition } from 
 export { measureModuleSource, dimensionSetSource, measureSetSource, sqlFunctionSource } from "./emit.ts";
 
 /** The measure sets the Cube model imports, by export name (model/cubes/*.js). */
-export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record<string, MeasureSet> {
+export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE, dialect: SqlDialect = "duckdb"): Record<string, MeasureSet> {
   return {
     npsMeasures: withReportedMembers({ ...npsMeasures({ minimumSample }), ...npsIntervalMeasures() }, "responses", minimumSample),
     driverMeasures: withReportedMembers({ ...driverMeasures(), ...driverEvidenceMeasures() }, "ratings", minimumSample),
@@ -34,7 +34,7 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
     cesMeasures: withReportedMembers(cesMeasures({ minimumSample }), "responses", minimumSample),
     driverModelMeasures: driverModelMeasures(),
     // Follow-up: its own suppression (cases, and the smaller recovery group), see cases.ts.
-    caseMeasures: caseMeasures({ minimumSample }),
+    caseMeasures: caseMeasures({ minimumSample, dialect }),
     caseRecoveryMeasures: caseRecoveryMeasures({ minimumSample }),
     // Value: suppressed by observed answers or customers, see value.ts.
     churnMeasures: churnMeasures({ minimumSample }),
@@ -48,10 +48,10 @@ export function modelMeasureSets(minimumSample = DEFAULT_MINIMUM_SAMPLE): Record
 /** File name under which the generated module joins the model (cube files: import from './promotor_measures'). */
 export const MEASURE_MODULE_FILE = "promotor_measures.js";
 
-export function measureModule(minimumSample = DEFAULT_MINIMUM_SAMPLE): string {
+export function measureModule(minimumSample = DEFAULT_MINIMUM_SAMPLE, dialect: SqlDialect = "duckdb"): string {
   return measureModuleSource(
-    modelMeasureSets(minimumSample),
-    `Generated from src/measures (TypeScript) by src/semantic/repository.ts; minimum sample ${minimumSample}. Do not edit.`,
+    modelMeasureSets(minimumSample, dialect),
+    `Generated from src/measures (TypeScript) by src/semantic/repository.ts; minimum sample ${minimumSample}${dialect === "duckdb" ? "" : `, SQL for ${dialect}`}. Do not edit.`,
     { responseDimensions: responseDimensions() },
   );
 }

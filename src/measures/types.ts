@@ -23,3 +23,7 @@ export type MeasureSet = Record<string, MeasureDefinition>;
 
 /** Minimum responses before a score is shown (DESIGN.md "Minimum sample"). */
 export const DEFAULT_MINIMUM_SAMPLE = 30;
+
+/** The SQL the measures are written in: the engine's (issue 25). Nearly all of the library is
+ * SQL both read alike; where not (a percentile), the measure takes the dialect. */
+export type SqlDialect = "duckdb" | "trino";

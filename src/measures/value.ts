@@ -17,7 +17,9 @@ export type ValueCategory = (typeof VALUE_CATEGORIES)[number];
 /** Wilson score bound of the proportion x / n, in percent; NULL without n. */
 export function wilsonBoundSql(x: string, n: string, side: -1 | 1, z = Z_95): string {
   const p = ratio(x, n);
-  const z2 = (z * z).toFixed(6);
+  // Literals with an exponent are DOUBLE on both engines; Trino keeps 3.841600 a DECIMAL and
+  // divides decimals at their scale (3.841600 / 1000 would lose digits).
+  const z2 = `${(z * z).toFixed(6)}E0`;
   const m = `NULLIF(${n}, 0)`;
   return `100.0 * (${p} + ${z2} / (2.0 * ${m}) ${side < 0 ? "-" : "+"} ${z} * SQRT(${p} * (1 - ${p}) / ${m} + ${z2} / (4.0 * ${m} * ${m}))) / (1 + ${z2} / ${m})`;
 }
@@ -28,12 +30,12 @@ export function riskRatioSql(a: string, n1: string, c: string, n2: string): stri
   return `CASE WHEN ${a} > 0 AND ${c} > 0 THEN (${ratio(a, n1)}) / NULLIF(${ratio(c, n2)}, 0) END`;
 }
 export function riskRatioBoundSql(a: string, n1: string, c: string, n2: string, side: -1 | 1, z = Z_95): string {
-  const se = `SQRT(1.0 / NULLIF(${a}, 0) - 1.0 / NULLIF(${n1}, 0) + 1.0 / NULLIF(${c}, 0) - 1.0 / NULLIF(${n2}, 0))`;
+  const se = `SQRT(1.0E0 / NULLIF(${a}, 0) - 1.0E0 / NULLIF(${n1}, 0) + 1.0E0 / NULLIF(${c}, 0) - 1.0E0 / NULLIF(${n2}, 0))`;
   return `CASE WHEN ${a} > 0 AND ${c} > 0 THEN EXP(LN((${ratio(a, n1)}) / NULLIF(${ratio(c, n2)}, 0)) ${side < 0 ? "-" : "+"} ${z} * ${se}) END`;
 }
 
 /** Annual churn from churn within a window of `days`: 1 − (1 − p)^(365 / days). */
-export const annualChurnSql = (windowChurn: string, days: string): string => `(1 - POWER(1 - (${windowChurn}), 365.0 / NULLIF(${days}, 0)))`;
+export const annualChurnSql = (windowChurn: string, days: string): string => `(1 - POWER(1 - (${windowChurn}), 365.0E0 / NULLIF(${days}, 0)))`;
 
 /** Observed lifetime value: average annual revenue × (1 + d) / (1 + d − r), r = 1 − annual churn,
  * d the discount rate: the present value of a revenue kept each year with probability r
@@ -78,7 +80,7 @@ export function churnMeasures(options: { minimumSample?: number } = {}): Measure
     revenue_answers: { type: "count", description: "Observed answers of customers with a known annual revenue (building block).", filters: [...OBSERVED, `${col("annual_revenue")} IS NOT NULL`], public: false },
     revenue_sum: { type: "sum", sql: col("annual_revenue"), description: "Annual revenue at the answer, summed over observed answers (building block).", filters: OBSERVED, public: false },
     // Settings the same on every row (a number over the rows, as oldest_open_hours in cases.ts).
-    window_days: { type: "number", sql: `MAX(datediff('day', ${col("answered_on")}, ${col("window_ends_on")}))`, title: "Churn window (days)", description: "Days after an answer within which leaving counts as churn (promotor.yaml value.churn_window_days)." },
+    window_days: { type: "number", sql: `MAX(date_diff('day', ${col("answered_on")}, ${col("window_ends_on")}))`, title: "Churn window (days)", description: "Days after an answer within which leaving counts as churn (promotor.yaml value.churn_window_days)." },
     discount_rate: { type: "number", sql: `MAX(${col("discount_rate")})`, title: "Discount rate", description: "Yearly discount rate of the lifetime value (promotor.yaml value.discount_rate), as a fraction." },
   };
   for (const c of VALUE_CATEGORIES) {

@@ -116,13 +116,22 @@ export function cubeCompilerApiClass(): CompilerApiClass {
   } as unknown as CompilerApiClass;
 }
 
-export function createCompilerApi(repository: SchemaFileRepository): CubeCompilerApi {
+/** The engine Cube writes SQL for: DuckDB (default) or a Trino target (src/semantic/trino.ts). */
+export interface CompilerEngine {
+  dbType: "duckdb" | "trino";
+  dialectClass: unknown;
+  preAggregationsSchema: string;
+}
+
+export const DUCKDB_ENGINE: CompilerEngine = { dbType: "duckdb", dialectClass: PromotorDuckDBQuery, preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA };
+
+export function createCompilerApi(repository: SchemaFileRepository, engine: CompilerEngine = DUCKDB_ENGINE): CubeCompilerApi {
   configurePlanner();
   const CompilerApi = cubeCompilerApiClass();
-  return new CompilerApi(repository, () => "duckdb", {
-    dialectClass: () => PromotorDuckDBQuery,
+  return new CompilerApi(repository, () => engine.dbType, {
+    dialectClass: () => engine.dialectClass,
     contextToGroups,
-    preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    preAggregationsSchema: engine.preAggregationsSchema,
     // The model only requires its own files (import './promotor_measures').
     allowNodeRequire: false,
     sqlCache: false,

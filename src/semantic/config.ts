@@ -13,11 +13,47 @@ import { configurePlanner } from "./native.ts";
 import { DEFAULT_MODEL_DIR, PromotorSchemaRepository } from "./repository.ts";
 import { canSwitchSqlUser, checkAuth, checkSqlAuth, contextToGroups } from "./security.ts";
 import { PromotorDuckDBQuery } from "./dialect.ts";
+import { trinoPreAggregationsSchema, trinoQueryClass } from "./trino.ts";
+import type { TrinoSettings } from "../engine/settings.ts";
 
 export interface CubeConfigOptions {
   /** Warehouse file (default: PROMOTOR_WAREHOUSE or warehouse/promotor.duckdb). */
   warehouse?: string;
   model?: string;
+  /** Serve Trino's marts instead (issue 25): Cube's Trino driver and its Presto dialect. */
+  trino?: TrinoSettings;
+}
+
+/** What Cube's Trino driver is given (a DriverConfig: Cube creates @cubejs-backend/trino-driver). */
+export interface TrinoDriverConfig {
+  type: "trino";
+  host: string;
+  port: string;
+  catalog: string;
+  schema: string;
+  user: string;
+  basic_auth?: { user: string; password: string };
+  ssl?: { rejectUnauthorized: boolean };
+  /** presto-client polls a running query this often: its 800 ms default (Cube's) makes every
+   * question cost most of a second (issue 25). */
+  checkInterval: number;
+  queryTimeout: number;
+}
+
+export function trinoDriverConfig(t: TrinoSettings): TrinoDriverConfig {
+  return {
+    type: "trino",
+    host: t.host,
+    port: String(t.port),
+    catalog: t.catalog,
+    // The session schema; the model's tables are named with their layer's schema in full.
+    schema: `${t.schema}_marts`,
+    user: t.user,
+    ...(t.password !== undefined ? { basic_auth: { user: t.user, password: t.password } } : {}),
+    ...(t.tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    checkInterval: 50,
+    queryTimeout: t.queryTimeoutSeconds,
+  };
 }
 
 /** What Cube's DuckDB driver is given (a DriverConfig: Cube creates the driver itself). */
@@ -86,15 +122,30 @@ export function duckdbDriverConfig(warehouse: string): Promise<DuckDBDriverConfi
 
 export function cubeConfig(options: CubeConfigOptions = {}) {
   configurePlanner();
-  const warehouse = resolveWarehouse(options.warehouse);
   const model = options.model ?? DEFAULT_MODEL_DIR;
+  const trino = options.trino;
+  const engine = trino
+    ? {
+        repositoryFactory: () => new PromotorSchemaRepository(model, undefined, "trino"),
+        dialectFactory: () => trinoQueryClass(trino),
+        driverFactory: () => trinoDriverConfig(trino),
+        // Without Cube Store, Cube's orchestrator keeps rollups in the source database: on Trino,
+        // Iceberg tables in a schema of Promotor's own (docs/trino.md).
+        preAggregationsSchema: trinoPreAggregationsSchema(trino),
+      }
+    : (() => {
+        const warehouse = resolveWarehouse(options.warehouse);
+        return {
+          repositoryFactory: () => new PromotorSchemaRepository(model),
+          dialectFactory: () => PromotorDuckDBQuery,
+          // A DriverConfig, not a driver instance: Cube takes the data source type from it.
+          driverFactory: () => duckdbDriverConfig(warehouse),
+          preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+        };
+      })();
   return {
     schemaPath: model,
-    repositoryFactory: () => new PromotorSchemaRepository(model),
-    dialectFactory: () => PromotorDuckDBQuery,
-    // A DriverConfig, not a driver instance: Cube takes the data source type from it.
-    driverFactory: () => duckdbDriverConfig(warehouse),
-    preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    ...engine,
     // Rollups are built when a query first needs them (and again after a reload); no timer.
     scheduledRefreshTimer: false,
     // JWT (HS256, CUBEJS_API_SECRET from the environment); missing or bad token -> 403.

@@ -20,6 +20,9 @@ export interface Executor {
   /** SQL texts with a prepared statement, least recently used first (for tests). */
   preparedSql(): string[];
   run(sql: string): Promise<void>;
+  /** Builds a rollup from Cube's CREATE TABLE … AS statement and returns the table its queries
+   * read. Absent: `run` it as it is (DuckDB's in-memory catalog, one per process). */
+  rollup?(tableName: string, loadSql: string): Promise<string>;
   close(): void;
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
-import type { CubeCompilerApi, CubeMetaConfig, CubeSqlResult } from "./compiler.ts";
+import type { CompilerEngine, CubeCompilerApi, CubeMetaConfig, CubeSqlResult } from "./compiler.ts";
 import { openExecutor, type Executor } from "./executor.ts";
 import { inlineParams } from "./inline.ts";
 import { PlanCache, type CachedPlan } from "./plan-cache.ts";
@@ -100,6 +100,13 @@ function copyPlain<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyPlain(v)])) as T;
   }
   return value;
+}
+
+/** Cube's query with the rollup's table as the executor built it (DuckDB: the same name). */
+export function readingRollup(sql: string, tableName: string, builtAs: string): string {
+  if (builtAs === tableName) return sql;
+  const escaped = tableName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return sql.replace(new RegExp(`(?<![\\w."])${escaped}(?![\\w"])`, "g"), builtAs);
 }
 
 /** Prepared queries kept per layer: dashboards ask the same few questions again and again. */
@@ -244,16 +251,26 @@ export class InProcessSemanticLayer implements SemanticLayer {
   async load(query: CubeQuery, security?: SecurityContext): Promise<LoadResult> {
     const { normalized, sqlResult, annotation: kept } = await this.prepare(query, security, this.usePreAggregations);
     const rollup = sqlResult.preAggregations[0];
-    if (rollup) await this.preAggregations.ensure(rollup);
-    const sql = inlineParams(sqlResult.sql[0], sqlResult.sql[1]);
-    let rows: Record<string, unknown>[];
-    try {
-      rows = await this.executor.query(sql);
-    } catch (error) {
-      throw new PromotorError(`DuckDB rejected the SQL Cube generated: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-        hint: "run with --sql to see it; is the warehouse built (`promotor build`) with the marts this model reads?",
-      });
+    const generated = inlineParams(sqlResult.sql[0], sqlResult.sql[1]);
+    let sql = generated;
+    let rows: Record<string, unknown>[] | undefined;
+    // Twice at most: a rollup table another process dropped (a Trino build replaces them) is
+    // built again once.
+    for (let attempt = 1; rows === undefined; attempt++) {
+      if (rollup) sql = readingRollup(generated, rollup.tableName, await this.preAggregations.ensure(rollup));
+      try {
+        rows = await this.executor.query(sql);
+      } catch (error) {
+        if (rollup && attempt === 1 && this.executor.rollup) {
+          this.preAggregations.forget(rollup);
+          continue;
+        }
+        if (error instanceof PromotorError) throw new PromotorError(`the SQL Cube generated failed: ${error.message}`, { cause: error, hint: error.hint ?? "run with --sql to see it" });
+        throw new PromotorError(`DuckDB rejected the SQL Cube generated: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+          hint: "run with --sql to see it; is the warehouse built (`promotor build`) with the marts this model reads?",
+        });
+      }
     }
     const timeDimensionKeys = new Map<string, string>();
     for (const td of (normalized["timeDimensions"] as { dimension: string; granularity?: string }[] | undefined) ?? []) {
@@ -308,13 +325,13 @@ export class InProcessSemanticLayer implements SemanticLayer {
 }
 
 /** Cube's compilers over the repository, each created and compiled on first use. */
-function compilerSource(repository: PromotorSchemaRepository): CompilerSource {
+function compilerSource(repository: PromotorSchemaRepository, engine?: CompilerEngine): CompilerSource {
   let main: Promise<CubeCompilerApi> | undefined;
   let raw: Promise<CubeCompilerApi> | undefined;
   const made: CubeCompilerApi[] = [];
   const make = async (): Promise<CubeCompilerApi> => {
     const { createCompilerApi } = await import("./compiler.ts");
-    const api = createCompilerApi(repository);
+    const api = createCompilerApi(repository, engine);
     made.push(api);
     try {
       installTranspileCache();
@@ -341,12 +358,20 @@ function compilerSource(repository: PromotorSchemaRepository): CompilerSource {
 }
 
 export async function createSemanticLayer(options: SemanticLayerOptions): Promise<SemanticLayer> {
-  const repository = new PromotorSchemaRepository(options.model ?? DEFAULT_MODEL_DIR);
-  const compilers = compilerSource(repository);
+  const trino = options.trino;
+  const repository = new PromotorSchemaRepository(options.model ?? DEFAULT_MODEL_DIR, undefined, trino ? "trino" : "duckdb");
+  let engine: CompilerEngine | undefined;
+  if (trino) {
+    const { trinoQueryClass, trinoPreAggregationsSchema } = await import("./trino.ts");
+    engine = { dbType: "trino", dialectClass: trinoQueryClass(trino), preAggregationsSchema: trinoPreAggregationsSchema(trino) };
+  }
+  const compilers = compilerSource(repository, engine);
   let planCache: PlanCache | undefined;
   if (options.planCache) {
     const { chosenPlanner } = await import("./native.ts");
-    planCache = PlanCache.open(await repository.dataSchemaFiles(), [chosenPlanner(), options.preAggregations ?? true]);
+    // Plans differ by engine and by Trino target (its schema names are in the SQL).
+    const target = trino ? ["trino", trino.catalog, trino.schema] : [];
+    planCache = PlanCache.open(await repository.dataSchemaFiles(), [chosenPlanner(), options.preAggregations ?? true, ...target]);
   }
   // Compile now (a model that does not compile fails here), unless the plan cache knows this
   // model compiled: then Cube is loaded only for a question it has not seen.
@@ -361,7 +386,7 @@ export async function createSemanticLayer(options: SemanticLayerOptions): Promis
   }
   let executor: Executor;
   try {
-    executor = await openExecutor(options.warehouse);
+    executor = trino ? await (await import("./trino.ts")).openTrinoExecutor(trino) : await openExecutor(options.warehouse);
   } catch (error) {
     compilers.dispose();
     throw error;

@@ -7,7 +7,8 @@ import type { Executor } from "./executor.ts";
 import { inlineParams } from "./inline.ts";
 
 export class PreAggregationStore {
-  private readonly built = new Map<string, Promise<void>>();
+  /** The table each rollup was built as, by Cube's table name. */
+  private readonly built = new Map<string, Promise<string>>();
 
   constructor(private readonly executor: Executor) {}
 
@@ -16,7 +17,8 @@ export class PreAggregationStore {
     return [...this.built.keys()];
   }
 
-  ensure(description: PreAggregationDescription): Promise<void> {
+  /** Builds the rollup unless built; resolves to the table Cube's query must read for it. */
+  ensure(description: PreAggregationDescription): Promise<string> {
     let done = this.built.get(description.tableName);
     if (!done) {
       done = this.build(description);
@@ -26,10 +28,18 @@ export class PreAggregationStore {
     return done;
   }
 
-  private async build(description: PreAggregationDescription): Promise<void> {
+  /** Forgets a rollup (its table went away, e.g. a Trino build dropped stale rollups). */
+  forget(description: PreAggregationDescription): void {
+    this.built.delete(description.tableName);
+  }
+
+  private async build(description: PreAggregationDescription): Promise<string> {
     const [sql, params] = description.loadSql;
     try {
-      await this.executor.run(inlineParams(sql, params));
+      const loadSql = inlineParams(sql, params);
+      if (this.executor.rollup) return await this.executor.rollup(description.tableName, loadSql);
+      await this.executor.run(loadSql);
+      return description.tableName;
     } catch (error) {
       throw new PromotorError(`building pre-aggregation ${description.preAggregationId} failed: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { MEASURE_MODULE_FILE, measureModule } from "../measures/index.ts";
-import { DEFAULT_MINIMUM_SAMPLE } from "../measures/types.ts";
+import { DEFAULT_MINIMUM_SAMPLE, type SqlDialect } from "../measures/types.ts";
 import { projectRoot } from "../lib/paths.ts";
 import { PromotorError } from "../lib/errors.ts";
 import type { TranspileCache } from "./transpile-cache.ts";
@@ -51,6 +51,8 @@ export class PromotorSchemaRepository implements SchemaFileRepository {
   constructor(
     readonly modelDir: string = DEFAULT_MODEL_DIR,
     readonly minimumSample: number = minimumSampleFromEnv(),
+    /** The SQL the generated measures are written in (the engine's). */
+    readonly dialect: SqlDialect = "duckdb",
   ) {}
 
   localPath(): string {
@@ -74,6 +76,6 @@ export class PromotorSchemaRepository implements SchemaFileRepository {
         hint: "delete the file; edit src/measures/*.ts instead",
       });
     }
-    return [...model, { fileName: MEASURE_MODULE_FILE, content: measureModule(this.minimumSample), readOnly: true }];
+    return [...model, { fileName: MEASURE_MODULE_FILE, content: measureModule(this.minimumSample, this.dialect), readOnly: true }];
   }
 }

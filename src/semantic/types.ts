@@ -1,3 +1,5 @@
+import type { TrinoSettings } from "../engine/settings.ts";
+
 /** Public types of the semantic layer (src/semantic/index.ts). Other areas (Evidence sources,
  * static charts, the Cube server) build on these: add fields, don't rename. */
 
@@ -131,6 +133,9 @@ export interface SemanticLayerOptions {
    * that a later process answers a question asked before without loading Cube. Default false;
    * `promotor query` turns it on. */
   planCache?: boolean;
+  /** Run on this Trino target instead of the DuckDB file (issue 25; docs/trino.md). The warehouse
+   * path is then unused. */
+  trino?: TrinoSettings;
 }
 
 export interface SqlOptions {

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { PromotorError } from "../lib/errors.ts";
+import type { TrinoSettings } from "../engine/settings.ts";
 import { EXECUTIVE } from "../semantic/security.ts";
 import { serverConfig } from "./config.ts";
 import { createCubeServer, stopCube } from "./cube.ts";
@@ -23,12 +24,13 @@ interface MetaCompilerApi {
   metaConfig(context: unknown, options?: Record<string, unknown>): Promise<{ config: { name: string; type?: string; public?: boolean; isVisible?: boolean } }[]>;
 }
 
-export async function checkServer(options: { warehouse: string; host?: string; corsOrigins?: string[] }, env: NodeJS.ProcessEnv = process.env): Promise<ServerCheck> {
-  if (!existsSync(options.warehouse)) {
+export async function checkServer(options: { warehouse: string; host?: string; corsOrigins?: string[]; trino?: TrinoSettings }, env: NodeJS.ProcessEnv = process.env): Promise<ServerCheck> {
+  const expected = options.trino ? "trino" : "duckdb";
+  if (!options.trino && !existsSync(options.warehouse)) {
     throw new PromotorError(`warehouse not found: ${options.warehouse}`, { hint: "build it first: promotor ingest seeds/sample && promotor build" });
   }
   // The server reads a snapshot; the check reads the warehouse itself, read-only, like it.
-  const config = await serverConfig({ snapshotPath: options.warehouse, host: options.host, corsOrigins: options.corsOrigins ?? [] }, env);
+  const config = await serverConfig({ snapshotPath: options.warehouse, host: options.host, corsOrigins: options.corsOrigins ?? [], ...(options.trino ? { trino: options.trino } : {}) }, env);
   let cube;
   try {
     cube = createCubeServer(config);
@@ -40,8 +42,8 @@ export async function checkServer(options: { warehouse: string; host?: string; c
   }
   try {
     const dbType = await cube.core.options.dbType({ dataSource: "default" });
-    if (dbType !== "duckdb") throw new PromotorError(`Cube types the data source as "${String(dbType)}", not duckdb`, { hint: "the driverFactory in src/semantic/config.ts must return { type: \"duckdb\", … }" });
-    const responses = await probeWarehouse(cube);
+    if (dbType !== expected) throw new PromotorError(`Cube types the data source as "${String(dbType)}", not ${expected}`, { hint: `the driverFactory in src/semantic/config.ts must return { type: "${expected}", … }` });
+    const responses = await probeWarehouse(cube, options.trino);
     const core = cube.core as unknown as { getCompilerApi(context: unknown): Promise<MetaCompilerApi> };
     const context = { securityContext: EXECUTIVE, requestId: "promotor-serve-check" };
     let meta;

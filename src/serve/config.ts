@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
 import { sqlUsersFromEnv } from "../semantic/security.ts";
+import type { TrinoSettings } from "../engine/settings.ts";
 import { LOCAL_SECRET_FILE, readApiSecret, SECRET_FIX } from "../token/secret.ts";
 
 const require = createRequire(import.meta.url);
@@ -138,7 +139,10 @@ export function resolveSqlApi(flags: { noSqlApi?: boolean; sqlPortGiven?: boolea
 }
 
 export interface ServerConfigOptions {
+  /** The DuckDB snapshot Cube reads; unused with `trino`. */
   snapshotPath: string;
+  /** Serve Trino's marts through Cube's Trino driver (issue 25). */
+  trino?: TrinoSettings;
   /** The address the server listens on (a local secret is refused beyond loopback). */
   host?: string;
   corsOrigins?: string[];
@@ -150,7 +154,7 @@ export interface ServerConfigOptions {
 export async function serverConfig(options: ServerConfigOptions, env: NodeJS.ProcessEnv = process.env): Promise<CubeServerConfig> {
   const { cubeConfig } = await import("../semantic/config.ts");
   return {
-    ...(cubeConfig({ warehouse: options.snapshotPath }) as CubeServerConfig),
+    ...(cubeConfig(options.trino ? { trino: options.trino } : { warehouse: options.snapshotPath }) as CubeServerConfig),
     apiSecret: requireServerSecret(env, options.host),
     devServer: false,
     telemetry: false,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PromotorError } from "../lib/errors.ts";
 import { serverConfig, type ServePorts } from "./config.ts";
 import { createCubeServer, listenCube, stopCube, type CubeServer } from "./cube.ts";
+import { describeTrino, type TrinoSettings } from "../engine/settings.ts";
 import { removeSnapshots, takeSnapshot, warehouseStamp, type Snapshot } from "./snapshot.ts";
 
 export interface RunningServer {
@@ -26,6 +27,9 @@ export interface RunningServer {
 export interface ServeOptions {
   root: string;
   warehouse: string;
+  /** Serve Trino's marts (no snapshot: Trino's tables are read live; rollups refresh on Cube's
+   * refresh keys). */
+  trino?: TrinoSettings;
   host: string;
   ports: ServePorts;
   /** Start the SQL API on ports.sql. */
@@ -38,13 +42,20 @@ export interface ServeOptions {
 
 /** Runs a query through the driver Cube builds from the configuration: proves the snapshot is
  * attached and the marts are visible (Cube's driver skips a failing initSql with a log line). */
-export async function probeWarehouse(cube: CubeServer): Promise<number> {
+export async function probeWarehouse(cube: CubeServer, trino?: TrinoSettings): Promise<number> {
   const driver = await cube.core.resolveDriver({ dataSource: "default", preAggregations: false });
   try {
-    const rows = await driver.query("SELECT count(*) AS n FROM marts.fct_nps_responses");
+    const rows = await driver.query(`SELECT count(*) AS n FROM ${trino ? `"${trino.catalog}"."${trino.schema}_marts".` : "marts."}fct_nps_responses`);
     return Number(rows[0]?.["n"] ?? 0);
   } catch (error) {
-    throw new PromotorError(`Cube's DuckDB driver cannot read the warehouse snapshot: ${error instanceof Error ? error.message : String(error)}`, {
+    const cause = error instanceof Error ? error.message : String(error);
+    if (trino) {
+      throw new PromotorError(`Cube's Trino driver cannot read ${trino.catalog}.${trino.schema}_marts on ${describeTrino(trino)}: ${cause.split("\n")[0]}`, {
+        cause: error,
+        hint: "is Trino running (promotor trino status) and built (promotor --engine trino build)?",
+      });
+    }
+    throw new PromotorError(`Cube's DuckDB driver cannot read the warehouse snapshot: ${cause}`, {
       cause: error,
       hint: "is the warehouse built (promotor build)? The server reads marts.fct_nps_responses and the other marts",
     });
@@ -56,10 +67,10 @@ export async function probeWarehouse(cube: CubeServer): Promise<number> {
 /** Cube's server on a snapshot, checked (the driver reads the marts) but not yet listening. */
 async function prepareCube(snapshot: Snapshot, options: ServeOptions): Promise<CubeServer> {
   process.env["CUBEJS_TELEMETRY"] ??= "false";
-  const config = await serverConfig({ snapshotPath: snapshot.path, host: options.host, corsOrigins: options.corsOrigins ?? [] });
+  const config = await serverConfig({ snapshotPath: snapshot.path, host: options.host, corsOrigins: options.corsOrigins ?? [], ...(options.trino ? { trino: options.trino } : {}) });
   const cube = createCubeServer(config);
   try {
-    await probeWarehouse(cube);
+    await probeWarehouse(cube, options.trino);
   } catch (error) {
     await stopCube(cube).catch(() => undefined);
     throw error;
@@ -84,7 +95,37 @@ async function listenPrepared(cube: CubeServer, options: ServeOptions): Promise<
 
 const startCube = async (snapshot: Snapshot, options: ServeOptions) => listenPrepared(await prepareCube(snapshot, options), options);
 
+/** On Trino: no snapshot to take or watch; what the server reads is Trino's. */
+async function serveTrino(options: ServeOptions & { trino: TrinoSettings }): Promise<RunningServer> {
+  const live: Snapshot = { path: describeTrino(options.trino), stamp: "trino", takenAt: new Date() };
+  const current = await startCube(live, options);
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping = false;
+  return {
+    host: options.host,
+    ports: options.ports,
+    address: current.address,
+    apiPort: current.apiPort,
+    cube: current.cube,
+    snapshot: live,
+    reloads: 0,
+    stopped,
+    reloadIfChanged: async () => false,
+    async stop() {
+      if (stopping) return stopped;
+      stopping = true;
+      try {
+        await stopCube(current.cube);
+      } finally {
+        resolveStopped();
+      }
+    },
+  };
+}
+
 export async function serve(options: ServeOptions): Promise<RunningServer> {
+  if (options.trino) return serveTrino({ ...options, trino: options.trino });
   const dir = join(options.root, ".promotor", "serve");
   let snapshot = await takeSnapshot(options.warehouse, dir);
   removeSnapshots(dir, snapshot.path);

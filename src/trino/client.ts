@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { PromotorError } from "../lib/errors.ts";
 import { describeTrino, type TrinoSettings } from "../engine/settings.ts";
 
-interface PrestoColumn {
+export interface PrestoColumn {
   name: string;
   type: string;
 }
@@ -23,6 +23,7 @@ interface PrestoClient {
     catalog?: string;
     schema?: string;
     timeout?: number;
+    timezone?: string;
     data?: (error: unknown, rows: unknown[][], columns: PrestoColumn[]) => void;
     columns?: (error: unknown, columns: PrestoColumn[]) => void;
     success: (error: unknown) => void;
@@ -112,12 +113,38 @@ export function trinoQuery(t: TrinoSettings, sql: string, options: TrinoQueryOpt
     client.execute({
       query: sql,
       timeout: timeoutSeconds,
+      // The warehouse's times are UTC, and so are the session's (a bound without an offset).
+      timezone: "UTC",
       columns: (_e, columns) => (names = columns.map((c) => c.name)),
       data: (_e, data, columns) => {
         if (columns) names = columns.map((c) => c.name);
         for (const values of data) rows.push(Object.fromEntries(names.map((n, i) => [n, values[i]])));
       },
       success: () => resolve(rows),
+      error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
+    });
+  });
+}
+
+/** Runs one statement and returns its rows as value arrays with the columns' names and Trino
+ * types (for values typed by column: the semantic layer). */
+export function trinoQueryWithColumns(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<{ columns: PrestoColumn[]; rows: unknown[][] }> {
+  const timeoutSeconds = options.timeoutSeconds ?? t.queryTimeoutSeconds;
+  const client = trinoClient(t, options);
+  return new Promise((resolve, reject) => {
+    const rows: unknown[][] = [];
+    let columns: PrestoColumn[] = [];
+    client.execute({
+      query: sql,
+      timeout: timeoutSeconds,
+      // The warehouse's times are UTC, and so are the session's (a bound without an offset).
+      timezone: "UTC",
+      columns: (_e, c) => (columns = c ?? columns),
+      data: (_e, data, c) => {
+        if (c) columns = c;
+        for (const values of data) rows.push(values);
+      },
+      success: () => resolve({ columns, rows }),
       error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
     });
   });

@@ -11,11 +11,18 @@ import { runChild } from "../../src/lib/child.ts";
 import { projectRoot } from "../../src/lib/paths.ts";
 import { PromotorError } from "../../src/lib/errors.ts";
 import { checkTrino, trinoQuery } from "../../src/trino/client.ts";
+import { localTrinoPaths } from "../../src/trino/local.ts";
 import { compareRelation, describeDifferences, type RelationParity } from "../../src/engine/parity.ts";
 import { ALL_RELATIONS } from "../../src/engine/relations.ts";
 import { openWarehouse, queryRows } from "../../src/lib/duckdb.ts";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { tempDir } from "../helpers/warehouse.ts";
+import { createSemanticLayer } from "../../src/semantic/index.ts";
+import { compareLayers, layerQuestions } from "../../src/engine/query-parity.ts";
+import { serverConfig } from "../../src/serve/config.ts";
+import { createCubeServer, stopCube } from "../../src/serve/cube.ts";
+import { issueToken } from "../../src/token/token.ts";
+import { restLoad } from "../serve/cube-in-process.ts";
 
 const cli = join(projectRoot, "bin", "promotor.mjs");
 // A port and a home of the test's own: a developer's server on 8080 is left alone.
@@ -47,11 +54,18 @@ async function bothEngines(duckdbWarehouse: string, journal: string, steps: read
 /** Every relation of the project (src/engine/relations.ts) compared between the DuckDB file and
  * the Trino schema. */
 async function compareAll(duck: DuckDBConnection, t: TrinoSettings): Promise<RelationParity[]> {
-  const results: RelationParity[] = [];
-  for (const [relation, key] of ALL_RELATIONS) {
-    const [schema, table] = relation.split(".");
-    results.push(await compareRelation(duck, t, relation, `${t.catalog}.${t.schema}_${schema}.${table}`, key, { ignore: LOAD_TIMES }));
-  }
+  const results: RelationParity[] = new Array(ALL_RELATIONS.length);
+  // Three relations at a time: each waits mostly on Trino's client protocol.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ALL_RELATIONS.length) {
+      const i = next++;
+      const [relation, key] = ALL_RELATIONS[i]!;
+      const [schema, table] = relation.split(".");
+      results[i] = await compareRelation(duck, t, relation, `${t.catalog}.${t.schema}_${schema}.${table}`, key, { ignore: LOAD_TIMES });
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
   return results;
 }
 
@@ -71,6 +85,10 @@ function listeners(port: number): string[] {
 }
 /** 127.0.0.1 as /proc writes it (IPv4 little-endian, or IPv4-mapped IPv6) or ::1. */
 const isLoopback = (hex: string): boolean => hex === "0100007F" || hex === "0000000000000000FFFF00000100007F" || hex === "00000000000000000000000001000000";
+
+/** The in-process layer's rollup tables on the test's server (Cube's server keeps its own). */
+const layerRollups = async (): Promise<number> =>
+  Number((await trinoQuery(local, "SELECT count(*) AS n FROM iceberg.information_schema.tables WHERE table_schema = 'promotor_pre_aggregations' AND table_name LIKE 'layer\\_\\_%' ESCAPE '\\'", { withoutSchema: true }))[0]?.["n"]);
 
 const timed = async <T>(f: () => Promise<T>): Promise<{ error: PromotorError; seconds: number }> => {
   const started = performance.now();
@@ -255,6 +273,121 @@ describe("promotor trino start|status|stop", () => {
       }
     });
 
+    it("every question of the bench, the pages and the charts gets DuckDB's answer through the semantic layer on Trino: rollups on and off, executive and business unit", async () => {
+      const questions = layerQuestions();
+      const layers = await Promise.all([
+        createSemanticLayer({ warehouse: duckdbWarehouse }),
+        createSemanticLayer({ warehouse: journal, trino: local }),
+        createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false }),
+        createSemanticLayer({ warehouse: journal, trino: local, preAggregations: false }),
+      ]);
+      try {
+        const [duck, trino, duckRaw, trinoRaw] = layers;
+        const executive = await compareLayers(duck!, trino!, questions);
+        // Without rollups for a business unit: one scope per page source (the others differ only
+        // in a grouping column), every bench and chart question.
+        const firstScopes = questions.filter((q) => !/^source [a-z_]+ \(/.test(q.id) || questions.find((o) => o.id.startsWith(q.id.split(" (")[0]! + " ("))?.id === q.id);
+        const unit = await compareLayers(duckRaw!, trinoRaw!, firstScopes, { role: "business_unit", business_unit: "schade" });
+        expect([...executive, ...unit].flatMap((q) => q.differences).join("\n")).toBe("");
+        // Compared something: every page source, chart and bench question, most with rows.
+        expect(questions.length).toBeGreaterThan(70);
+        expect(executive.filter((q) => q.rows > 0).length).toBeGreaterThan(questions.length - 5);
+        expect(unit.reduce((n, q) => n + q.rows, 0)).toBeLessThan(executive.reduce((n, q) => n + q.rows, 0));
+        // Rollups served on Trino too, as Iceberg tables in <schema>_pre_aggregations.
+        const served = await trino!.load({ measures: ["nps.score"], dimensions: ["nps.touchpoint"] });
+        expect(served.preAggregation).toBe("nps_responses.nps_by_touchpoint_month");
+        expect(served.sql).toMatch(/"iceberg"\."promotor_pre_aggregations"\."layer__nps_responses_nps_by_touchpoint_month_[0-9a-f]{8}_[0-9a-f]{8}"/);
+      } finally {
+        for (const layer of layers) await layer.close();
+      }
+    });
+
+    it("promotor --engine trino query and charts answer as on DuckDB; rollup tables are Iceberg tables, reused by a later process", async () => {
+      const question = JSON.stringify({ measures: ["nps.score", "nps.responses"], dimensions: ["nps.touchpoint"], order: { "nps.touchpoint": "asc" } });
+      const onDuck = await promotor(["--warehouse", duckdbWarehouse, "query", question]);
+      const onTrinoRun = await promotor(["--engine", "trino", "--warehouse", journal, "query", question], onTrino);
+      expect(onTrinoRun.code, onTrinoRun.err).toBe(0);
+      expect(onTrinoRun.out).toBe(onDuck.out);
+      expect(onTrinoRun.err).toMatch(/7 rows · from pre-aggregation nps_responses\.nps_by_touchpoint_month/);
+      const before = await layerRollups();
+      expect(before).toBeGreaterThan(0);
+      expect((await promotor(["--engine", "trino", "--warehouse", journal, "query", question], onTrino)).out).toBe(onDuck.out);
+      expect(await layerRollups()).toBe(before);
+      // Static charts from Trino: the same SVG files, byte for byte.
+      const [duckCharts, trinoCharts] = [join(tempDir("promotor-charts-duckdb-"), "out"), join(tempDir("promotor-charts-trino-"), "out")];
+      expect((await promotor(["--warehouse", duckdbWarehouse, "charts", "--out", duckCharts])).code).toBe(0);
+      const charts = await promotor(["--engine", "trino", "--warehouse", journal, "charts", "--out", trinoCharts], onTrino);
+      expect(charts.code, charts.err).toBe(0);
+      const svgs = readdirSync(duckCharts).filter((f) => f.endsWith(".svg"));
+      expect(svgs.length).toBeGreaterThan(3);
+      for (const file of svgs) expect(readFileSync(join(trinoCharts, file), "utf8"), file).toBe(readFileSync(join(duckCharts, file), "utf8"));
+      // (A build drops them: the restart test's completing build below.)
+    });
+
+    it("Cube's own server with Cube's Trino driver: rollups built by Cube's orchestrator on Trino, DuckDB's answers, row-level security, 403 without a token", async () => {
+      const secret = "cube-trino-test-secret-0123456789abcdef";
+      const saved = process.env["CUBEJS_API_SECRET"];
+      process.env["CUBEJS_API_SECRET"] = secret;
+      const cube = createCubeServer(await serverConfig({ snapshotPath: "", trino: local }, { CUBEJS_API_SECRET: secret, CUBEJS_LOG_LEVEL: "error" }));
+      const duck = await createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false });
+      try {
+        expect(await cube.core.options.dbType({ dataSource: "default" })).toBe("trino");
+        const query = {
+          measures: ["nps.responses", "nps.promoters", "nps.detractors"],
+          dimensions: ["nps.touchpoint"],
+          timeDimensions: [{ dimension: "nps.answered_at", granularity: "month" }],
+          order: [["nps.answered_at", "asc"], ["nps.touchpoint", "asc"]],
+        };
+        const served = await restLoad(cube, issueToken({ role: "executive" }, { secret }).token, query);
+        expect(served.error).toBeUndefined();
+        expect(Object.keys(served.usedPreAggregations ?? {})).toEqual(["promotor_pre_aggregations.nps_responses_nps_by_touchpoint_month"]);
+        const expected = (await duck.load(query as never)).data;
+        const key = (r: Record<string, unknown>) => `${String(r["nps.answered_at.month"]).slice(0, 7)}|${String(r["nps.touchpoint"])}`;
+        expect(served.rows!.map(key)).toEqual(expected.map(key));
+        served.rows!.forEach((row, i) => {
+          for (const m of query.measures) expect(Number(row[m]), `${m} ${key(row)}`).toBe(Number(expected[i]![m]));
+        });
+        const unit = await restLoad(cube, issueToken({ role: "business_unit", business_unit: "schade" }, { secret }).token, { measures: ["nps.responses"], dimensions: ["nps.business_unit"] });
+        const schade = (await duck.load({ measures: ["nps.responses"], dimensions: ["nps.business_unit"], filters: [{ member: "nps.business_unit", operator: "equals", values: ["schade"] }] })).data;
+        expect(unit.rows?.map((r) => [r["nps.business_unit"], Number(r["nps.responses"])])).toEqual([["schade", Number(schade[0]!["nps.responses"])]]);
+        expect((await restLoad(cube, undefined, { measures: ["nps.responses"] })).status).toBe(403);
+      } finally {
+        await stopCube(cube);
+        await duck.close();
+        if (saved === undefined) delete process.env["CUBEJS_API_SECRET"];
+        else process.env["CUBEJS_API_SECRET"] = saved;
+      }
+      // promotor --engine trino serve --check: the same configuration through the CLI.
+      const check = await promotor(["--engine", "trino", "--warehouse", journal, "serve", "--check"], { ...onTrino, CUBEJS_API_SECRET: secret });
+      expect(check.code, check.err).toBe(0);
+      expect(check.out).toMatch(/data source type trino; \d+ views: [^;]*; 6\d{3} responses in the marts on http:\/\/127\.0\.0\.1:18480/);
+    });
+
+    it("pages and contacts on Trino: the pages' sources, run on a copy of Trino's marts, hold DuckDB's rows; contacts lists the same customers", async () => {
+      const sourcesOf = (out: string): string => out.split("\n").filter((line) => /^promotor\.\w+\s+\d/.test(line)).join("\n");
+      const duckCheck = await promotor(["--warehouse", duckdbWarehouse, "pages", "check", "--lang", "en"], {}, 600_000);
+      expect(duckCheck.code, duckCheck.err).toBe(0);
+      const trinoCheck = await promotor(["--engine", "trino", "--warehouse", journal, "pages", "check", "--lang", "en"], onTrino, 600_000);
+      expect(trinoCheck.code, trinoCheck.out + trinoCheck.err).toBe(0);
+      expect(trinoCheck.err).toMatch(/copied [\d,]+ rows of Trino's marts \(http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\)\) into .*journal\.pages\.duckdb for the pages/);
+      expect(sourcesOf(trinoCheck.out).split("\n").length).toBeGreaterThan(30);
+      expect(sourcesOf(trinoCheck.out)).toBe(sourcesOf(duckCheck.out));
+      // Nothing built on Trino since: the copy is not made again.
+      const again = await promotor(["--engine", "trino", "--warehouse", journal, "pages", "sources"], onTrino, 600_000);
+      expect(again.code, again.err).toBe(0);
+      expect(again.err).not.toMatch(/copied/);
+      // contacts reads the journal's raw data and Trino's cases: the same customers held back.
+      const out = tempDir("promotor-contacts-");
+      const args = ["contacts", "eligible", "--survey", "relationship", "--on", "2026-11-01"];
+      expect((await promotor(["--warehouse", duckdbWarehouse, ...args, "--out", join(out, "duckdb.csv")])).code).toBe(0);
+      const contacts = await promotor(["--engine", "trino", "--warehouse", journal, ...args, "--out", join(out, "trino.csv")], onTrino);
+      expect(contacts.code, contacts.err).toBe(0);
+      for (const [d, t] of [["duckdb.csv", "trino.csv"], ["duckdb-held-back.csv", "trino-held-back.csv"]] as const) {
+        expect(readFileSync(join(out, t), "utf8"), t).toBe(readFileSync(join(out, d), "utf8"));
+      }
+      expect(readFileSync(join(out, "trino-held-back.csv"), "utf8").split("\n").length).toBeGreaterThan(10);
+    });
+
     it("status on Trino says what Trino holds: the ingestions, the raw rows, the marts", async () => {
       const run = await promotor(["--engine", "trino", "--warehouse", journal, "status"], onTrino);
       expect(run.code, run.err).toBe(0);
@@ -319,6 +452,9 @@ describe("promotor trino start|status|stop", () => {
       expect(restart.code, restart.out + restart.err).toBe(0);
       const again = await promotor(["--engine", "trino", "--warehouse", journal, "build"], onTrino, 600_000);
       expect(again.code, again.out + again.err).toBe(0);
+      // The marts are new: the layer's rollups of the old ones (the query test's) are dropped.
+      expect(again.err).toMatch(/\d+ rollup tables? of an earlier build dropped from iceberg\.promotor_pre_aggregations/);
+      expect(await layerRollups()).toBe(0);
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
         const result = await compareRelation(db.connection, local, "marts.fct_nps_responses", "iceberg.promotor_marts.fct_nps_responses", ["response_id"]);
@@ -389,6 +525,47 @@ describe("promotor trino start|status|stop", () => {
         expect(rows("staging.stg_survey__quarantine")).toBeGreaterThan(800);
         const [chatbot] = await queryRows(db.connection, "SELECT count(*) AS n FROM marts.fct_nps_responses WHERE touchpoint = 'chatbot'");
         expect(Number(chatbot?.["n"])).toBeGreaterThan(900);
+      } finally {
+        db.close();
+      }
+    });
+
+    it("every bench question gets DuckDB's answer through the semantic layer on Trino, with and without rollups", async () => {
+      const bench = layerQuestions().filter((q) => q.id.startsWith("bench "));
+      const layers = await Promise.all([
+        createSemanticLayer({ warehouse: duckdbWarehouse }),
+        createSemanticLayer({ warehouse: journal, trino: settings }),
+        createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false }),
+        createSemanticLayer({ warehouse: journal, trino: settings, preAggregations: false }),
+      ]);
+      try {
+        const [duck, trino, duckRaw, trinoRaw] = layers;
+        const results = [...(await compareLayers(duck!, trino!, bench)), ...(await compareLayers(duckRaw!, trinoRaw!, bench))];
+        expect(results.flatMap((q) => q.differences).join("\n")).toBe("");
+        expect(bench.length).toBeGreaterThan(5);
+        expect(results.every((q) => q.rows > 0)).toBe(true);
+      } finally {
+        for (const layer of layers) await layer.close();
+      }
+    });
+
+    it("publishes through a staging location of its own, as for a Trino on another machine: the Parquet files there, the rows in Iceberg", async () => {
+      const stagingDir = join(localTrinoPaths(projectRoot, env).warehouse, "shared-staging");
+      const staged = join(scratch, "staged-journal.duckdb");
+      const run = await promotor(["--engine", "trino", "--warehouse", staged, "ingest", join(projectRoot, "tests", "fixtures", "hand-counted.csv")], {
+        PROMOTOR_TRINO_PORT: String(PORT),
+        PROMOTOR_TRINO_SCHEMA: "promotor_staged",
+        PROMOTOR_TRINO_STAGING_DIR: stagingDir,
+        PROMOTOR_TRINO_STAGING_URI: "local:///shared-staging",
+      });
+      expect(run.code, run.err).toBe(0);
+      expect(readdirSync(stagingDir, { recursive: true }).some((f) => String(f).endsWith(".parquet"))).toBe(true);
+      const db = await openWarehouse(staged, { readOnly: true });
+      try {
+        const [loaded] = await queryRows(db.connection, "SELECT count(*) AS n FROM raw.responses");
+        expect(Number(loaded?.["n"])).toBeGreaterThan(0);
+        const [there] = await trinoQuery(local, "SELECT count(*) AS n FROM iceberg.promotor_staged_raw.responses", { withoutSchema: true });
+        expect(Number(there?.["n"])).toBe(Number(loaded?.["n"]));
       } finally {
         db.close();
       }

@@ -93,7 +93,7 @@ export const benchCommand: Command = {
     const parsed = parseBenchArgs(args);
     const dir = parsed.dir === undefined ? benchHome(ctx.root) : resolve(parsed.dir);
     mkdirSync(dir, { recursive: true });
-    const command = `promotor bench ${args.join(" ")}`.trim();
+    const command = `promotor${ctx.trino ? " --engine trino" : ""} bench ${args.join(" ")}`.trim();
     const result = await runBench(
       {
         root: ctx.root,
@@ -107,6 +107,7 @@ export const benchCommand: Command = {
         pages: parsed.pages,
         customers: parsed.customers,
         contacts: parsed.contacts,
+        ...(ctx.trino ? { trino: ctx.trino } : {}),
         log: (line) => ctx.stderr.write(`${line}\n`),
       },
       command,

@@ -38,6 +38,7 @@ export const chartsCommand: Command = {
     const started = performance.now();
     const charts = await renderStaticCharts({
       warehouse: ctx.warehouse,
+      ...(ctx.trino ? { trino: ctx.trino } : {}),
       outDir: values.out,
       minSample,
       selection: {

@@ -145,10 +145,11 @@ export function renderMembers(cubes: MetaCube[]): string {
 }
 
 /** One answer as the command prints it: the rendered result on stdout, the note on stderr. */
-async function answer(layer: SemanticLayer, query: CubeQuery, parsed: QueryArgs, ctx: Pick<CommandContext, "stdout" | "stderr">, elapsed?: () => number): Promise<void> {
+async function answer(layer: SemanticLayer, query: CubeQuery, parsed: QueryArgs, ctx: Pick<CommandContext, "stdout" | "stderr" | "trino">, elapsed?: () => number): Promise<void> {
   const result = await layer.load(query, parsed.security);
   if (parsed.showSql) {
-    const served = result.preAggregation ? `-- served from pre-aggregation ${result.preAggregation} (a rollup built in DuckDB from Cube's pre-aggregation SQL)\n` : "";
+    const where = ctx.trino ? `as an Iceberg table in ${ctx.trino.catalog}.${ctx.trino.schema}_pre_aggregations` : "in DuckDB";
+    const served = result.preAggregation ? `-- served from pre-aggregation ${result.preAggregation} (a rollup built ${where} from Cube's pre-aggregation SQL)\n` : "";
     ctx.stdout.write(`${served}${result.sql.trim()};\n`);
     return;
   }
@@ -213,6 +214,7 @@ export const queryCommand: Command = {
     const parsed = parseQueryArgs(args);
     const layer = await createSemanticLayer({
       warehouse: ctx.warehouse,
+      ...(ctx.trino ? { trino: ctx.trino } : {}),
       preAggregations: parsed.preAggregations,
       planCache: true,
       ...(parsed.model ? { model: parsed.model } : {}),

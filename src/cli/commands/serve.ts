@@ -7,6 +7,7 @@ import { checkServer } from "../../serve/check.ts";
 import { nativeMissingError, probeCubeNative, type NativeProbe } from "../../serve/native.ts";
 import { serve } from "../../serve/server.ts";
 import type { Command } from "../command.ts";
+import { describeTrino } from "../../engine/settings.ts";
 
 const nativeLine = (probe: NativeProbe): string =>
   probe.available
@@ -59,10 +60,10 @@ export const serveCommand: Command = {
       ctx.stdout.write(`${nativeLine(probe)}\n`);
       try {
         const sqlApi = resolveSqlApi({ noSqlApi: values["no-sql-api"], sqlPortGiven: values["sql-port"] !== undefined });
-        const report = await checkServer({ warehouse: ctx.warehouse, host, corsOrigins });
+        const report = await checkServer({ warehouse: ctx.warehouse, host, corsOrigins, ...(ctx.trino ? { trino: ctx.trino } : {}) });
         ctx.stdout.write(
           [
-            `configuration: valid (Cube ${report.cubeVersion} accepted it; data source type ${report.dbType}; ${report.views.length} views: ${report.views.join(", ")}; ${report.responses} responses in the warehouse)`,
+            `configuration: valid (Cube ${report.cubeVersion} accepted it; data source type ${report.dbType}; ${report.views.length} views: ${report.views.join(", ")}; ${report.responses} responses in the ${ctx.trino ? `marts on ${describeTrino(ctx.trino)}` : "warehouse"})`,
             `REST API: would listen on http://${host}:${ports.api}/cubejs-api/v1${isLoopback(host) ? " (this machine only)" : ` (warning: ${openHostWarning(host)})`}`,
             `SQL API: ${sqlApi.enabled ? `would listen on port ${ports.sql}` : `off: ${sqlApi.reason}`}`,
             `CORS: ${corsOrigins.length ? corsOrigins.join(", ") : "no cross-origin browser access (set --cors-origin for intranet embeds)"}`,
@@ -79,7 +80,7 @@ export const serveCommand: Command = {
     // The missing native module is this machine's normal case: say so first and fast.
     const probe = await probeCubeNative();
     if (!probe.available) throw nativeMissingError(probe);
-    if (!existsSync(ctx.warehouse)) {
+    if (!ctx.trino && !existsSync(ctx.warehouse)) {
       throw new PromotorError(`warehouse not found: ${ctx.warehouse}`, { hint: "build it first: promotor ingest seeds/sample && promotor build" });
     }
     requireServerSecret(process.env, host);
@@ -92,6 +93,7 @@ export const serveCommand: Command = {
     const running = await serve({
       root: ctx.root,
       warehouse: ctx.warehouse,
+      ...(ctx.trino ? { trino: ctx.trino } : {}),
       host,
       ports,
       sqlApi: sqlApi.enabled,
@@ -107,7 +109,7 @@ export const serveCommand: Command = {
           ["REST API", `http://${shown}:${running.apiPort}/cubejs-api/v1`],
           ["SQL API (Postgres)", sqlApi.enabled ? `postgresql://<CUBEJS_SQL_USER>@${shown}:${ports.sql}/promotor` : "off"],
           ["CORS origins", corsOrigins.length ? corsOrigins.join(", ") : "none"],
-          ["warehouse (snapshot)", ctx.warehouse],
+          ctx.trino ? ["warehouse (Trino)", describeTrino(ctx.trino)] : ["warehouse (snapshot)", ctx.warehouse],
         ],
       ) + "\nTokens: promotor token --role executive   ·   stop with Ctrl+C\n",
     );

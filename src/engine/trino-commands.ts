@@ -13,7 +13,7 @@ import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
 import { checkTrino, trinoQuery } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
-import { copyMartsForPages, mirrorCases } from "../trino/mirror.ts";
+import { CONTACTS_EXTRA, copyMartsForPages, mirrorCases, type Mirrored } from "../trino/mirror.ts";
 import { dropStaleRollups, martsVersion } from "../semantic/trino.ts";
 import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
@@ -192,7 +192,7 @@ export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext
   // Reads the journal's raw data (what Trino holds) and the cases as Trino built them.
   contacts: async (args, ctx, t) => {
     await checkTrino(t);
-    await copyCases(ctx.warehouse, t);
+    await copyCases(ctx.warehouse, t, CONTACTS_EXTRA);
     return (await import("../cli/commands/contacts.ts")).contactsCommand.run(args, ctx);
   },
 };
@@ -202,11 +202,11 @@ function onLayer(load: () => Promise<Command>) {
   return async (args: string[], ctx: CommandContext, t: TrinoSettings): Promise<number> => (await load()).run(args, { ...ctx, trino: t });
 }
 
-async function copyCases(journal: string, t: TrinoSettings): Promise<void> {
+async function copyCases(journal: string, t: TrinoSettings, extra: readonly Mirrored[] = []): Promise<void> {
   if (!existsSync(journal)) return;
   const db = await openWarehouse(journal);
   try {
-    await mirrorCases(db.connection, t);
+    await mirrorCases(db.connection, t, extra);
   } finally {
     db.close();
   }

@@ -140,7 +140,7 @@ export async function eligibleContacts(connection: DuckDBConnection, options: El
     WITH verdicts AS (${checks.map((c, i) => `SELECT *, ${i} AS k, ${sqlString(c.rule)} AS rule FROM (${c.sql}) v(customer_id, detail)`).join(" UNION ALL ")})
     SELECT customer_id, arg_min(rule, k) AS rule, arg_min(detail, k) AS detail FROM verdicts
     WHERE customer_id IS NULL OR customer_id IN (SELECT customer_id FROM contact_candidates) GROUP BY customer_id`);
-  const dims = (await tableExists(connection, "marts", "dim_customers")) ? "marts.dim_customers" : "(SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS segment, NULL::VARCHAR AS business_unit WHERE false)";
+  const dims = (await relationExists(connection, "marts", "dim_customers")) ? "marts.dim_customers" : "(SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS segment, NULL::VARCHAR AS business_unit WHERE false)";
   await connection.run(`CREATE OR REPLACE TEMP TABLE contact_eligible AS
     SELECT c.customer_id, any_value(d.segment) AS segment, any_value(d.business_unit) AS business_unit FROM contact_candidates c
     LEFT JOIN ${dims} d ON d.customer_id = c.customer_id

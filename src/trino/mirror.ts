@@ -13,7 +13,7 @@ import { openWarehouse, queryRows } from "../lib/duckdb.ts";
 import { trinoClient, trinoError, trinoQuery } from "./client.ts";
 import { trinoTableColumns } from "./publish.ts";
 
-interface Mirrored {
+export interface Mirrored {
   /** The view the DuckDB code reads (layer.table, as in the DuckDB warehouse). */
   view: string;
   /** Only these columns (all when absent). */
@@ -87,15 +87,22 @@ async function copyRelation(db: DuckDBConnection, t: TrinoSettings, m: Mirrored,
 
 /** Copies the cases from Trino into the journal./** Copies the cases from Trino into the journal. Returns false when Trino has no cases yet
  * (nothing built): the command then says so itself. */
-export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings): Promise<boolean> {
+/** What `contacts` reads beyond the cases: the customers' current segment and business unit. */
+export const CONTACTS_EXTRA: readonly Mirrored[] = [{ view: "marts.dim_customers", columns: ["customer_id", "segment", "business_unit"] }];
+
+export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings, extra: readonly Mirrored[] = []): Promise<boolean> {
   const [present] = await trinoQuery(t, `SELECT count(*) AS n FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${t.schema}_marts' AND table_name = 'fct_cases'`, { withoutSchema: true });
   if (Number(present?.["n"] ?? 0) === 0) return false;
   const dir = mkdtempSync(join(tmpdir(), "promotor-mirror-"));
   try {
     await journal.run("CREATE SCHEMA IF NOT EXISTS trino_mirror; CREATE SCHEMA IF NOT EXISTS marts; CREATE SCHEMA IF NOT EXISTS intermediate");
-    for (const m of MIRRORED) {
+    for (const m of [...MIRRORED, ...extra]) {
       const table = `trino_mirror."${m.view.replace(".", "__")}"`;
       await copyRelation(journal, t, m, table, dir);
+      // A journal that was once built on DuckDB holds the mart as a table: the copy replaces it.
+      const [layer, name] = m.view.split(".") as [string, string];
+      const [kind] = await queryRows(journal, "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [layer, name]);
+      if (kind?.["table_type"] === "BASE TABLE") await journal.run(`DROP TABLE ${m.view}`);
       await journal.run(`CREATE OR REPLACE VIEW ${m.view} AS SELECT * FROM ${table}`);
     }
     return true;

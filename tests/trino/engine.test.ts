@@ -86,6 +86,25 @@ function listeners(port: number): string[] {
 /** 127.0.0.1 as /proc writes it (IPv4 little-endian, or IPv4-mapped IPv6) or ::1. */
 const isLoopback = (hex: string): boolean => hex === "0100007F" || hex === "0000000000000000FFFF00000100007F" || hex === "00000000000000000000000001000000";
 
+/** The semantic layer on the DuckDB file and on the Trino schema, with and without rollups. */
+async function bothLayers(duckdbWarehouse: string, t: TrinoSettings) {
+  const [duck, trino, duckRaw, trinoRaw] = await Promise.all([
+    createSemanticLayer({ warehouse: duckdbWarehouse }),
+    createSemanticLayer({ warehouse: "", trino: t }),
+    createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false }),
+    createSemanticLayer({ warehouse: "", trino: t, preAggregations: false }),
+  ]);
+  return {
+    duck,
+    trino,
+    duckRaw,
+    trinoRaw,
+    async close(): Promise<void> {
+      for (const layer of [duck, trino, duckRaw, trinoRaw]) await layer.close();
+    },
+  };
+}
+
 /** The in-process layer's rollup tables on the test's server (Cube's server keeps its own). */
 const layerRollups = async (): Promise<number> =>
   Number((await trinoQuery(local, "SELECT count(*) AS n FROM iceberg.information_schema.tables WHERE table_schema = 'promotor_pre_aggregations' AND table_name LIKE 'layer\\_\\_%' ESCAPE '\\'", { withoutSchema: true }))[0]?.["n"]);
@@ -275,30 +294,25 @@ describe("promotor trino start|status|stop", () => {
 
     it("every question of the bench, the pages and the charts gets DuckDB's answer through the semantic layer on Trino: rollups on and off, executive and business unit", async () => {
       const questions = layerQuestions();
-      const layers = await Promise.all([
-        createSemanticLayer({ warehouse: duckdbWarehouse }),
-        createSemanticLayer({ warehouse: journal, trino: local }),
-        createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false }),
-        createSemanticLayer({ warehouse: journal, trino: local, preAggregations: false }),
-      ]);
+      const layers = await bothLayers(duckdbWarehouse, local);
       try {
-        const [duck, trino, duckRaw, trinoRaw] = layers;
-        const executive = await compareLayers(duck!, trino!, questions);
+        const { duck, trino, duckRaw, trinoRaw } = layers;
+        const executive = await compareLayers(duck, trino, questions);
         // Without rollups for a business unit: one scope per page source (the others differ only
         // in a grouping column), every bench and chart question.
         const firstScopes = questions.filter((q) => !/^source [a-z_]+ \(/.test(q.id) || questions.find((o) => o.id.startsWith(q.id.split(" (")[0]! + " ("))?.id === q.id);
-        const unit = await compareLayers(duckRaw!, trinoRaw!, firstScopes, { role: "business_unit", business_unit: "schade" });
+        const unit = await compareLayers(duckRaw, trinoRaw, firstScopes, { role: "business_unit", business_unit: "schade" });
         expect([...executive, ...unit].flatMap((q) => q.differences).join("\n")).toBe("");
         // Compared something: every page source, chart and bench question, most with rows.
         expect(questions.length).toBeGreaterThan(70);
         expect(executive.filter((q) => q.rows > 0).length).toBeGreaterThan(questions.length - 5);
         expect(unit.reduce((n, q) => n + q.rows, 0)).toBeLessThan(executive.reduce((n, q) => n + q.rows, 0));
         // Rollups served on Trino too, as Iceberg tables in <schema>_pre_aggregations.
-        const served = await trino!.load({ measures: ["nps.score"], dimensions: ["nps.touchpoint"] });
+        const served = await trino.load({ measures: ["nps.score"], dimensions: ["nps.touchpoint"] });
         expect(served.preAggregation).toBe("nps_responses.nps_by_touchpoint_month");
         expect(served.sql).toMatch(/"iceberg"\."promotor_pre_aggregations"\."layer__nps_responses_nps_by_touchpoint_month_[0-9a-f]{8}_[0-9a-f]{8}"/);
       } finally {
-        for (const layer of layers) await layer.close();
+        await layers.close();
       }
     });
 
@@ -532,20 +546,15 @@ describe("promotor trino start|status|stop", () => {
 
     it("every bench question gets DuckDB's answer through the semantic layer on Trino, with and without rollups", async () => {
       const bench = layerQuestions().filter((q) => q.id.startsWith("bench "));
-      const layers = await Promise.all([
-        createSemanticLayer({ warehouse: duckdbWarehouse }),
-        createSemanticLayer({ warehouse: journal, trino: settings }),
-        createSemanticLayer({ warehouse: duckdbWarehouse, preAggregations: false }),
-        createSemanticLayer({ warehouse: journal, trino: settings, preAggregations: false }),
-      ]);
+      const layers = await bothLayers(duckdbWarehouse, settings);
       try {
-        const [duck, trino, duckRaw, trinoRaw] = layers;
-        const results = [...(await compareLayers(duck!, trino!, bench)), ...(await compareLayers(duckRaw!, trinoRaw!, bench))];
+        const { duck, trino, duckRaw, trinoRaw } = layers;
+        const results = [...(await compareLayers(duck, trino, bench)), ...(await compareLayers(duckRaw, trinoRaw, bench))];
         expect(results.flatMap((q) => q.differences).join("\n")).toBe("");
         expect(bench.length).toBeGreaterThan(5);
         expect(results.every((q) => q.rows > 0)).toBe(true);
       } finally {
-        for (const layer of layers) await layer.close();
+        await layers.close();
       }
     });
 

@@ -98,7 +98,8 @@ export function trinoValue(value: unknown, type: string): unknown {
  * intermediate.build_watermark on every build, so its latest Iceberg snapshot dates the build. */
 export async function martsVersion(t: TrinoSettings): Promise<string> {
   try {
-    const { rows } = await trinoQueryWithColumns(t, `SELECT CAST(max(snapshot_id) AS VARCHAR) FROM "${t.catalog}"."${t.schema}_intermediate"."build_watermark$snapshots"`, { timeoutSeconds: 30 });
+    // The latest snapshot by its commit time: Iceberg's snapshot ids are random, not ascending.
+    const { rows } = await trinoQueryWithColumns(t, `SELECT CAST(snapshot_id AS VARCHAR) FROM "${t.catalog}"."${t.schema}_intermediate"."build_watermark$snapshots" ORDER BY committed_at DESC, snapshot_id LIMIT 1`, { timeoutSeconds: 30 });
     return createHash("sha256").update(String(rows[0]?.[0] ?? "none")).digest("hex").slice(0, 8);
   } catch (error) {
     throw new PromotorError(`Trino has no built marts in ${t.catalog}.${t.schema}_marts yet: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, {

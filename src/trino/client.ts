@@ -103,36 +103,12 @@ export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, ti
   });
 }
 
-/** Runs one statement and returns its rows as objects keyed by column name. */
-export function trinoQuery(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<TrinoRow[]> {
+/** Runs one statement, handing each batch of rows (value arrays) with the columns' names and
+ * Trino types to `onBatch` as it arrives; resolves with the columns. */
+export function trinoStream(t: TrinoSettings, sql: string, onBatch: (rows: unknown[][], columns: PrestoColumn[]) => void, options: TrinoQueryOptions = {}): Promise<PrestoColumn[]> {
   const timeoutSeconds = options.timeoutSeconds ?? t.queryTimeoutSeconds;
   const client = trinoClient(t, options);
   return new Promise((resolve, reject) => {
-    const rows: TrinoRow[] = [];
-    let names: string[] = [];
-    client.execute({
-      query: sql,
-      timeout: timeoutSeconds,
-      // The warehouse's times are UTC, and so are the session's (a bound without an offset).
-      timezone: "UTC",
-      columns: (_e, columns) => (names = columns.map((c) => c.name)),
-      data: (_e, data, columns) => {
-        if (columns) names = columns.map((c) => c.name);
-        for (const values of data) rows.push(Object.fromEntries(names.map((n, i) => [n, values[i]])));
-      },
-      success: () => resolve(rows),
-      error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
-    });
-  });
-}
-
-/** Runs one statement and returns its rows as value arrays with the columns' names and Trino
- * types (for values typed by column: the semantic layer). */
-export function trinoQueryWithColumns(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<{ columns: PrestoColumn[]; rows: unknown[][] }> {
-  const timeoutSeconds = options.timeoutSeconds ?? t.queryTimeoutSeconds;
-  const client = trinoClient(t, options);
-  return new Promise((resolve, reject) => {
-    const rows: unknown[][] = [];
     let columns: PrestoColumn[] = [];
     client.execute({
       query: sql,
@@ -142,12 +118,28 @@ export function trinoQueryWithColumns(t: TrinoSettings, sql: string, options: Tr
       columns: (_e, c) => (columns = c ?? columns),
       data: (_e, data, c) => {
         if (c) columns = c;
-        for (const values of data) rows.push(values);
+        onBatch(data, columns);
       },
-      success: () => resolve({ columns, rows }),
+      success: () => resolve(columns),
       error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
     });
   });
+}
+
+/** Runs one statement and returns its rows as value arrays with the columns' names and Trino
+ * types (for values typed by column: the semantic layer). */
+export async function trinoQueryWithColumns(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<{ columns: PrestoColumn[]; rows: unknown[][] }> {
+  const rows: unknown[][] = [];
+  const columns = await trinoStream(t, sql, (batch) => {
+    for (const row of batch) rows.push(row);
+  }, options);
+  return { columns, rows };
+}
+
+/** Runs one statement and returns its rows as objects keyed by column name. */
+export async function trinoQuery(t: TrinoSettings, sql: string, options: TrinoQueryOptions = {}): Promise<TrinoRow[]> {
+  const { columns, rows } = await trinoQueryWithColumns(t, sql, options);
+  return rows.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i]])));
 }
 
 /** Whether the configured catalog and schema exist for this user: one query, which fails with

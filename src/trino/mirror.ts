@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describeTrino, type TrinoSettings } from "../engine/settings.ts";
 import { openWarehouse, queryRows } from "../lib/duckdb.ts";
-import { trinoClient, trinoError, trinoQuery } from "./client.ts";
+import { trinoQuery, trinoStream } from "./client.ts";
 import { trinoTableColumns } from "./publish.ts";
 
 export interface Mirrored {
@@ -44,26 +44,19 @@ function duckdbType(trinoType: string): string {
 
 /** Streams one Trino query into a newline-delimited JSON file, batch by batch (a mart of
  * millions of rows never sits in memory); returns the rows written. */
-function trinoQueryToFile(t: TrinoSettings, sql: string, file: string): Promise<number> {
-  const client = trinoClient(t, { withoutSchema: true });
+async function trinoQueryToFile(t: TrinoSettings, sql: string, file: string): Promise<number> {
   writeFileSync(file, "");
-  return new Promise((resolve, reject) => {
-    let names: string[] = [];
-    let count = 0;
-    client.execute({
-      query: sql,
-      timeout: t.queryTimeoutSeconds,
-      timezone: "UTC",
-      columns: (_e, columns) => (names = columns.map((c) => c.name)),
-      data: (_e, data, columns) => {
-        if (columns) names = columns.map((c) => c.name);
-        appendFileSync(file, data.map((values) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, values[i]])))).join("\n") + "\n");
-        count += data.length;
-      },
-      success: () => resolve(count),
-      error: (error) => reject(trinoError(t, error, sql, t.queryTimeoutSeconds)),
-    });
-  });
+  let count = 0;
+  await trinoStream(
+    t,
+    sql,
+    (rows, columns) => {
+      appendFileSync(file, rows.map((values) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, values[i]])))).join("\n") + "\n");
+      count += rows.length;
+    },
+    { withoutSchema: true },
+  );
+  return count;
 }
 
 /** Copies one relation from Trino into a DuckDB table, typed as Trino types it. */

@@ -117,8 +117,10 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
     ctx.stdout.write(dbtSummary(result));
     if (result.exitCode === 0) {
       // Rollups of the marts before this build are stale: the next query builds them again.
-      const dropped = await dropStaleRollups(t);
-      if (dropped > 0) ctx.stderr.write(`${dropped} rollup table${dropped === 1 ? "" : "s"} of an earlier build dropped from ${t.catalog}.${t.schema}_pre_aggregations\n`);
+      const started = performance.now();
+      // Said before the drops start, so that a slow server shows which step it is slow in.
+      const dropped = await dropStaleRollups(t, (n) => ctx.stderr.write(`dropping ${n} rollup table${n === 1 ? "" : "s"} of an earlier build from ${t.catalog}.${t.schema}_pre_aggregations … `));
+      if (dropped > 0) ctx.stderr.write(`dropped in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
     if (result.exitCode !== 0) {
       const failures = result.nodes.filter((n) => n.status === "error" || n.status === "fail");

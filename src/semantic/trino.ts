@@ -152,11 +152,12 @@ export async function openTrinoExecutor(t: TrinoSettings): Promise<Executor> {
 export const LAYER_ROLLUP_PREFIX = "layer__";
 
 /** Drops the layer's rollups of earlier builds (not made from the current one); returns how many. */
-export async function dropStaleRollups(t: TrinoSettings): Promise<number> {
+export async function dropStaleRollups(t: TrinoSettings, onStale: (count: number) => void = () => undefined): Promise<number> {
   const schema = trinoPreAggregationsSchema(t);
   const version = await martsVersion(t);
   const { rows } = await trinoQueryWithColumns(t, `SELECT table_name FROM "${t.catalog}".information_schema.tables WHERE table_schema = '${schema}'`, { timeoutSeconds: 30 });
   const stale = rows.map((r) => String(r[0])).filter((name) => name.startsWith(LAYER_ROLLUP_PREFIX) && !name.endsWith(`_${version}`));
+  if (stale.length > 0) onStale(stale.length);
   for (const name of stale) await trinoQueryWithColumns(t, `DROP TABLE IF EXISTS "${t.catalog}"."${schema}"."${name}"`, { timeoutSeconds: 60 });
   return stale.length;
 }

@@ -31,8 +31,14 @@ const home = tempDir("promotor-trino-");
 const env: NodeJS.ProcessEnv = { ...process.env, PROMOTOR_TRINO_HOME: home, PROMOTOR_ENGINE: "" };
 const local: TrinoSettings = { ...TRINO_DEFAULTS, port: PORT, password: undefined, tls: false };
 
-const promotor = (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) =>
-  runChild(process.execPath, [cli, ...args], { timeoutMs, env: { ...env, ...extra }, cwd: projectRoot });
+/** One CLI run; a run killed for time says so in its error output, with how long it ran (a
+ * failure message then shows a timeout, not only an exit code). */
+const promotor = async (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) => {
+  const started = performance.now();
+  const run = await runChild(process.execPath, [cli, ...args], { timeoutMs, env: { ...env, ...extra }, cwd: projectRoot });
+  if (run.timedOut) run.err += `\n[promotor ${args.join(" ")}: killed after ${Math.round((performance.now() - started) / 1000)} s, its time limit]`;
+  return run;
+};
 
 /** When a file was loaded or a case event recorded differs between two loads of it, and says
  * nothing of the data. */
@@ -462,12 +468,17 @@ describe("promotor trino start|status|stop", () => {
       expect((performance.now() - stopped) / 1000).toBeLessThan(30);
       expect(code).toBe(2);
       expect(output).toMatch(/Trino at http:\/\/127\.0\.0\.1:18480 \(iceberg\.promotor, user promotor\) stopped answering during the build \(\d+ models were built, \d+ nodes could not reach it\)\n {2}fix: start it again/);
+      // A failure here shows the end of Trino's own log beside the command's output.
+      const serverLog = (): string => {
+        const file = localTrinoPaths(projectRoot, env).serverLog;
+        return existsSync(file) ? `\n--- ${file}, last lines:\n${readFileSync(file, "utf8").split("\n").slice(-40).join("\n")}` : "";
+      };
       const restart = await promotor(["trino", "start", "--port", String(PORT), "--heap", "2G", "--timeout", "180"], {}, 300_000);
-      expect(restart.code, restart.out + restart.err).toBe(0);
-      const again = await promotor(["--engine", "trino", "--warehouse", journal, "build"], onTrino, 600_000);
-      expect(again.code, again.out + again.err).toBe(0);
+      expect(restart.code, restart.out + restart.err + serverLog()).toBe(0);
+      const again = await promotor(["--engine", "trino", "--warehouse", journal, "build"], onTrino, 900_000);
+      expect(again.code, again.out + again.err + serverLog()).toBe(0);
       // The marts are new: the layer's rollups of the old ones (the query test's) are dropped.
-      expect(again.err).toMatch(/\d+ rollup tables? of an earlier build dropped from iceberg\.promotor_pre_aggregations/);
+      expect(again.err).toMatch(/dropping \d+ rollup tables? of an earlier build from iceberg\.promotor_pre_aggregations … dropped in \d+\.\d s\n/);
       expect(await layerRollups()).toBe(0);
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {
@@ -477,7 +488,7 @@ describe("promotor trino start|status|stop", () => {
       } finally {
         db.close();
       }
-    }, 15 * 60_000);
+    }, 25 * 60_000);
 
     it("rows left by a publish that failed half-way are removed by the next one", async () => {
       const before = await trinoCount("responses");

@@ -24,6 +24,7 @@ interface PrestoClient {
     schema?: string;
     timeout?: number;
     timezone?: string;
+    cancel?: () => boolean;
     data?: (error: unknown, rows: unknown[][], columns: PrestoColumn[]) => void;
     columns?: (error: unknown, columns: PrestoColumn[]) => void;
     success: (error: unknown) => void;
@@ -40,6 +41,10 @@ export interface TrinoQueryOptions {
   timeoutSeconds?: number;
   /** Run without the default schema (for CREATE SCHEMA before it exists). */
   withoutSchema?: boolean;
+  /** The time limit counts from the last batch of rows, not from the start: a long transfer
+   * that keeps sending rows runs on, a stalled one still fails (the pages' copy of Trino's
+   * marts: 10 million rows take longer than any one statement should). */
+  limitSinceLastRows?: boolean;
 }
 
 export type TrinoRow = Record<string, unknown>;
@@ -95,6 +100,13 @@ export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, ti
       hint: `create it (CREATE SCHEMA ${t.catalog}.${t.schema}), which promotor ingest does where the user may, or set trino.schema in promotor.yaml`,
     });
   }
+  if (/^EXCEEDED_[A-Z_]*MEMORY_LIMIT$/.test(error.errorName ?? "") || /exceeded (per-node|distributed|local)[a-z -]* memory limit/i.test(text)) {
+    return new PromotorError(`Trino at ${where} has too little memory for one statement: ${text}\n  query: ${sql.replace(/\s+/g, " ").slice(0, 200)}`, {
+      hint:
+        "give the server more memory per query: the local one with promotor trino stop, then promotor trino start --heap 6G (a third of the heap per query, and it spills to disk); " +
+        "a shared one by its administrators (query.max-memory-per-node, query.max-memory, spill-enabled), docs/trino.md",
+    });
+  }
   if (/Access Denied/i.test(text)) {
     return new PromotorError(`Trino at ${where} denied user ${t.user}: ${text}`, { hint: "docs/trino.md lists the privileges Promotor needs on its schema" });
   }
@@ -110,18 +122,44 @@ export function trinoStream(t: TrinoSettings, sql: string, onBatch: (rows: unkno
   const client = trinoClient(t, options);
   return new Promise((resolve, reject) => {
     let columns: PrestoColumn[] = [];
+    // With limitSinceLastRows the limit is this timer, armed again by every batch; when it
+    // fires, the promise fails at once and the client cancels the query at its next poll.
+    let stalled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      if (!options.limitSinceLastRows) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        reject(
+          new PromotorError(`Trino at ${describeTrino(t)} sent no rows for ${timeoutSeconds} s: ${sql.replace(/\s+/g, " ").slice(0, 120)}`, {
+            hint: "raise trino.query_timeout in promotor.yaml if the server is busy, or see the query in Trino's web UI (its queue, a blocked worker)",
+          }),
+        );
+      }, timeoutSeconds * 1000);
+    };
+    arm();
     client.execute({
       query: sql,
-      timeout: timeoutSeconds,
+      // 0: presto-client's own limit off (it counts from the start).
+      timeout: options.limitSinceLastRows ? 0 : timeoutSeconds,
+      cancel: () => stalled,
       // The warehouse's times are UTC, and so are the session's (a bound without an offset).
       timezone: "UTC",
       columns: (_e, c) => (columns = c ?? columns),
       data: (_e, data, c) => {
         if (c) columns = c;
+        arm();
         onBatch(data, columns);
       },
-      success: () => resolve(columns),
-      error: (error) => reject(trinoError(t, error, sql, timeoutSeconds)),
+      success: () => {
+        clearTimeout(timer);
+        resolve(columns);
+      },
+      error: (error) => {
+        clearTimeout(timer);
+        reject(trinoError(t, error, sql, timeoutSeconds));
+      },
     });
   });
 }

@@ -107,6 +107,13 @@ export interface LocalTrinoOptions {
   heap: string;
 }
 
+/** The memory one query may use on the local server: a third of the heap, at least 1 GB. */
+function queryMemory(heap: string): string {
+  const m = /^(\d+)([MG])$/.exec(heap);
+  const heapMb = m ? Number(m[1]) * (m[2] === "G" ? 1024 : 1) : 3072;
+  return `${Math.max(1024, Math.floor(heapMb / 3))}MB`;
+}
+
 /** Writes the server's configuration (every start: a port change takes effect). */
 export function writeTrinoConfig(paths: LocalTrinoPaths, options: LocalTrinoOptions): void {
   mkdirSync(join(paths.etc, "catalog"), { recursive: true });
@@ -143,8 +150,12 @@ export function writeTrinoConfig(paths: LocalTrinoPaths, options: LocalTrinoOpti
       "node-scheduler.include-coordinator=true",
       `http-server.http.port=${options.port}`,
       `discovery.uri=http://127.0.0.1:${options.port}`,
-      "query.max-memory=1GB",
-      "query.max-memory-per-node=1GB",
+      // A third of the heap per query, at least 1 GB; beyond it joins, aggregations and sorts
+      // spill to the data folder instead of failing (10M answers: the pages' copy of fct_cases).
+      `query.max-memory=${queryMemory(options.heap)}`,
+      `query.max-memory-per-node=${queryMemory(options.heap)}`,
+      "spill-enabled=true",
+      `spiller-spill-path=${join(paths.data, "spill")}`,
       // Two cores: a small task count keeps a build's many small queries quick.
       "task.concurrency=2",
     ],

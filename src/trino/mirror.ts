@@ -54,7 +54,7 @@ async function trinoQueryToFile(t: TrinoSettings, sql: string, file: string): Pr
       appendFileSync(file, rows.map((values) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, values[i]])))).join("\n") + "\n");
       count += rows.length;
     },
-    { withoutSchema: true },
+    { withoutSchema: true, limitSinceLastRows: true },
   );
   return count;
 }

@@ -69,6 +69,9 @@ export function trinoClient(t: TrinoSettings, options: TrinoQueryOptions = {}): 
   });
 }
 
+/** A statement on one line, cut to `length` characters, for a message. */
+const oneLine = (sql: string, length: number): string => sql.replace(/\s+/g, " ").slice(0, length);
+
 /** The cause and fix of a failed Trino call, for people. */
 export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, timeoutSeconds: number): PromotorError {
   const where = describeTrino(t);
@@ -81,7 +84,7 @@ export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, ti
     });
   }
   if (/query timed out/.test(text)) {
-    return new PromotorError(`Trino at ${where} did not answer within ${timeoutSeconds} s: ${sql.replace(/\s+/g, " ").slice(0, 120)}`, {
+    return new PromotorError(`Trino at ${where} did not answer within ${timeoutSeconds} s: ${oneLine(sql, 120)}`, {
       hint: "raise trino.query_timeout in promotor.yaml for a large build, or see the query in Trino's web UI (its queue, a blocked worker)",
     });
   }
@@ -101,7 +104,7 @@ export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, ti
     });
   }
   if (/^EXCEEDED_[A-Z_]*MEMORY_LIMIT$/.test(error.errorName ?? "") || /exceeded (per-node|distributed|local)[a-z -]* memory limit/i.test(text)) {
-    return new PromotorError(`Trino at ${where} has too little memory for one statement: ${text}\n  query: ${sql.replace(/\s+/g, " ").slice(0, 200)}`, {
+    return new PromotorError(`Trino at ${where} has too little memory for one statement: ${text}\n  query: ${oneLine(sql, 200)}`, {
       hint:
         "give the server more memory per query: the local one with promotor trino stop, then promotor trino start --heap 6G (a third of the heap per query, and it spills to disk); " +
         "a shared one by its administrators (query.max-memory-per-node, query.max-memory, spill-enabled), docs/trino.md",
@@ -110,7 +113,7 @@ export function trinoError(t: TrinoSettings, error: PrestoError, sql: string, ti
   if (/Access Denied/i.test(text)) {
     return new PromotorError(`Trino at ${where} denied user ${t.user}: ${text}`, { hint: "docs/trino.md lists the privileges Promotor needs on its schema" });
   }
-  return new PromotorError(`Trino at ${where} failed: ${text || JSON.stringify(error)}${error.errorName ? ` (${error.errorName})` : ""}\n  query: ${sql.replace(/\s+/g, " ").slice(0, 200)}`, {
+  return new PromotorError(`Trino at ${where} failed: ${text || JSON.stringify(error)}${error.errorName ? ` (${error.errorName})` : ""}\n  query: ${oneLine(sql, 200)}`, {
     hint: "the message above is Trino's own; fix the statement or the data it names",
   });
 }
@@ -132,7 +135,7 @@ export function trinoStream(t: TrinoSettings, sql: string, onBatch: (rows: unkno
       timer = setTimeout(() => {
         stalled = true;
         reject(
-          new PromotorError(`Trino at ${describeTrino(t)} sent no rows for ${timeoutSeconds} s: ${sql.replace(/\s+/g, " ").slice(0, 120)}`, {
+          new PromotorError(`Trino at ${describeTrino(t)} sent no rows for ${timeoutSeconds} s: ${oneLine(sql, 120)}`, {
             hint: "raise trino.query_timeout in promotor.yaml if the server is busy, or see the query in Trino's web UI (its queue, a blocked worker)",
           }),
         );

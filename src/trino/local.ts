@@ -119,6 +119,7 @@ export function writeTrinoConfig(paths: LocalTrinoPaths, options: LocalTrinoOpti
   mkdirSync(join(paths.etc, "catalog"), { recursive: true });
   mkdirSync(paths.data, { recursive: true });
   mkdirSync(paths.warehouse, { recursive: true });
+  const perQuery = queryMemory(options.heap);
   const files: Record<string, string[]> = {
     "node.properties": [
       "node.environment=promotor",
@@ -152,8 +153,8 @@ export function writeTrinoConfig(paths: LocalTrinoPaths, options: LocalTrinoOpti
       `discovery.uri=http://127.0.0.1:${options.port}`,
       // A third of the heap per query, at least 1 GB; beyond it joins, aggregations and sorts
       // spill to the data folder instead of failing (10M answers: the pages' copy of fct_cases).
-      `query.max-memory=${queryMemory(options.heap)}`,
-      `query.max-memory-per-node=${queryMemory(options.heap)}`,
+      `query.max-memory=${perQuery}`,
+      `query.max-memory-per-node=${perQuery}`,
       "spill-enabled=true",
       `spiller-spill-path=${join(paths.data, "spill")}`,
       // Two cores: a small task count keeps a build's many small queries quick.

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { describeTrino, type TrinoSettings } from "../engine/settings.ts";
-import { openWarehouse, queryRows } from "../lib/duckdb.ts";
+import { openWarehouse, queryRows, tableExists } from "../lib/duckdb.ts";
 import { trinoQuery, trinoStream } from "./client.ts";
 import { trinoTableColumns } from "./publish.ts";
 
@@ -78,11 +78,11 @@ async function copyRelation(db: DuckDBConnection, t: TrinoSettings, m: Mirrored,
   return rows;
 }
 
-/** Copies the cases from Trino into the journal./** Copies the cases from Trino into the journal. Returns false when Trino has no cases yet
- * (nothing built): the command then says so itself. */
 /** What `contacts` reads beyond the cases: the customers' current segment and business unit. */
 export const CONTACTS_EXTRA: readonly Mirrored[] = [{ view: "marts.dim_customers", columns: ["customer_id", "segment", "business_unit"] }];
 
+/** Copies the cases (and `extra`) from Trino into the journal. Returns false when Trino has no
+ * cases yet (nothing built): the command then says so itself. */
 export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings, extra: readonly Mirrored[] = []): Promise<boolean> {
   const [present] = await trinoQuery(t, `SELECT count(*) AS n FROM ${t.catalog}.information_schema.tables WHERE table_schema = '${t.schema}_marts' AND table_name = 'fct_cases'`, { withoutSchema: true });
   if (Number(present?.["n"] ?? 0) === 0) return false;
@@ -94,8 +94,7 @@ export async function mirrorCases(journal: DuckDBConnection, t: TrinoSettings, e
       await copyRelation(journal, t, m, table, dir);
       // A journal that was once built on DuckDB holds the mart as a table: the copy replaces it.
       const [layer, name] = m.view.split(".") as [string, string];
-      const [kind] = await queryRows(journal, "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [layer, name]);
-      if (kind?.["table_type"] === "BASE TABLE") await journal.run(`DROP TABLE ${m.view}`);
+      if (await tableExists(journal, layer, name)) await journal.run(`DROP TABLE ${m.view}`);
       await journal.run(`CREATE OR REPLACE VIEW ${m.view} AS SELECT * FROM ${table}`);
     }
     return true;

@@ -124,13 +124,14 @@ export function medianPipeline(all: readonly PipelineFigures[]): PipelineFigures
     ...(all.every((p) => p.buildWithoutCases)
       ? { buildWithoutCases: { elapsedMs: m((p) => p.buildWithoutCases!.elapsedMs), peakRssBytes: m((p) => p.buildWithoutCases!.peakRssBytes) }, casesRatio: m((p) => p.build.elapsedMs / p.buildWithoutCases!.elapsedMs) }
       : {}),
-    ...(all.every((p) => p.buildWithoutCustomers && p.ingestCustomers)
+    ...(all.every((p) => p.buildWithoutCustomers)
       ? {
-          ingestCustomers: { elapsedMs: m((p) => p.ingestCustomers!.elapsedMs), peakRssBytes: m((p) => p.ingestCustomers!.peakRssBytes) },
           buildWithoutCustomers: { elapsedMs: m((p) => p.buildWithoutCustomers!.elapsedMs), peakRssBytes: m((p) => p.buildWithoutCustomers!.peakRssBytes) },
           customersRatio: m((p) => p.build.elapsedMs / p.buildWithoutCustomers!.elapsedMs),
-          ledgerRows: all[0]!.ledgerRows!,
         }
+      : {}),
+    ...(all.every((p) => p.ingestCustomers && p.ledgerRows !== undefined)
+      ? { ingestCustomers: { elapsedMs: m((p) => p.ingestCustomers!.elapsedMs), peakRssBytes: m((p) => p.ingestCustomers!.peakRssBytes) }, ledgerRows: all[0]!.ledgerRows! }
       : {}),
     warehouseBytes: m((p) => p.warehouseBytes),
   };
@@ -145,17 +146,23 @@ function copyWarehouseFiles(from: string, to: string): void {
 }
 
 /** New responses into the loaded warehouse, then an incremental `dbt build`; before that, the
- * same increment without the follow-up models, for what the cases add to an incremental build. */
-export async function incrementalLoad(root: string, warehouse: string, files: readonly string[]): Promise<PipelineFigures> {
-  // Without the case models first, at the same path (so dbt's state for it is the same), then
-  // the warehouse file is put back as it was and the increment runs with them.
+ * same increment without the follow-up models and, with `withLedger`, without the value models:
+ * what each adds to an incremental build. */
+export async function incrementalLoad(root: string, warehouse: string, files: readonly string[], withLedger = false): Promise<PipelineFigures> {
+  // Each "without" build runs at the same path (so dbt's state for it is the same), then the
+  // warehouse file is put back as it was; last, the increment with every model.
   const backup = `${warehouse}.before-increment`;
   copyWarehouseFiles(warehouse, backup);
-  await ingestStep(root, warehouse, files);
-  const buildWithoutCases = await buildStep(root, warehouse, ["--exclude", "tag:follow_up"]);
-  copyWarehouseFiles(backup, warehouse);
+  const without = async (tag: string): Promise<StepFigures> => {
+    await ingestStep(root, warehouse, files);
+    const figures = await buildStep(root, warehouse, ["--exclude", tag]);
+    copyWarehouseFiles(backup, warehouse);
+    return figures;
+  };
+  const buildWithoutCases = await without("tag:follow_up");
+  const buildWithoutCustomers = withLedger ? await without("tag:customer_value") : undefined;
   for (const ext of ["", ".wal"]) rmSync(backup + ext, { force: true });
   const ingest = await ingestStep(root, warehouse, files);
   const build = await buildStep(root, warehouse);
-  return { ingest, build, buildWithoutCases, warehouseBytes: warehouseBytes(warehouse) };
+  return { ingest, build, buildWithoutCases, ...(buildWithoutCustomers ? { buildWithoutCustomers } : {}), warehouseBytes: warehouseBytes(warehouse) };
 }

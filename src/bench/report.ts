@@ -179,6 +179,12 @@ function targetRows(result: BenchResult): Cell[][] {
     incCases ? `${seconds(incCases.build.elapsedMs)} with, ${seconds(incCases.buildWithoutCases!.elapsedMs)} without = ${(incCases.casesRatio ?? incCases.build.elapsedMs / incCases.buildWithoutCases!.elapsedMs).toFixed(2)} ×` : "–",
     incCases ? "(figure)" : "not measured",
   ]);
+  const incCustomers = big?.incremental?.buildWithoutCustomers ? big.incremental : null;
+  rows.push([
+    `${at} + ${incCustomers ? count(incCustomers.responses) : "100k"}: what the value models add to the incremental build`,
+    incCustomers ? `${seconds(incCustomers.build.elapsedMs)} with, ${seconds(incCustomers.buildWithoutCustomers!.elapsedMs)} without = ${(incCustomers.customersRatio ?? incCustomers.build.elapsedMs / incCustomers.buildWithoutCustomers!.elapsedMs).toFixed(2)} ×` : "–",
+    incCustomers ? "(figure)" : "not measured",
+  ]);
   const inc = big?.incremental ?? null;
   const incMs = inc ? inc.ingest.elapsedMs + inc.build.elapsedMs : null;
   rows.push([

@@ -121,6 +121,12 @@ describe("promotor bench, smoke run with 2,000 responses", () => {
     expect(err.text().match(/^ {2}run \d of 2$/gm)).toEqual(["  run 1 of 2", "  run 2 of 2"]);
     expect(err.text().match(/^ {2}plain DuckDB read_csv/gm)).toHaveLength(2);
     expect(err.text().match(/^ {2}\+500: ingest/gm)).toHaveLength(2);
+    // The increment also without the value models (they are incremental too, round 17).
+    expect(err.text().match(/^ {2}\+500: ingest .*, without the value models [\d.]+ s\)$/gm)).toHaveLength(2);
+    expect(text).toMatch(/10M \+ 100k: what the value models add to the incremental build\s+–\s+not measured/);
+    const increment = (json.sizes[0] as unknown as { incremental: { build: { elapsedMs: number }; buildWithoutCustomers?: { elapsedMs: number }; customersRatio?: number } }).incremental;
+    expect(increment.buildWithoutCustomers!.elapsedMs).toBeGreaterThan(0);
+    expect(increment.customersRatio).toBeGreaterThan(0);
     expect(json.sizes[0]!.full.ingest.elapsedMs).toBeGreaterThan(0);
     expect(json.sizes[0]!.full.build.elapsedMs).toBeGreaterThan(0);
     expect(json.sizes[0]!.queries).toHaveLength(BENCH_QUERIES.length);

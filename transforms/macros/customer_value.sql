@@ -46,3 +46,52 @@
     cross join (select array_agg(distinct as_of) as dates from {{ customers }}) as e
     cross join unnest(filter(e.dates, d -> d >= v.valid_from and (v.valid_to is null or d < v.valid_to))) as x(as_of)
 {%- endmacro %}
+
+{#- What every value model depends on besides the answers: the customer ledger (raw.customers is
+    append-only, so its row count and newest ingestion say whether it changed), the value
+    settings (promotor.yaml value), the NPS thresholds and the project's code
+    (PROMOTOR_PROJECT_FINGERPRINT, which promotor build sets). Stored on every row of the
+    incremental value models; while it stays the same they only take the new answers, and when
+    it changes they are built whole again (docs/benchmarks.md, round 17). -#}
+{% macro value_stamp() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set ledger = run_query("select count(*), coalesce(max(_ingestion_id), 0) from " ~ source('raw', 'customers')).rows[0] -%}
+    {{- return(local_md5(tojson([ledger[0] | int, ledger[1] | int, churn_window_days(), discount_rate(), value_currency(), referral_values(), var('promoter_min'), var('passive_min'), env_var('PROMOTOR_PROJECT_FINGERPRINT', '')]))) -}}
+{%- endmacro %}
+
+{#- True when an incremental value model is built whole: on its first build, with --full-refresh,
+    or when the stamp its rows hold is not value_stamp() (an empty table holds none). The model's
+    SQL and its pre_hook ask before either has changed the table, so they agree. -#}
+{% macro value_rebuild() -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set existing = load_relation(this) -%}
+    {%- if existing is none or flags.FULL_REFRESH -%}{{ return(true) }}{%- endif -%}
+    {%- set stored = run_query("select max(value_stamp) from " ~ this).rows[0][0] -%}
+    {{- return(stored is none or stored != value_stamp()) -}}
+{%- endmacro %}
+
+{#- pre_hook of an incremental value model: every row goes when the model is built whole. -#}
+{% macro delete_when_rebuilt(rebuild) -%}
+    {%- set existing = load_relation(this) if execute else none -%}
+    {%- if existing is not none and not flags.FULL_REFRESH and rebuild -%}
+        delete from {{ this }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The newest ingestion of raw.responses: the answers a value model has taken into account. -#}
+{% macro responses_through() -%}
+    (select coalesce(max(_ingestion_id), 0) from {{ source('raw', 'responses') }})
+{%- endmacro %}
+
+{#- fct_revenue_at_risk is kept as it is unless it is built whole or new linked answers (of
+    ingestions after its own) fall on or before the latest export's day: only those can be the
+    latest answer before an export date. -#}
+{% macro revenue_at_risk_rebuild() -%}
+    {%- if value_rebuild() -%}{{ return(true) }}{%- endif -%}
+    {%- set reaching_back = run_query(
+        "select count(*) from " ~ ref('fct_customer_answers') ~ " as a where a.through_ingestion > (select coalesce(max(through_ingestion), 0) from " ~ this ~ ")"
+        ~ " and a.answered_on <= (select ledger_end from " ~ ref('int_ledger_end') ~ ")").rows[0][0] -%}
+    {{- return(reaching_back | int > 0) -}}
+{%- endmacro %}

@@ -4,8 +4,13 @@
     when they answered (int_customer_versions) and what happened after: churn within the window
     (churned_at in (answer date, answer date + window]). An answer whose window ends after the
     latest export is not complete: the ledger cannot say yet whether the customer left within it
-    (is_complete false; the churn figures count complete windows only). -#}
-{{ config(materialized='table', tags=['customer_value']) }}
+    (is_complete false; the churn figures count complete windows only).
+    Incremental: while the ledger, the value settings and the code stay the same (value_stamp),
+    an answer's row never changes, so a build adds the answers of new ingestions only; else it
+    is built whole. -#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='sync_all_columns', tags=['customer_value'],
+    pre_hook="{{ delete_when_rebuilt(value_rebuild()) }}") }}
+{%- set rebuild = value_rebuild() %}
 
 with answers as (
     {#- The staged responses, not fct_nps_responses (a chain of views with the journey's joins,
@@ -18,6 +23,9 @@ with answers as (
         segment as answer_segment, business_unit, account_manager
     from {{ ref('stg_survey__responses') }}
     where survey_type = 'relationship' and customer_id is not null
+    {%- if not rebuild %}
+        and ingestion_id > (select coalesce(max(through_ingestion), 0) from {{ this }})
+    {%- endif %}
 ),
 
 versions as (
@@ -51,7 +59,9 @@ select
     (v.customer_since is null or v.customer_since <= a.answered_on) and (v.current_churned_at is null or v.current_churned_at > a.answered_on) as was_customer,
     {{ add_days('a.answered_on', 'w.churn_window_days') }} <= w.ledger_end as is_complete,
     coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= {{ add_days('a.answered_on', 'w.churn_window_days') }}, false) as churned_in_window,
-    date_diff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years
+    date_diff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years,
+    '{{ value_stamp() }}' as value_stamp,
+    {{ responses_through() }} as through_ingestion
 from answers as a
 {# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
     sorts, and spills, where a hash join would hold millions of versions in memory: at 10 million

@@ -1,8 +1,14 @@
 {#- Revenue at risk over time: at each export's date, the customers the ledger then had (as that
     export's version describes them) and the NPS category of their latest relationship answer
     before that date. Aggregated by date, category, segment, business unit and account manager
-    (the dimensions of the row-level security). -#}
-{{ config(materialized='table', tags=['customer_value']) }}
+    (the dimensions of the row-level security). Kept as it is while value_stamp stays the same
+    and no new answer falls on or before the latest export's day (revenue_at_risk_rebuild):
+    answers after it are no export's latest answer before its date. -#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='sync_all_columns', tags=['customer_value'],
+    pre_hook="{{ delete_when_rebuilt(revenue_at_risk_rebuild()) }}") }}
+{#- What revenue_at_risk_rebuild reads. -#}
+-- depends_on: {{ ref('int_ledger_end') }}, {{ ref('fct_customer_answers') }}
+{%- if revenue_at_risk_rebuild() %}
 
 with versions_at as (
     {{ versions_at_export_dates(ref('int_customer_versions'), ref('stg_crm__customers'), ['customer_id', 'annual_revenue', 'segment', 'customer_since', 'churned_at']) }}
@@ -45,6 +51,12 @@ select
     business_unit,
     account_manager,
     count(*) as customers,
-    sum(annual_revenue) as annual_revenue
+    sum(annual_revenue) as annual_revenue,
+    '{{ value_stamp() }}' as value_stamp,
+    {{ responses_through() }} as through_ingestion
 from latest_before
 group by 1, 2, 3, 4, 5
+{%- else %}
+{#- Nothing new for it: the stored rows stay. #}
+select * from {{ this }} where false
+{%- endif %}

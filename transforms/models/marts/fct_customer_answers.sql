@@ -31,6 +31,11 @@ with answers as (
 versions as (
     select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since, current_churned_at
     from {{ ref('int_customer_versions') }}
+    {%- if not rebuild %}
+    {#- The versions of the new answers' customers only: the join then sorts thousands of
+        versions instead of the whole ledger. #}
+    where customer_id in (select customer_id from answers)
+    {%- endif %}
 ),
 
 window_end as (select ledger_end, churn_window_days, discount_rate from {{ ref('int_ledger_end') }})

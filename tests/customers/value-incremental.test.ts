@@ -13,7 +13,7 @@ import { runDbt } from "../../src/dbt/run.ts";
 import { ingestDataset } from "../../src/ingest/dataset.ts";
 import { openWarehouse } from "../../src/lib/duckdb.ts";
 import { projectRoot } from "../../src/lib/paths.ts";
-import { ingestInto, query, tempDir } from "../helpers/warehouse.ts";
+import { execute, ingestInto, query, tempDir } from "../helpers/warehouse.ts";
 
 const RELATIONSHIP = join(projectRoot, "seeds", "sample", "relationship-survey-2025-2026.csv");
 const LEDGER = readdirSync(join(projectRoot, "seeds", "crm")).sort().map((f) => join(projectRoot, "seeds", "crm", f));
@@ -137,5 +137,14 @@ describe("the value models between rebuilds equal a full rebuild", () => {
     expect(await stamps(path, "marts.fct_customer_answers")).not.toEqual(before);
     expect((await query(path, "SELECT DISTINCT churn_window_days AS d FROM intermediate.int_ledger_end"))[0]?.["d"]).toBe(180);
     expect(await differencesFromFullRefresh(path, dir, env)).toEqual(NONE);
+  }, 300_000);
+
+  it("a warehouse built before the stamp existed (its value tables without it) is built whole", async () => {
+    // What a build of the earlier code left: the same tables without value_stamp and
+    // through_ingestion (the first build after upgrading failed on `max(value_stamp)`).
+    for (const relation of VALUE_MARTS) await execute(path, `ALTER TABLE ${relation} DROP COLUMN value_stamp; ALTER TABLE ${relation} DROP COLUMN IF EXISTS through_ingestion`);
+    await build(path);
+    for (const relation of VALUE_MARTS) expect(await stamps(path, relation), relation).toHaveLength(1);
+    expect(await differencesFromFullRefresh(path, dir)).toEqual(NONE);
   }, 300_000);
 });

@@ -66,6 +66,8 @@
     {%- if not execute -%}{{ return(true) }}{%- endif -%}
     {%- set existing = load_relation(this) -%}
     {%- if existing is none or flags.FULL_REFRESH -%}{{ return(true) }}{%- endif -%}
+    {#- A table an earlier version of the project built holds no stamp: built whole. -#}
+    {%- if 'value_stamp' not in adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}{{ return(true) }}{%- endif -%}
     {%- set stored = run_query("select max(value_stamp) from " ~ this).rows[0][0] -%}
     {{- return(stored is none or stored != value_stamp()) -}}
 {%- endmacro %}
@@ -74,10 +76,19 @@
 {% macro delete_when_rebuilt(rebuild) -%}
     {%- set existing = load_relation(this) if execute else none -%}
     {%- if existing is not none and not flags.FULL_REFRESH and rebuild -%}
-        delete from {{ this }}
+        {{ adapter.dispatch('emptied_table')(this) }}
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+{% macro default__emptied_table(relation) -%}
+    delete from {{ relation }}
+{%- endmacro %}
+{#- DuckDB: an empty table in its place. A DELETE followed in the same transaction by the ALTER
+    TABLE of a changed layout (on_schema_change) fails at commit ("another transaction has
+    altered this table"); the old rows come back if the build fails. -#}
+{% macro duckdb__emptied_table(relation) -%}
+    create or replace table {{ relation }} as select * from {{ relation }} where false
 {%- endmacro %}
 
 {#- The newest ingestion of raw.responses: the answers a value model has taken into account. -#}

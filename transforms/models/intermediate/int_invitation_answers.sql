@@ -30,12 +30,16 @@ named as (
     where a.answered_at >= i.sent_at
 ),
 
-open_answers as (
-    select * from answers where response_id not in (select named_response_id from invitations where named_response_id is not null)
-),
-
 open_invitations as (
     select * from invitations where named_response_id is null
+),
+
+open_answers as (
+    {#- Only answers of customers with an open invitation can be linked by rule (the join below
+        matches on the customer): without invitations the 10 million answers are not sorted. -#}
+    select * from answers
+    where response_id not in (select named_response_id from invitations where named_response_id is not null)
+        and customer_id in (select customer_id from open_invitations)
 ),
 
 by_rule as (

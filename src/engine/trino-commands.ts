@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import type { Command, CommandContext } from "../cli/command.ts";
 import { dbtProgress, dbtSummary, projectRulesEnv } from "../cli/commands/build.ts";
 import { startDbt } from "../dbt/run.ts";
-import { projectFingerprint } from "../dbt/test-state.ts";
 import { openWarehouse } from "../lib/duckdb.ts";
 import { PromotorError } from "../lib/errors.ts";
 import { formatDuration, table } from "../lib/format.ts";
@@ -112,7 +111,7 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
   try {
     const result = await dbt.run(dbtArgs, {
       // A partial build tests what it built: not a test that also reads a model left out.
-      env: { ...trinoDbtEnv(t), ...(values.select ? { DBT_INDIRECT_SELECTION: "cautious" } : {}), PROMOTOR_TESTED_THROUGH_INGESTION: "0", PROMOTOR_PROJECT_FINGERPRINT: projectFingerprint(), ...projectRulesEnv(ctx.root) },
+      env: { ...trinoDbtEnv(t), ...(values.select ? { DBT_INDIRECT_SELECTION: "cautious" } : {}), PROMOTOR_TESTED_THROUGH_INGESTION: "0", ...projectRulesEnv(ctx.root) },
       onLine: dbtProgress(values.verbose === true, ctx.stderr),
     });
     ctx.stdout.write(dbtSummary(result));

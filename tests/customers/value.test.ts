@@ -188,6 +188,19 @@ describe("value on the sample with its customer ledger", () => {
     expect(Number(trend["value_trend.annual_revenue"])).toBeCloseTo(active, 2);
   });
 
+  it("the versions are the ledger files' changes, numbered per customer, the last one current", async () => {
+    const rows = await query(path, "SELECT customer_id, version, is_current, strftime(as_of, '%Y-%m-%d') AS as_of, strftime(valid_from, '%Y-%m-%d') AS valid_from, strftime(valid_to, '%Y-%m-%d') AS valid_to FROM intermediate.int_customer_versions ORDER BY customer_id, version");
+    expect(rows).toHaveLength([...versions.values()].reduce((n, list) => n + list.length, 0));
+    for (const r of rows) {
+      const list = versions.get(String(r["customer_id"]))!;
+      const i = Number(r["version"]) - 1;
+      expect(r["as_of"], `${r["customer_id"]} version ${i + 1}`).toBe(list[i]!.asOf);
+      expect(r["valid_from"]).toBe(i === 0 ? "1900-01-01" : list[i]!.asOf);
+      expect(r["valid_to"] ?? null).toBe(list[i + 1]?.asOf ?? null);
+      expect(r["is_current"]).toBe(i === list.length - 1);
+    }
+  });
+
   it("each answer meets the customer as they were (the version in effect on its day)", async () => {
     const rows = await query(path, `SELECT customer_id, segment, customer_version, strftime(answered_on, '%Y-%m-%d') AS day FROM marts.fct_customer_answers ORDER BY customer_id, answered_on`);
     let checked = 0;
@@ -200,6 +213,12 @@ describe("value on the sample with its customer ledger", () => {
     }
     expect(checked).toBeGreaterThan(3000);
     expect(rows.some((r) => Number(r["customer_version"]) > 1)).toBe(true);
+    // One row per relationship answer of a ledger customer (the view has no test of its own).
+    const answers = await query(path, "SELECT response_id, customer_id FROM raw.responses WHERE survey_type = 'relationship'");
+    const linked = answers.filter((r) => versions.has(String(r["customer_id"])));
+    expect(rows).toHaveLength(linked.length);
+    const ids = await query(path, "SELECT count(DISTINCT response_id) AS n FROM marts.fct_customer_answers");
+    expect(Number(ids[0]?.["n"])).toBe(linked.length);
   });
 
   it("a group below the minimum sample shows no figure; at or above it, the figure", async () => {
@@ -255,6 +274,6 @@ describe("value on the sample with its customer ledger", () => {
     const rebuilt = await runDbt(["build", "--full-refresh", "--select", "tag:customer_value"], { warehouse: path });
     expect(rebuilt.exitCode, rebuilt.output.slice(-2000)).toBe(0);
     expect(await query(path, "SELECT count(*) AS n FROM raw.customers")).toEqual(before);
-    expect((await query(path, "SELECT count(*) AS n FROM marts.dim_customer_ledger"))[0]?.["n"]).toBe(versions.size);
+    expect((await query(path, "SELECT count(*) AS n, count(DISTINCT customer_id) AS d FROM marts.dim_customer_ledger"))[0]).toEqual({ n: versions.size, d: versions.size });
   }, 120_000);
 });

@@ -99,10 +99,14 @@ describe("marts as views", () => {
     try {
       await c.run(`ATTACH '${w.path}' AS some_other_name (READ_ONLY)`);
       const views = (await c.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE database_name = 'some_other_name' AND schema_name = 'marts' ORDER BY 1")).getRows().map((r) => r[0]);
-      expect(views).toEqual(["fct_case_recovery", "fct_cases", "fct_csat_ces", "fct_driver_ratings", "fct_krs_responses", "fct_nps_responses", "fct_touchpoint_responses", "fct_verbatims"]);
+      expect(views).toEqual(["dim_customer_ledger", "fct_case_recovery", "fct_cases", "fct_csat_ces", "fct_customer_answers", "fct_driver_ratings", "fct_krs_responses", "fct_nps_responses", "fct_revenue_at_risk", "fct_touchpoint_responses", "fct_verbatims"]);
+      // This warehouse has no customer ledger: the value views bind and read, with no rows
+      // (tests/customers/value.test.ts reads them with one).
+      const VALUE = new Set(["dim_customer_ledger", "fct_customer_answers", "fct_revenue_at_risk"]);
       for (const view of views) {
         const rows = await c.runAndReadAll(`SELECT count(*) FROM some_other_name.marts.${String(view)}`);
-        expect(Number(rows.getRows()[0]?.[0])).toBeGreaterThan(0);
+        if (VALUE.has(String(view))) expect(Number(rows.getRows()[0]?.[0])).toBe(0);
+        else expect(Number(rows.getRows()[0]?.[0])).toBeGreaterThan(0);
       }
     } finally {
       c.closeSync();

@@ -91,8 +91,7 @@ export const buildCommand: Command = {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, onSignal);
       result = await dbt.run(dbtArgs, {
         // An environment variable read at run time, not --vars: changed vars make dbt parse the whole project again.
-        // The project's code in the value models' stamp: changed code builds them whole again.
-        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), PROMOTOR_PROJECT_FINGERPRINT: fingerprint, ...rulesEnv },
+        env: { PROMOTOR_TESTED_THROUGH_INGESTION: String(scope.testedThroughIngestion), ...rulesEnv },
         onLine: dbtProgress(values.verbose === true, ctx.stderr),
       });
     } catch (error) {

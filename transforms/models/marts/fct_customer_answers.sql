@@ -5,12 +5,10 @@
     (churned_at in (answer date, answer date + window]). An answer whose window ends after the
     latest export is not complete: the ledger cannot say yet whether the customer left within it
     (is_complete false; the churn figures count complete windows only).
-    Incremental: while the ledger, the value settings and the code stay the same (value_stamp),
-    an answer's row never changes, so a build adds the answers of new ingestions only; else it
-    is built whole. -#}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='sync_all_columns', tags=['customer_value'],
-    pre_hook="{{ delete_when_rebuilt(value_rebuild()) }}") }}
-{%- set rebuild = value_rebuild() %}
+    A view, as the other answer facts: it links the answers to the customer versions when it is
+    read (about a second at 10 million answers); a table cost 5 of the build's seconds at that
+    size, every full build (docs/benchmarks.md, round 18). -#}
+{{ config(materialized='view', tags=['customer_value']) }}
 
 with answers as (
     {#- The staged responses, not fct_nps_responses (a chain of views with the journey's joins,
@@ -23,19 +21,11 @@ with answers as (
         segment as answer_segment, business_unit, account_manager
     from {{ ref('stg_survey__responses') }}
     where survey_type = 'relationship' and customer_id is not null
-    {%- if not rebuild %}
-        and ingestion_id > (select coalesce(max(through_ingestion), 0) from {{ this }})
-    {%- endif %}
 ),
 
 versions as (
     select customer_id, valid_from, version, segment, acquired_via, annual_revenue, customer_since, current_churned_at
     from {{ ref('int_customer_versions') }}
-    {%- if not rebuild %}
-    {#- The versions of the new answers' customers only: the join then sorts thousands of
-        versions instead of the whole ledger. #}
-    where customer_id in (select customer_id from answers)
-    {%- endif %}
 ),
 
 window_end as (select ledger_end, churn_window_days, discount_rate from {{ ref('int_ledger_end') }})
@@ -64,9 +54,7 @@ select
     (v.customer_since is null or v.customer_since <= a.answered_on) and (v.current_churned_at is null or v.current_churned_at > a.answered_on) as was_customer,
     {{ add_days('a.answered_on', 'w.churn_window_days') }} <= w.ledger_end as is_complete,
     coalesce(v.current_churned_at > a.answered_on and v.current_churned_at <= {{ add_days('a.answered_on', 'w.churn_window_days') }}, false) as churned_in_window,
-    date_diff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years,
-    '{{ value_stamp() }}' as value_stamp,
-    {{ responses_through() }} as through_ingestion
+    date_diff('day', v.customer_since, a.answered_on) / 365.25e0 as tenure_years
 from answers as a
 {# The version in effect on the answer's day: the latest valid from it or before. An ASOF join
     sorts, and spills, where a hash join would hold millions of versions in memory: at 10 million

@@ -3,7 +3,7 @@
     figures of the last year (ledger_end − 365 days to ledger_end) for net revenue retention and
     Reichheld's earned growth. Business unit and account manager are those of the customer's
     latest answer (dim_customers): the row-level security of the answers applies.
-    A view: it joins a million customers to their latest answers when it is read (about 1.5 s at
+    A view: it joins a million customers to their latest answers when it is read (about 2 s at
     10 million answers) instead of in every build (docs/benchmarks.md, round 18). One row per
     customer by construction: one current version each (int_customer_versions), and every join
     is on a key that is unique per customer. -#}

@@ -6,8 +6,8 @@
     latest export is not complete: the ledger cannot say yet whether the customer left within it
     (is_complete false; the churn figures count complete windows only).
     A view, as the other answer facts: it links the answers to the customer versions when it is
-    read (about a second at 10 million answers); a table cost 5 of the build's seconds at that
-    size, every full build (docs/benchmarks.md, round 18). -#}
+    read (1–1.5 s a query at 10 million answers); a table cost 5 of the build's seconds at that
+    size, every first build (docs/benchmarks.md, round 18). -#}
 {{ config(materialized='view', tags=['customer_value']) }}
 
 with answers as (

@@ -2,7 +2,7 @@
     export's version describes them) and the NPS category of their latest relationship answer
     before that date. Aggregated by date, category, segment, business unit and account manager
     (the dimensions of the row-level security). A view: a few rows per export date, computed
-    when read (about 2 s at 10 million answers) instead of in every build (docs/benchmarks.md,
+    when read (about 2.3 s at 10 million answers) instead of in every build (docs/benchmarks.md,
     round 18). -#}
 {{ config(materialized='view', tags=['customer_value']) }}
 

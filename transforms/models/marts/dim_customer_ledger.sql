@@ -28,7 +28,7 @@ latest_answers as (
     select
         customer_id,
         max_by({{ named_row([
-            ('category', "case when recommend_score >= " ~ var('promoter_min') ~ " then 'promoter' when recommend_score >= " ~ var('passive_min') ~ " then 'passive' else 'detractor' end", 'varchar'),
+            ('category', nps_category('recommend_score'), 'varchar'),
             ('business_unit', 'business_unit', 'varchar'),
             ('account_manager', 'account_manager', 'varchar'),
         ]) }}, (answered_at, response_id)) as latest,

@@ -25,8 +25,7 @@ answers as (
         dim_customer_ledger takes the latest, without grouping millions of answers first. Only
         those of ledger customers meet one. #}
     select customer_id, {{ named_row([('at', 'answered_at', 'timestamp(6)'), ('response_id', 'response_id', 'varchar')]) }} as moment,
-        recommend_score >= {{ var('promoter_min') }} as is_promoter,
-        recommend_score >= {{ var('passive_min') }} and recommend_score < {{ var('promoter_min') }} as is_passive,
+        {{ nps_category('recommend_score') }} as nps_category,
         business_unit, account_manager, segment
     from {{ ref('stg_survey__responses') }}
     where survey_type = 'relationship' and customer_id is not null
@@ -35,7 +34,7 @@ answers as (
 latest_before as (
     {#- The latest answer up to the end of the export's day. #}
     select c.*,
-        case when a.is_promoter then 'promoter' when a.is_passive then 'passive' when a.customer_id is not null then 'detractor' end as nps_category,
+        a.nps_category,
         a.business_unit, a.account_manager, a.segment as answer_segment
     from customers_then as c
     {{ asof_join('answers', 'a', [('c.customer_id', 'customer_id')], 'c.as_of_end', '>', 'moment', kind='left') }}

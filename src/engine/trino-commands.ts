@@ -14,7 +14,7 @@ import { formatDuration, table } from "../lib/format.ts";
 import { checkTrino, trinoQuery } from "../trino/client.ts";
 import { localTrinoPaths } from "../trino/local.ts";
 import { CONTACTS_EXTRA, copyMartsForPages, mirrorCases, type Mirrored } from "../trino/mirror.ts";
-import { dropStaleRollups, martsVersion } from "../semantic/trino.ts";
+import { dropStaleRollups, martsVersion, trinoLayerRollupsSchema } from "../semantic/trino.ts";
 import { assertSchemaBelongsTo, journalIdOf, publishRaw, rawSchema, type PublishResult, type StagingArea } from "../trino/publish.ts";
 import { describeTrino, type TrinoSettings } from "./settings.ts";
 
@@ -119,7 +119,7 @@ async function build(args: string[], ctx: CommandContext, t: TrinoSettings): Pro
       // Rollups of the marts before this build are stale: the next query builds them again.
       const started = performance.now();
       // Said before the drops start, so that a slow server shows which step it is slow in.
-      const dropped = await dropStaleRollups(t, (n) => ctx.stderr.write(`dropping ${n} rollup table${n === 1 ? "" : "s"} of an earlier build from ${t.catalog}.${t.schema}_pre_aggregations … `));
+      const dropped = await dropStaleRollups(t, (n) => ctx.stderr.write(`dropping ${n} rollup table${n === 1 ? "" : "s"} of an earlier build from ${t.catalog}.${trinoLayerRollupsSchema(t)} … `));
       if (dropped > 0) ctx.stderr.write(`dropped in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
     if (result.exitCode !== 0) {
@@ -178,7 +178,7 @@ export const TRINO_COMMANDS: Record<string, (args: string[], ctx: CommandContext
   cases: onJournal(async () => (await import("../cli/commands/cases.ts")).casesCommand, copyCases),
   build,
   status,
-  // The semantic layer on Trino: Cube's Presto dialect, rollups in <schema>_pre_aggregations.
+  // The semantic layer on Trino: Cube's Presto dialect, rollups in <schema>_layer_rollups.
   query: onLayer(async () => (await import("../cli/commands/query.ts")).queryCommand),
   charts: onLayer(async () => (await import("../cli/commands/charts.ts")).chartsCommand),
   // Cube's server with Cube's Trino driver (src/semantic/config.ts); no snapshot.

@@ -73,9 +73,14 @@ export function trinoQueryClass(t: Pick<TrinoSettings, "catalog" | "schema">): P
   };
 }
 
-/** The schema Promotor's rollups live in on Trino (Iceberg tables; Cube's own orchestrator keeps
- * them in the source database too when there is no Cube Store). */
+/** The schema Cube's SQL names rollups in on Trino, and where Cube's own orchestrator keeps them
+ * (Iceberg tables in the source database when there is no Cube Store). */
 export const trinoPreAggregationsSchema = (t: Pick<TrinoSettings, "schema">): string => `${t.schema}_pre_aggregations`;
+
+/** The schema the in-process layer keeps its rollups in: not Cube's. After each rollup it builds,
+ * Cube's orchestrator drops every table of its schema it did not make (PreAggregationLoader's
+ * dropOrphanedTables), so the layer's tables there vanished whenever Cube's server ran. */
+export const trinoLayerRollupsSchema = (t: Pick<TrinoSettings, "schema">): string => `${t.schema}_layer_rollups`;
 
 /** A Trino value as DuckDB's executor returns it: numbers as numbers, times as Cube's text. */
 export function trinoValue(value: unknown, type: string): unknown {
@@ -109,12 +114,12 @@ export async function martsVersion(t: TrinoSettings): Promise<string> {
   }
 }
 
-/** Runs Cube-generated SQL on Trino. Rollups are Iceberg tables in `<schema>_pre_aggregations`,
+/** Runs Cube-generated SQL on Trino. Rollups are Iceberg tables in `<schema>_layer_rollups`,
  * named by their SQL and the build they were made from: a later process (another `promotor
  * query`, the server) reuses them, and a build makes new ones (it drops the old: src/engine/
  * trino-commands.ts). */
 export async function openTrinoExecutor(t: TrinoSettings): Promise<Executor> {
-  const schema = trinoPreAggregationsSchema(t);
+  const schema = trinoLayerRollupsSchema(t);
   const version = await martsVersion(t);
   let schemaMade: Promise<unknown> | undefined;
   return {
@@ -147,13 +152,13 @@ export async function openTrinoExecutor(t: TrinoSettings): Promise<Executor> {
   };
 }
 
-/** Names of the in-process layer's rollups; Cube's server keeps its own in the same schema under
- * Cube's names and versions, and drops them itself. */
+/** Names of the in-process layer's rollups (in trinoLayerRollupsSchema; Cube's server keeps its
+ * own in trinoPreAggregationsSchema and drops them itself). */
 export const LAYER_ROLLUP_PREFIX = "layer__";
 
 /** Drops the layer's rollups of earlier builds (not made from the current one); returns how many. */
 export async function dropStaleRollups(t: TrinoSettings, onStale: (count: number) => void = () => undefined): Promise<number> {
-  const schema = trinoPreAggregationsSchema(t);
+  const schema = trinoLayerRollupsSchema(t);
   const version = await martsVersion(t);
   const { rows } = await trinoQueryWithColumns(t, `SELECT table_name FROM "${t.catalog}".information_schema.tables WHERE table_schema = '${schema}'`, { timeoutSeconds: 30 });
   const stale = rows.map((r) => String(r[0])).filter((name) => name.startsWith(LAYER_ROLLUP_PREFIX) && !name.endsWith(`_${version}`));

@@ -113,7 +113,7 @@ async function bothLayers(duckdbWarehouse: string, t: TrinoSettings) {
 
 /** The in-process layer's rollup tables on the test's server (Cube's server keeps its own). */
 const layerRollups = async (): Promise<number> =>
-  Number((await trinoQuery(local, "SELECT count(*) AS n FROM iceberg.information_schema.tables WHERE table_schema = 'promotor_pre_aggregations' AND table_name LIKE 'layer\\_\\_%' ESCAPE '\\'", { withoutSchema: true }))[0]?.["n"]);
+  Number((await trinoQuery(local, "SELECT count(*) AS n FROM iceberg.information_schema.tables WHERE table_schema = 'promotor_layer_rollups' AND table_name LIKE 'layer\\_\\_%' ESCAPE '\\'", { withoutSchema: true }))[0]?.["n"]);
 
 const timed = async <T>(f: () => Promise<T>): Promise<{ error: PromotorError; seconds: number }> => {
   const started = performance.now();
@@ -313,10 +313,10 @@ describe("promotor trino start|status|stop", () => {
         expect(questions.length).toBeGreaterThan(70);
         expect(executive.filter((q) => q.rows > 0).length).toBeGreaterThan(questions.length - 5);
         expect(unit.reduce((n, q) => n + q.rows, 0)).toBeLessThan(executive.reduce((n, q) => n + q.rows, 0));
-        // Rollups served on Trino too, as Iceberg tables in <schema>_pre_aggregations.
+        // Rollups served on Trino too, as Iceberg tables in <schema>_layer_rollups.
         const served = await trino.load({ measures: ["nps.score"], dimensions: ["nps.touchpoint"] });
         expect(served.preAggregation).toBe("nps_responses.nps_by_touchpoint_month");
-        expect(served.sql).toMatch(/"iceberg"\."promotor_pre_aggregations"\."layer__nps_responses_nps_by_touchpoint_month_[0-9a-f]{8}_[0-9a-f]{8}"/);
+        expect(served.sql).toMatch(/"iceberg"\."promotor_layer_rollups"\."layer__nps_responses_nps_by_touchpoint_month_[0-9a-f]{8}_[0-9a-f]{8}"/);
       } finally {
         await layers.close();
       }
@@ -478,7 +478,7 @@ describe("promotor trino start|status|stop", () => {
       const again = await promotor(["--engine", "trino", "--warehouse", journal, "build"], onTrino, 900_000);
       expect(again.code, again.out + again.err + serverLog()).toBe(0);
       // The marts are new: the layer's rollups of the old ones (the query test's) are dropped.
-      expect(again.err).toMatch(/dropping \d+ rollup tables? of an earlier build from iceberg\.promotor_pre_aggregations … dropped in \d+\.\d s\n/);
+      expect(again.err).toMatch(/dropping \d+ rollup tables? of an earlier build from iceberg\.promotor_layer_rollups … dropped in \d+\.\d s\n/);
       expect(await layerRollups()).toBe(0);
       const db = await openWarehouse(duckdbWarehouse, { readOnly: true });
       try {

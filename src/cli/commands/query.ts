@@ -148,7 +148,7 @@ export function renderMembers(cubes: MetaCube[]): string {
 async function answer(layer: SemanticLayer, query: CubeQuery, parsed: QueryArgs, ctx: Pick<CommandContext, "stdout" | "stderr" | "trino">, elapsed?: () => number): Promise<void> {
   const result = await layer.load(query, parsed.security);
   if (parsed.showSql) {
-    const where = ctx.trino ? `as an Iceberg table in ${ctx.trino.catalog}.${ctx.trino.schema}_pre_aggregations` : "in DuckDB";
+    const where = ctx.trino ? `as an Iceberg table in ${ctx.trino.catalog}.${ctx.trino.schema}_layer_rollups` : "in DuckDB";
     const served = result.preAggregation ? `-- served from pre-aggregation ${result.preAggregation} (a rollup built ${where} from Cube's pre-aggregation SQL)\n` : "";
     ctx.stdout.write(`${served}${result.sql.trim()};\n`);
     return;

@@ -58,7 +58,7 @@ export interface TrinoBenchOptions {
 
 /** A schema of the bench's own per size, emptied first: a Trino schema belongs to one journal. */
 async function freshSchema(t: TrinoSettings, schema: string): Promise<void> {
-  const layers = ["raw", "reference", "staging", "intermediate", "marts", "pre_aggregations"].map((l) => `${schema}_${l}`);
+  const layers = ["raw", "reference", "staging", "intermediate", "marts", "pre_aggregations", "layer_rollups"].map((l) => `${schema}_${l}`);
   const present = await trinoQuery(t, `SELECT table_schema, table_name, table_type FROM ${t.catalog}.information_schema.tables WHERE table_schema IN (${layers.map((l) => `'${l}'`).join(", ")})`, { withoutSchema: true });
   for (const r of present) {
     const kind = r["table_type"] === "VIEW" ? "VIEW" : "TABLE";
